@@ -1,0 +1,1 @@
+"""Thin adapters that speak each platform and hold the core."""

@@ -1,0 +1,176 @@
+"""The console platform: a message log that stands in for a chat service, and its ChatPort.
+
+The log lives in the same database (tables prefixed ``console_``) because it *is* the platform's
+state: message ids, who can see a message, its choices, and delivery keys. Like Discord's nonce,
+a repeated delivery key returns the message already sent instead of posting a second one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from adapters.console.render import ConsoleMessage, message_text
+from bot.clock import Clock, to_epoch
+from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.messages import Message
+from bot.ports import Capabilities
+from bot.store.base import Database
+from bot.timezones import zone
+
+PLATFORM = "console"
+COMMUNITY = CommunityRef(PLATFORM, "local")
+_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS console_messages ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_key TEXT UNIQUE, target TEXT NOT NULL,"
+    " private INTEGER NOT NULL, thread TEXT, text TEXT NOT NULL, choices TEXT NOT NULL,"
+    " at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS console_members ("
+    " name TEXT PRIMARY KEY, is_admin INTEGER NOT NULL DEFAULT 0, tz TEXT)",
+)
+
+
+def user_ref(name: str) -> UserRef:
+    return UserRef(COMMUNITY, name.lower())
+
+
+def channel_ref(name: str) -> ChannelRef:
+    return ChannelRef(COMMUNITY, name.lower())
+
+
+class ConsoleChat:
+    capabilities = Capabilities(
+        buttons=True, modals=False, threads=True, group_dms=True, ephemeral=True, max_text=4000
+    )
+
+    def __init__(
+        self, db: Database, clock: Clock, tz: str, emit: Callable[[ConsoleMessage], None]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz = tz
+        self.emit = emit
+
+    async def install(self) -> None:
+        async with self.db.transaction() as tx:
+            for statement in SCHEMA:
+                await tx.execute(statement)
+
+    async def _post(
+        self,
+        target: str,
+        private: bool,
+        message: Message,
+        delivery_key: str | None,
+        thread: str | None,
+    ) -> MessageRef:
+        now = self.clock.now()
+        choices = [(c.value, c.label, c.id) for c in message.choices]
+        text = message_text(message)
+        async with self.db.transaction() as tx:
+            if delivery_key:
+                existing = await tx.fetchone(
+                    "SELECT id, target FROM console_messages WHERE delivery_key = ?", delivery_key
+                )
+                if existing:
+                    return MessageRef(existing["target"], f"m{existing['id']}")
+            await tx.execute(
+                "INSERT INTO console_messages (delivery_key, target, private, thread, text,"
+                " choices, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                delivery_key,
+                target,
+                int(private),
+                thread,
+                text,
+                json.dumps(choices),
+                to_epoch(now),
+            )
+            row_id = await tx.fetchval("SELECT MAX(id) FROM console_messages")
+        message_id = f"m{row_id}"
+        self.emit(
+            ConsoleMessage(
+                id=message_id,
+                at=now.astimezone(zone(self.tz)),
+                to=target,
+                private=private,
+                text=text,
+                choices=tuple((v, label) for v, label, _ in choices),
+                thread=thread,
+            )
+        )
+        return MessageRef(target, message_id)
+
+    async def send_channel(
+        self,
+        channel: ChannelRef,
+        message: Message,
+        *,
+        delivery_key: str | None = None,
+        thread: MessageRef | None = None,
+    ) -> MessageRef:
+        return await self._post(
+            f"#{channel.id}", False, message, delivery_key, thread.id if thread else None
+        )
+
+    async def send_private(
+        self, user: UserRef, message: Message, *, delivery_key: str | None = None
+    ) -> MessageRef:
+        return await self._post(f"@{user.id}", True, message, delivery_key, None)
+
+    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
+        if len(token) > 1 and _NAME.match(token[1:]):
+            if token.startswith("#"):
+                return channel_ref(token[1:])
+            if token.startswith("@"):
+                return user_ref(token[1:])
+        return None
+
+    def channel_label(self, channel: ChannelRef) -> str:
+        return f"#{channel.id}"
+
+    async def find_choice(self, message_id: str, value: str, clicker: str) -> str:
+        """The choice id behind a click, or a ValueError saying why there is none."""
+        row_id = message_id[1:] if message_id.startswith("m") else ""
+        row = None
+        if row_id.isdigit():
+            row = await self.db.fetchone(
+                "SELECT target, private, choices FROM console_messages WHERE id = ?", int(row_id)
+            )
+        if row is None:
+            raise ValueError(f"there is no message {message_id[:20]}")
+        if row["private"] and row["target"] != f"@{clicker.lower()}":
+            raise ValueError(f"{message_id} is private to {row['target']}")
+        choices = json.loads(row["choices"])
+        for choice_value, _, choice_id in choices:
+            if choice_value == value:
+                return str(choice_id)
+        offered = ", ".join(v for v, _, _ in choices) or "none"
+        raise ValueError(f"{message_id} has no choice {value[:20]!r} (choices: {offered})")
+
+    async def member(self, name: str) -> tuple[bool, str | None]:
+        row = await self.db.fetchone(
+            "SELECT is_admin, tz FROM console_members WHERE name = ?", name.lower()
+        )
+        return (bool(row["is_admin"]), row["tz"]) if row else (False, None)
+
+    async def set_member(
+        self, name: str, *, admin: bool | None = None, tz: str | None = None
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO console_members (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                name.lower(),
+            )
+            if admin is not None:
+                await tx.execute(
+                    "UPDATE console_members SET is_admin = ? WHERE name = ?",
+                    int(admin),
+                    name.lower(),
+                )
+            if tz is not None:
+                await tx.execute(
+                    "UPDATE console_members SET tz = ? WHERE name = ?", tz, name.lower()
+                )

@@ -1,0 +1,208 @@
+"""Running the console community: read lines, drive the core, print what the bot sends."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+from adapters.console.chat import COMMUNITY, ConsoleChat, channel_ref, user_ref
+from adapters.console.render import ConsoleMessage, json_line, plain_line
+from adapters.console.script import (
+    Advance,
+    At,
+    Click,
+    MakeAdmin,
+    Say,
+    ScriptError,
+    SetZone,
+    parse_line,
+)
+from bot.app import build_kith
+from bot.community import ensure_community
+from bot.core import Kith
+from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent
+from bot.messages import Reply
+from bot.store import Database
+from bot.timer import Timer
+from bot.timezones import UnknownTimeZone, canonical_zone, zone
+
+DEFAULT_CHANNEL = "general"
+
+
+class ConsoleClock:
+    """The real clock by default, or a simulated one from ``--start``; either way ``:advance``
+    and ``:at`` move it forward."""
+
+    def __init__(self, start: datetime | None) -> None:
+        self._offset = timedelta(0)
+        self._simulated = start.astimezone(UTC) if start else None
+
+    @property
+    def simulated(self) -> bool:
+        return self._simulated is not None
+
+    def now(self) -> datetime:
+        if self._simulated is not None:
+            return self._simulated
+        return datetime.now(UTC) + self._offset
+
+    def set(self, instant: datetime) -> None:
+        instant = instant.astimezone(UTC)
+        if instant <= self.now():
+            return
+        if self._simulated is not None:
+            self._simulated = instant
+        else:
+            self._offset += instant - self.now()
+
+
+class ConsoleCommunity:
+    def __init__(
+        self,
+        kith: Kith,
+        db: Database,
+        clock: ConsoleClock,
+        tz: str,
+        out: TextIO,
+        err: TextIO,
+        as_json: bool,
+    ) -> None:
+        self.kith, self.db, self.clock, self.tz = kith, db, clock, tz
+        self.out, self.err, self.as_json = out, err, as_json
+        self.chat = ConsoleChat(db, clock, tz, self._emit)
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(
+        cls, database: str, clock: ConsoleClock, tz: str, out: TextIO, err: TextIO, as_json: bool
+    ) -> ConsoleCommunity:
+        kith, db = await build_kith(database, clock)
+        community = cls(kith, db, clock, tz, out, err, as_json)
+        await community.chat.install()
+        await ensure_community(db, COMMUNITY, clock.now(), tz)
+        await db.execute("UPDATE communities SET tz = ? WHERE id = ?", tz, COMMUNITY.key)
+        kith.forget_cached(COMMUNITY.key)
+        return community
+
+    def _emit(self, message: ConsoleMessage) -> None:
+        self.out.write((json_line(message) if self.as_json else plain_line(message)) + "\n")
+        self.out.flush()
+
+    def error(self, lineno: int | None, text: str) -> None:
+        where = f"line {lineno}: " if lineno is not None else ""
+        if self.as_json:
+            payload: dict[str, object] = {"error": text}
+            if lineno is not None:
+                payload["line"] = lineno
+            self.err.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        else:
+            self.err.write(f"error: {where}{text}\n")
+        self.err.flush()
+
+    async def actor(self, name: str) -> Actor:
+        is_admin, tz = await self.chat.member(name)
+        return Actor(user_ref(name), name, is_platform_admin=is_admin, platform_tz=tz)
+
+    async def deliver(self, actor: Actor, reply: Reply) -> None:
+        if reply.form is not None and reply.message is None:
+            # The console has no modals; the core asks for a text reply instead.
+            self.error(None, "the console cannot open forms")
+            return
+        if reply.message is None:
+            return
+        if reply.private:
+            await self.chat.send_private(actor.user, reply.message)
+        else:
+            await self.chat.send_channel(channel_ref(DEFAULT_CHANNEL), reply.message)
+
+    async def run_line(self, lineno: int, raw: str) -> None:
+        async with self._lock:
+            try:
+                action = parse_line(raw, zone(self.tz))
+            except ScriptError as exc:
+                self.error(lineno, str(exc))
+                return
+            if action is None:
+                return
+            await self._act(lineno, action)
+            await self.kith.run_due(self.clock.now(), self.chat)
+
+    async def _act(self, lineno: int, action: object) -> None:
+        if isinstance(action, Say):
+            actor = await self.actor(action.name)
+            event: CommandEvent | DirectTextEvent
+            if action.text.startswith("/"):
+                event = CommandEvent(actor, action.text, channel_ref(DEFAULT_CHANNEL))
+            else:
+                event = DirectTextEvent(actor, action.text)
+            await self.deliver(actor, await self.kith.handle(event, self.chat))
+        elif isinstance(action, Click):
+            try:
+                choice_id = await self.chat.find_choice(
+                    action.message_id, action.value, action.name
+                )
+            except ValueError as exc:
+                self.error(lineno, str(exc))
+                return
+            actor = await self.actor(action.name)
+            reply = await self.kith.handle(ClickEvent(actor, choice_id), self.chat)
+            await self.deliver(actor, reply)
+        elif isinstance(action, MakeAdmin):
+            await self.chat.set_member(action.name, admin=True)
+        elif isinstance(action, SetZone):
+            try:
+                await self.chat.set_member(action.name, tz=canonical_zone(action.zone))
+            except UnknownTimeZone as exc:
+                self.error(lineno, str(exc))
+        elif isinstance(action, Advance):
+            await self.advance_to(self.clock.now() + action.by)
+        elif isinstance(action, At):
+            if action.instant.astimezone(UTC) < self.clock.now():
+                self.error(lineno, ":at cannot move the clock backwards")
+                return
+            await self.advance_to(action.instant)
+
+    async def advance_to(self, target: datetime) -> None:
+        """Move the clock to ``target``, stopping at every moment something falls due."""
+        while True:
+            await self.kith.run_due(self.clock.now(), self.chat)
+            wake = await self.kith.scheduler.next_wake(self.clock.now())
+            if wake is None or wake > target:
+                break
+            self.clock.set(max(wake, self.clock.now() + timedelta(seconds=1)))
+        self.clock.set(target)
+        await self.kith.run_due(self.clock.now(), self.chat)
+
+    async def run_lines(self, lines: Iterable[str]) -> None:
+        await self.kith.run_due(self.clock.now(), self.chat)
+        for lineno, raw in enumerate(lines, 1):
+            await self.run_line(lineno, raw)
+
+    async def run_interactive(self, stdin: TextIO) -> None:
+        """A terminal session: read lines while a timer delivers whatever falls due (with a
+        simulated clock, time moves only with :advance and :at)."""
+        timer = Timer(self.tick) if not self.clock.simulated else None
+        if timer:
+            timer.start()
+        lineno = 0
+        try:
+            while True:
+                raw = await asyncio.to_thread(stdin.readline)
+                if not raw:
+                    break
+                lineno += 1
+                await self.run_line(lineno, raw)
+        finally:
+            if timer:
+                timer.stop()
+
+    async def tick(self) -> datetime | None:
+        async with self._lock:
+            await self.kith.run_due(self.clock.now(), self.chat)
+            return await self.kith.scheduler.next_wake(self.clock.now())
+
+    async def close(self) -> None:
+        await self.db.close()

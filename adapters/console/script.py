@@ -1,0 +1,108 @@
+"""Parsing console input lines (pure): the SPEC's console contract."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+NAME = r"[A-Za-z0-9_.\-]{1,32}"
+_SAY = re.compile(rf"^@({NAME}):\s?(.*)$", re.DOTALL)
+_CLICK = re.compile(r"^!click\s+(\S+)\s+(\S+)\s*$")
+_DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class ScriptError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Say:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Click:
+    name: str
+    message_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MakeAdmin:
+    name: str
+
+
+@dataclass(frozen=True)
+class SetZone:
+    name: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class Advance:
+    by: timedelta
+
+
+@dataclass(frozen=True)
+class At:
+    instant: datetime
+
+
+Line = Say | Click | MakeAdmin | SetZone | Advance | At
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ScriptError(f"“{text[:20]}” is not a duration: use 90s, 15m, 3h, 2d or 1w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def parse_instant(text: str, default_tz: object) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ScriptError(f"“{text[:40]}” is not an ISO date-time like 2026-03-02T09:00") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=default_tz)  # type: ignore[arg-type]
+    return instant
+
+
+def parse_line(raw: str, default_tz: object) -> Line | None:
+    """One input line → an action, None for blanks and comments; ScriptError if malformed."""
+    line = raw.rstrip("\r\n")
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    if stripped.startswith("@"):
+        match = _SAY.match(stripped)
+        if not match:
+            raise ScriptError("member lines look like @NAME: TEXT (names: letters, digits, _ . -)")
+        name, text = match.group(1), match.group(2).strip()
+        if not text:
+            raise ScriptError(f"@{name} says nothing")
+        if text.startswith("!click"):
+            click = _CLICK.match(text)
+            if not click:
+                raise ScriptError("clicks look like @NAME: !click MSGID VALUE")
+            return Click(name, click.group(1), click.group(2))
+        return Say(name, text)
+    if stripped.startswith(":"):
+        word, _, rest = stripped[1:].partition(" ")
+        rest = rest.strip()
+        if word == "admin" and re.fullmatch(NAME, rest):
+            return MakeAdmin(rest)
+        if word == "tz":
+            parts = rest.split()
+            if len(parts) == 2 and re.fullmatch(NAME, parts[0]):
+                return SetZone(parts[0], parts[1])
+            raise ScriptError(":tz takes a member name and a zone, like :tz alice Europe/London")
+        if word == "advance":
+            return Advance(parse_duration(rest))
+        if word == "at":
+            return At(parse_instant(rest, default_tz))
+        raise ScriptError(f"unknown directive :{word[:20]} (known: :admin, :tz, :advance, :at)")
+    raise ScriptError("lines start with @NAME:, :directive or # (a comment)")

@@ -1,0 +1,204 @@
+"""Commands every community has: help, time zones, status, pause and resume."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import from_epoch, to_epoch
+from bot.commands.parse import Invocation
+from bot.commands.values import timezone_value
+from bot.community import member_timezone, touch_member
+from bot.context import Context
+from bot.errors import UserError
+from bot.messages import Reply, Text
+from bot.programmes import get_programme, list_programmes, set_paused
+from bot.registry import Command, Option, OptionKind, Registry
+from bot.scheduler import Scheduler
+from bot.timezones import zone
+
+NOT_A_CRISIS_SERVICE = (
+    "Kith is a peer-support companion, not a therapy or crisis service. If you or someone else "
+    "is in danger, please call your local emergency number now."
+)
+
+
+def local_label(instant: datetime, tz: str) -> str:
+    local = instant.astimezone(zone(tz))
+    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or tz)
+
+
+async def help_command(ctx: Context, inv: Invocation) -> Reply:
+    registry = ctx.services.registry
+    member = [c for c in registry.commands.values() if not c.admin]
+    lines = [f"{c.synopsis} — {c.summary}" for c in sorted(member, key=lambda c: c.path)]
+    paragraphs: list[str | tuple[Text, ...]] = [
+        (
+            Text("Kith helps this community feel a little less alone", bold=True),
+            Text(": daily check-ins, buddy pairing and kindness streaks."),
+        ),
+        *lines,
+    ]
+    if ctx.is_admin:
+        admin = sorted((c for c in registry.commands.values() if c.admin), key=lambda c: c.path)
+        paragraphs.append((Text("For admins:", bold=True),))
+        paragraphs.extend(f"{c.synopsis} — {c.summary}" for c in admin)
+    paragraphs.append(NOT_A_CRISIS_SERVICE)
+    return Reply.text(*paragraphs)
+
+
+async def timezone_command(ctx: Context, inv: Invocation) -> Reply:
+    if not inv.args:
+        current = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key)
+        return Reply.text(
+            f"Your time zone here is {current}. Change it with "
+            "/kith timezone Area/City, like /kith timezone Europe/London."
+        )
+    tz = timezone_value(" ".join(inv.args))
+    async with ctx.db.transaction() as tx:
+        await touch_member(tx, ctx.actor, ctx.now)
+        await tx.execute(
+            "UPDATE members SET tz = ? WHERE community_id = ? AND user_key = ?",
+            tz,
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+        )
+    return Reply.text(
+        f"Done: your time zone is now {tz}; it's {local_label(ctx.now, tz)} there. "
+        "Streaks and check-in days follow your local date."
+    )
+
+
+async def status_command(ctx: Context, inv: Invocation) -> Reply:
+    programmes = await list_programmes(ctx.db, ctx.community.ref.key)
+    if not programmes:
+        return Reply.text(
+            "Nothing is set up yet. Start with /kith setup checkin "
+            "channel:#channel time:09:00 days:mon-fri."
+        )
+    registry = ctx.services.registry
+    # Lay out upcoming occurrences first so "Next" is right even before the timer's next tick.
+    await Scheduler(ctx.services).materialise(ctx.now)
+    paragraphs: list[str | tuple[Text, ...]] = []
+    for programme in programmes:
+        kind = registry.programme_kinds.get(programme.kind)
+        title = kind.title if kind else programme.kind
+        state = "paused" if programme.paused else "active"
+        describe = kind.describe(programme) if kind else ""
+        paragraphs.append(
+            (
+                Text(f"{title}", bold=True),
+                Text(f" · {ctx.chat.channel_label(programme.channel)} · {describe} · {state}"),
+            )
+        )
+        next_due = await ctx.db.fetchval(
+            "SELECT MIN(due_at) FROM occurrences WHERE programme_id = ? AND state = 'pending'"
+            " AND due_at >= ?",
+            programme.id,
+            to_epoch(ctx.now),
+        )
+        if next_due is not None and not programme.paused:
+            paragraphs.append(f"  Next: {local_label(from_epoch(next_due), programme.tz)}")
+        problems = await ctx.db.fetchall(
+            "SELECT state, due_at, detail FROM occurrences WHERE programme_id = ?"
+            " AND state IN ('missed', 'failed') AND due_at >= ? ORDER BY due_at DESC LIMIT 5",
+            programme.id,
+            to_epoch(ctx.now) - 30 * 86400,
+        )
+        for row in problems:
+            paragraphs.append(
+                f"  {row['state'].capitalize()}: "
+                f"{local_label(from_epoch(row['due_at']), programme.tz)} — "
+                f"{row['detail']}"
+            )
+    return Reply.text(*paragraphs)
+
+
+async def _set_paused(ctx: Context, inv: Invocation, paused: bool) -> Reply:
+    verb = "pause" if paused else "resume"
+    names = ", ".join(k.name for k in ctx.services.registry.programme_kinds.values())
+    if not inv.args:
+        raise UserError(f"Which programme? /kith {verb} <{names.replace(', ', '|')}>")
+    kind = ctx.services.registry.programme_named(inv.args[0])
+    if kind is None:
+        raise UserError(f"“{inv.args[0][:30]}” isn't a programme. Choose one of: {names}.")
+    programme = await get_programme(ctx.db, ctx.community.ref.key, kind.name)
+    if programme is None:
+        raise UserError(f"{kind.title} isn't set up here yet.")
+    if programme.paused == paused:
+        return Reply.text(f"{kind.title} is already {'paused' if paused else 'running'}.")
+    async with ctx.db.transaction() as tx:
+        await set_paused(tx, programme, paused, ctx.now)
+    if paused:
+        return Reply.text(
+            f"{kind.title} is paused. Nothing is lost; /kith resume {kind.name} starts it again."
+        )
+    return Reply.text(f"{kind.title} is running again.")
+
+
+async def pause_command(ctx: Context, inv: Invocation) -> Reply:
+    return await _set_paused(ctx, inv, True)
+
+
+async def resume_command(ctx: Context, inv: Invocation) -> Reply:
+    return await _set_paused(ctx, inv, False)
+
+
+STATS_WINDOWS = {"7d": 7, "week": 7, "30d": 30, "month": 30, "90d": 90}
+
+
+async def stats_command(ctx: Context, inv: Invocation) -> Reply:
+    window = (inv.options.get("window") or (inv.args[0] if inv.args else "30d")).lower()
+    if window not in STATS_WINDOWS:
+        raise UserError(f"window: is one of {', '.join(STATS_WINDOWS)}.")
+    paragraphs: list[str | tuple[Text, ...]] = []
+    for section in ctx.services.registry.stats_sections:
+        paragraphs.extend(await section(ctx, STATS_WINDOWS[window]))
+    if not paragraphs:
+        paragraphs.append("Nothing to report yet.")
+    return Reply.text(*paragraphs)
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        Command(("kith", "help"), "what Kith does here and its commands", help_command)
+    )
+    registry.command(
+        Command(
+            ("kith", "timezone"), "see or set my time zone", timezone_command, usage="<Area/City>"
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "status"),
+            "each programme, its channel and next post",
+            status_command,
+            admin=True,
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "stats"),
+            "participation and trends, aggregate only",
+            stats_command,
+            admin=True,
+            options=(Option("window", OptionKind.CHOICE, "period", choices=tuple(STATS_WINDOWS)),),
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "pause"),
+            "pause a programme, keeping its data",
+            pause_command,
+            admin=True,
+            usage="<programme>",
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "resume"),
+            "restart a paused programme",
+            resume_command,
+            admin=True,
+            usage="<programme>",
+        )
+    )

@@ -1,0 +1,36 @@
+"""Assembling a Kith: database, catalogue, registry, clock. Every adapter starts here."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from bot.clock import Clock
+from bot.context import Services
+from bot.core import Kith
+from bot.features import build_registry
+from bot.prompts import load_catalogue
+from bot.store import Database, open_database
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def build_kith(
+    database_url: str,
+    clock: Clock,
+    *,
+    sqlite_synchronous: str = "FULL",
+    default_grace_minutes: int = 120,
+) -> tuple[Kith, Database]:
+    db = await open_database(database_url, sqlite_synchronous=sqlite_synchronous)
+    services = Services(
+        db=db,
+        clock=clock,
+        catalogue=load_catalogue(),
+        registry=build_registry(),
+        worker_id=worker_id(),
+        default_grace_minutes=default_grace_minutes,
+    )
+    return Kith(services), db

@@ -1,0 +1,196 @@
+"""Answers to a check-in: mood clicks, private reflections, and sharing a reflection."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import choice_ids
+from bot.checkins.post import MOOD_EMOJI
+from bot.checkins.rule import POST, PRIVATE
+from bot.choice_ids import ChoiceId, ChoiceIdError
+from bot.clock import to_epoch
+from bot.commands.parse import clean_text
+from bot.community import touch_member
+from bot.context import Context, Occurrence
+from bot.errors import UserError
+from bot.identity import ChannelRef, MessageRef
+from bot.messages import Choice, Form, FormField, Reply, message
+from bot.programmes import get_programme_by_id
+from bot.store.base import Database, Tx
+
+ANSWER_WINDOW = timedelta(days=3)  # a mood can be given or changed this long after the post
+TEXT_REPLY_WINDOW = timedelta(hours=2)  # how long Kith waits for a reflection typed as a reply
+MAX_REFLECTION = 1500
+
+
+async def _open_checkin(db: Database | Tx, ctx: Context, occurrence_id: int) -> Occurrence:
+    row = await db.fetchone("SELECT * FROM occurrences WHERE id = ?", occurrence_id)
+    if (
+        row is None
+        or row["community_id"] != ctx.community.ref.key
+        or row["kind"] not in (POST, PRIVATE)
+        or row["state"] != "sent"
+    ):
+        raise UserError("I can't find that check-in here, so nothing was recorded.")
+    occurrence = Occurrence.from_row(row)
+    if ctx.now - occurrence.due_at > ANSWER_WINDOW:
+        raise UserError("That check-in has closed. Today's is one /checkin away.")
+    return occurrence
+
+
+async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
+    occurrence_id, value = choice.field_int(0), choice.field_int(1)
+    if value not in MOOD_EMOJI:
+        raise ChoiceIdError("mood out of range")
+    async with ctx.db.transaction() as tx:
+        occurrence = await _open_checkin(tx, ctx, occurrence_id)
+        previous = await tx.fetchval(
+            "SELECT mood FROM moods WHERE occurrence_id = ? AND user_key = ?",
+            occurrence.id,
+            ctx.actor.user.key,
+        )
+        await touch_member(tx, ctx.actor, ctx.now)
+        await tx.execute(
+            "INSERT INTO moods (occurrence_id, community_id, user_key, mood, local_date,"
+            " answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, user_key)"
+            " DO UPDATE SET mood = excluded.mood, answered_at = excluded.answered_at",
+            occurrence.id,
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+            value,
+            occurrence.slot,
+            to_epoch(ctx.now),
+        )
+    if previous is None:
+        return Reply.text(
+            f"Thanks for checking in {MOOD_EMOJI[value]} ({value}/5). "
+            "Only you can see this. If you'd like, ✍️ Reflect to jot down a thought."
+        )
+    if previous == value:
+        return Reply.text(f"You already said {MOOD_EMOJI[value]} ({value}/5) today; it's noted.")
+    return Reply.text(
+        f"Changed your answer to {MOOD_EMOJI[value]} ({value}/5). Only you can see this."
+    )
+
+
+def reflection_form(occurrence_id: int, prompt_text: str) -> Form:
+    return Form(
+        id=choice_ids.encode("reflect", occurrence_id),
+        title="Reflect privately",
+        fields=(
+            FormField("text", "What's on your mind?", "A line or two is plenty.", MAX_REFLECTION),
+        ),
+        intro=prompt_text,
+    )
+
+
+async def reflect_clicked(ctx: Context, choice: ChoiceId) -> Reply:
+    occurrence = await _open_checkin(ctx.db, ctx, choice.field_int(0))
+    form = reflection_form(occurrence.id, str(occurrence.payload.get("prompt_text", "")))
+    if ctx.chat.capabilities.modals:
+        return Reply(form=form)
+    async with ctx.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO pending_inputs (community_id, user_key, form_id, expires_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, user_key) DO UPDATE SET"
+            " form_id = excluded.form_id, expires_at = excluded.expires_at",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+            form.id,
+            to_epoch(ctx.now + TEXT_REPLY_WINDOW),
+        )
+    return Reply.text(
+        "✍️ Write your reflection as your next message to me, here in private. "
+        "It stays private unless you choose to share it."
+    )
+
+
+async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, str]) -> Reply:
+    text = clean_text(values.get("text", ""))
+    if not text:
+        raise UserError("Your reflection was empty, so nothing was saved.")
+    if len(text) > MAX_REFLECTION:
+        raise UserError(
+            f"That's a little long: reflections hold up to {MAX_REFLECTION} "
+            "characters. Nothing was saved; try a shorter version."
+        )
+    async with ctx.db.transaction() as tx:
+        occurrence = await _open_checkin(tx, ctx, form.field_int(0))
+        await touch_member(tx, ctx.actor, ctx.now)
+        await tx.execute(
+            "INSERT INTO reflections (community_id, user_key, occurrence_id, text, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+            occurrence.id,
+            text,
+            to_epoch(ctx.now),
+        )
+        reflection_id = await tx.fetchval(
+            "SELECT MAX(id) FROM reflections WHERE community_id = ? AND user_key = ?",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+        )
+    choices = tuple(
+        Choice(choice_ids.encode("share", reflection_id, how), label, how)
+        for how, label in (
+            ("keep", "Keep private"),
+            ("named", "Share with my name"),
+            ("anon", "Share anonymously"),
+        )
+    )
+    return Reply(
+        message(
+            "Saved, privately. Thank you for taking a moment for yourself.",
+            "Would you like to share it in the check-in thread? Nobody sees it unless you do.",
+            choices=choices,
+        )
+    )
+
+
+async def share_clicked(ctx: Context, choice: ChoiceId) -> Reply:
+    reflection_id, how = choice.field_int(0), choice.fields[1] if len(choice.fields) > 1 else ""
+    if how not in {"keep", "named", "anon"}:
+        raise ChoiceIdError("unknown share choice")
+    row = await ctx.db.fetchone("SELECT * FROM reflections WHERE id = ?", reflection_id)
+    if row is None or row["community_id"] != ctx.community.ref.key:
+        raise UserError("I can't find that reflection any more, so nothing was shared.")
+    if row["user_key"] != ctx.actor.user.key:
+        raise UserError("Only the person who wrote a reflection can share it.")
+    if row["shared"] != "private":
+        return Reply.text("That reflection is already shared.")
+    if how == "keep":
+        return Reply.text("Kept private. 🌱")
+    occurrence_row = await ctx.db.fetchone(
+        "SELECT * FROM occurrences WHERE id = ?", row["occurrence_id"]
+    )
+    if occurrence_row is None:
+        raise UserError("That check-in is gone, so there is no thread to share in.")
+    occurrence = Occurrence.from_row(occurrence_row)
+    programme = await get_programme_by_id(ctx.db, occurrence.programme_id)
+    if programme is None:
+        raise UserError("Check-ins are no longer set up here, so there is nowhere to share.")
+    thread = occurrence.message if occurrence.kind == POST else None
+    channel = ChannelRef.parse(thread.channel_key) if thread else programme.channel
+    heading = (
+        f"💬 {ctx.actor.display_name} shared a reflection:"
+        if how == "named"
+        else "💬 Someone shared a reflection:"
+    )
+    sent: MessageRef = await ctx.chat.send_channel(
+        channel,
+        message(heading, row["text"]),
+        thread=thread,
+        delivery_key=f"kith-refl-{reflection_id}",
+    )
+    async with ctx.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE reflections SET shared = ?, shared_message_key = ? WHERE id = ?",
+            "named" if how == "named" else "anonymous",
+            f"{sent.channel_key}|{sent.id}",
+            reflection_id,
+        )
+    where = "in the check-in thread" if thread else f"in {ctx.chat.channel_label(channel)}"
+    return Reply.text(
+        f"Shared {where}{' anonymously' if how == 'anon' else ''}. Thank you for opening up. 💛"
+    )

@@ -1,0 +1,112 @@
+"""The check-in post: which prompt, what it says, and its delivery."""
+
+from __future__ import annotations
+
+import json
+
+from bot import choice_ids
+from bot.checkins.deck import next_prompt
+from bot.clock import to_epoch
+from bot.context import DeliveryContext, Services
+from bot.identity import MessageRef
+from bot.messages import Choice, ChoiceStyle, Message, Text, message
+from bot.programmes import Programme
+from bot.prompts import Prompt
+from bot.store.base import Tx
+
+MOODS = (
+    (1, "😞", "rough"),
+    (2, "😕", "low"),
+    (3, "😐", "okay"),
+    (4, "🙂", "good"),
+    (5, "😄", "great"),
+)
+MOOD_EMOJI = {value: emoji for value, emoji, _ in MOODS}
+CUSTOM_THEME = "community"
+
+
+async def community_deck(tx: Tx, services: Services, community_key: str) -> list[Prompt]:
+    rows = await tx.fetchall(
+        "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id", community_key
+    )
+    custom = [Prompt(f"custom:{r['id']}", CUSTOM_THEME, r["text"]) for r in rows]
+    return [*services.catalogue.checkins, *custom]
+
+
+async def prompt_for(
+    tx: Tx, services: Services, programme: Programme, occurrence_id: int
+) -> Prompt:
+    """The occurrence's prompt, chosen once and stored, so a retry or a later /checkin shows the
+    same words even if the deck changed since."""
+    row = await tx.fetchone("SELECT payload FROM occurrences WHERE id = ?", occurrence_id)
+    payload = json.loads(row["payload"]) if row else {}
+    if payload.get("prompt_key"):
+        return Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
+    cycle = (
+        await tx.fetchval("SELECT MAX(cycle) FROM prompt_uses WHERE programme_id = ?", programme.id)
+        or 0
+    )
+    used = {
+        r["prompt_key"]
+        for r in await tx.fetchall(
+            "SELECT prompt_key FROM prompt_uses WHERE programme_id = ? AND cycle = ?",
+            programme.id,
+            cycle,
+        )
+    }
+    recent = [
+        r["theme"]
+        for r in await tx.fetchall(
+            "SELECT theme FROM prompt_uses WHERE programme_id = ? ORDER BY used_at DESC,"
+            " occurrence_id DESC LIMIT 8",
+            programme.id,
+        )
+    ]
+    deck = await community_deck(tx, services, programme.community_key)
+    deal = next_prompt(deck, used, recent, seed=f"{programme.community_key}:{cycle}")
+    if deal.new_cycle:
+        cycle += 1
+    prompt = deal.prompt
+    await tx.execute(
+        "INSERT INTO prompt_uses (programme_id, cycle, prompt_key, theme, occurrence_id, used_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        programme.id,
+        cycle,
+        prompt.key,
+        prompt.theme,
+        occurrence_id,
+        to_epoch(services.clock.now()),
+    )
+    payload.update(prompt_key=prompt.key, theme=prompt.theme, prompt_text=prompt.text)
+    await tx.execute(
+        "UPDATE occurrences SET payload = ? WHERE id = ?", json.dumps(payload), occurrence_id
+    )
+    return prompt
+
+
+def checkin_message(occurrence_id: int, prompt: Prompt, *, private: bool = False) -> Message:
+    moods = [
+        Choice(choice_ids.encode("mood", occurrence_id, value), f"{emoji} {value}", str(value))
+        for value, emoji, _ in MOODS
+    ]
+    reflect = Choice(
+        choice_ids.encode("reflect", occurrence_id), "✍️ Reflect", "reflect", ChoiceStyle.PRIMARY
+    )
+    where = "Only you see your answer" if not private else "Your answer stays private"
+    return message(
+        (Text("☀️ Daily check-in", bold=True),),
+        prompt.text,
+        f"How are you today? Tap a mood from 1 (rough) to 5 (great). {where}; "
+        "✍️ Reflect opens a private note.",
+        choices=(*moods, reflect),
+    )
+
+
+async def deliver_post(ctx: DeliveryContext) -> MessageRef | None:
+    async with ctx.services.db.transaction() as tx:
+        prompt = await prompt_for(tx, ctx.services, ctx.programme, ctx.occurrence.id)
+    return await ctx.chat.send_channel(
+        ctx.programme.channel,
+        checkin_message(ctx.occurrence.id, prompt),
+        delivery_key=ctx.occurrence.delivery_key,
+    )

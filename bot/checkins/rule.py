@@ -1,0 +1,43 @@
+"""The check-in programme kind: its configuration and when it fires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from bot.programmes import Programme
+from bot.registry import ProgrammeKind, Slot
+from bot.schedule import DailyRule, format_days, parse_time
+
+POST = "checkin.post"
+PRIVATE = "checkin.private"
+KIND = "checkin"
+
+
+def daily_rule(programme: Programme) -> DailyRule:
+    config = programme.config
+    return DailyRule(parse_time(config["time"]), tuple(config["days"]), programme.tz)
+
+
+def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Slot]:
+    for local_date, instant in daily_rule(programme).firings(after, until):
+        yield Slot(POST, local_date.isoformat(), instant)
+
+
+def grace(programme: Programme) -> timedelta:
+    return timedelta(minutes=int(programme.config.get("grace_minutes", 120)))
+
+
+def describe(programme: Programme) -> str:
+    rule = daily_rule(programme)
+    return f"{rule.at:%H:%M} {format_days(rule.days)} ({programme.tz})"
+
+
+CHECKIN_KIND = ProgrammeKind(
+    name=KIND,
+    title="Daily check-in",
+    slots=slots,
+    grace=grace,
+    describe=describe,
+    aliases=("checkins", "check-in", "check-ins"),
+)

@@ -1,0 +1,82 @@
+"""Check-in statistics: participation and a mood trend, as aggregates only.
+
+Any aggregate of fewer than ``MIN_GROUP`` answers is withheld, so a small group's stats can never
+reveal one member's mood.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.checkins.rule import POST, PRIVATE
+from bot.clock import to_epoch
+from bot.context import Context
+from bot.messages import Text
+
+MIN_GROUP = 5
+
+
+@dataclass(frozen=True)
+class MoodSummary:
+    answers: int
+    average: float | None  # None when withheld
+
+
+def summarise(moods: list[int]) -> MoodSummary:
+    if len(moods) < MIN_GROUP:
+        return MoodSummary(len(moods), None)
+    return MoodSummary(len(moods), sum(moods) / len(moods))
+
+
+def weekly_trend(rows: list[tuple[str, int]]) -> list[tuple[date, MoodSummary]]:
+    """(local date, mood) pairs → one summary per ISO week (keyed by its Monday)."""
+    weeks: dict[date, list[int]] = defaultdict(list)
+    for day_text, mood in rows:
+        day = date.fromisoformat(day_text)
+        weeks[day - timedelta(days=day.weekday())].append(mood)
+    return [(monday, summarise(moods)) for monday, moods in sorted(weeks.items())]
+
+
+def _average(summary: MoodSummary) -> str:
+    if summary.average is None:
+        return f"hidden (fewer than {MIN_GROUP} answers)"
+    return f"{summary.average:.1f}/5 from {summary.answers} answers"
+
+
+async def checkin_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+    since = ctx.now - timedelta(days=days)
+    key = ctx.community.ref.key
+    posts = await ctx.db.fetchval(
+        "SELECT COUNT(*) FROM occurrences WHERE community_id = ? AND kind = ? AND state = 'sent'"
+        " AND due_at >= ?",
+        key,
+        POST,
+        to_epoch(since),
+    )
+    rows = await ctx.db.fetchall(
+        "SELECT m.local_date, m.mood, m.occurrence_id, m.user_key FROM moods m"
+        " JOIN occurrences o ON o.id = m.occurrence_id"
+        " WHERE m.community_id = ? AND o.kind IN (?, ?) AND o.due_at >= ?",
+        key,
+        POST,
+        PRIVATE,
+        to_epoch(since),
+    )
+    people = len({r["user_key"] for r in rows})
+    per_post = len(rows) / posts if posts else 0.0
+    reflections = await ctx.db.fetchval(
+        "SELECT COUNT(*) FROM reflections WHERE community_id = ? AND created_at >= ?",
+        key,
+        to_epoch(since),
+    )
+    lines: list[str | tuple[Text, ...]] = [
+        (Text(f"Check-ins, last {days} days", bold=True),),
+        f"Posts: {posts} · answers: {len(rows)} from {people} members · "
+        f"{per_post:.1f} answers per post · reflections written: {reflections}",
+        f"Mood overall: {_average(summarise([r['mood'] for r in rows]))}",
+    ]
+    for monday, summary in weekly_trend([(r["local_date"], r["mood"]) for r in rows]):
+        lines.append(f"  Week of {monday:%d %b}: {_average(summary)}")
+    return lines

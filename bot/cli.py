@@ -1,0 +1,155 @@
+"""The ``kith`` command: run, console, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.settings import Settings, SettingsError
+from bot.timezones import UnknownTimeZone, canonical_zone
+
+
+def _environment() -> dict[str, str]:
+    """The process environment over an optional ``.env`` in the working directory."""
+    env = (
+        {k: v for k, v in dotenv_values(".env").items() if v is not None}
+        if Path(".env").is_file()
+        else {}
+    )
+    env.update(os.environ)
+    return env
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kith", description="Kith: a peer-support bot for Discord and Slack communities."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="start the bot (the platform comes from KITH_PLATFORM or the "
+        "configured credentials; console when none are set)",
+    )
+    console = sub.add_parser("console", help="a local community in the terminal")
+    console.add_argument(
+        "--db", help="database file to keep state between runs (default: a fresh temporary one)"
+    )
+    console.add_argument("--script", help="read input lines from this file")
+    console.add_argument("--json", action="store_true", help="one JSON object per bot message")
+    console.add_argument("--start", help="start a simulated clock at this ISO date-time")
+    console.add_argument("--tz", default="UTC", help="the community's time zone (default UTC)")
+    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate.add_argument(
+        "--database",
+        help="database URL or SQLite path (default: KITH_DATABASE_URL or the data directory)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "console":
+            return _console(args)
+        settings = Settings.from_env(_environment())
+        from bot.logs import configure
+
+        configure(settings.log_level, settings.secrets)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(args.database or settings.database_url))
+        return _run(settings)
+    except SettingsError as exc:
+        print(f"kith: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _migrate(url: str) -> int:
+    from bot.store import open_database
+
+    db = await open_database(url, migrate=False)
+    try:
+        applied = await db.migrate()
+    finally:
+        await db.close()
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    print(f"Database is up to date ({done}).")
+    return 0
+
+
+def _run(settings: Settings) -> int:
+    if settings.platform != "console":
+        raise SettingsError(
+            f"the {settings.platform.capitalize()} adapter is not part of this version of Kith "
+            "yet; unset KITH_PLATFORM to try the console community."
+        )
+    print(
+        f"Kith: {settings.platform_reason}, so this is the local console community "
+        f"(database: {settings.database_url}). Set KITH_PLATFORM=discord or slack with their "
+        "tokens to connect a real community. Type /kith help; Ctrl-D quits.",
+        file=sys.stderr,
+    )
+    return asyncio.run(_console_session(settings.database_url, None, "UTC", False, None))
+
+
+def _console(args: argparse.Namespace) -> int:
+    from adapters.console.script import ScriptError, parse_instant
+
+    try:
+        tz = canonical_zone(args.tz)
+    except UnknownTimeZone as exc:
+        print(f"kith console: --tz: {exc}", file=sys.stderr)
+        return 2
+    start = None
+    if args.start:
+        from bot.timezones import zone
+
+        try:
+            start = parse_instant(args.start, zone(tz))
+        except ScriptError as exc:
+            print(f"kith console: --start: {exc}", file=sys.stderr)
+            return 2
+    script = None
+    if args.script:
+        try:
+            script = Path(args.script).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"kith console: cannot read {args.script}: {exc.strerror}", file=sys.stderr)
+            return 2
+    if args.db:
+        return asyncio.run(_console_session(args.db, start, tz, args.json, script))
+    with tempfile.TemporaryDirectory(prefix="kith-console-") as scratch:
+        return asyncio.run(
+            _console_session(str(Path(scratch) / "kith.sqlite3"), start, tz, args.json, script)
+        )
+
+
+async def _console_session(
+    database: str, start: object, tz: str, as_json: bool, script: list[str] | None
+) -> int:
+    from adapters.console.runner import ConsoleClock, ConsoleCommunity
+
+    clock = ConsoleClock(start)  # type: ignore[arg-type]
+    community = await ConsoleCommunity.open(database, clock, tz, sys.stdout, sys.stderr, as_json)
+    try:
+        if script is not None:
+            await community.run_lines(script)
+        elif not sys.stdin.isatty():
+            await community.run_lines(sys.stdin.read().splitlines())
+        else:
+            await community.run_interactive(sys.stdin)
+    finally:
+        await community.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Command parsing and the registry every feature adds its commands to."""

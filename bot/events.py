@@ -1,0 +1,66 @@
+"""Inbound events: what an adapter hands to ``Kith.handle``. Adapters translate platform payloads
+into these and nothing else, so every feature is written once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The member behind an event, as the platform knows them right now.
+
+    ``is_platform_admin`` is the platform's own verdict (Discord Manage Server, Slack admin/owner,
+    console ``:admin``); the core combines it with the community's configured admins.
+    """
+
+    user: UserRef
+    display_name: str
+    is_platform_admin: bool = False
+    is_bot: bool = False
+    platform_tz: str | None = None
+    role_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def community(self) -> CommunityRef:
+        return self.user.community
+
+
+@dataclass(frozen=True, slots=True)
+class CommandEvent:
+    """A slash command as text, e.g. ``/kith setup checkin channel:#c time:09:00``.
+
+    Adapters with typed options write them back as ``key:value`` words, so one parser serves all.
+    """
+
+    actor: Actor
+    text: str
+    channel: ChannelRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClickEvent:
+    actor: Actor
+    choice_id: str
+    message: MessageRef | None = None
+    channel: ChannelRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmitEvent:
+    actor: Actor
+    form_id: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectTextEvent:
+    """Free text a member sent the bot privately (a DM, or a reply where a modal is unavailable)."""
+
+    actor: Actor
+    text: str
+
+
+Event = CommandEvent | ClickEvent | FormSubmitEvent | DirectTextEvent

@@ -1,0 +1,13 @@
+"""The features Kith is built from. Each registers its commands, buttons and programmes."""
+
+from __future__ import annotations
+
+from bot import admin, checkins
+from bot.registry import Registry
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for feature in (admin, checkins):
+        feature.register(registry)
+    return registry

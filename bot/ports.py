@@ -1,0 +1,65 @@
+"""Ports: what the core needs from the outside, as Protocols that adapters fill."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.messages import Message
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can do; the core degrades instead of asking which platform it is."""
+
+    buttons: bool = True
+    modals: bool = False
+    threads: bool = True
+    group_dms: bool = False
+    ephemeral: bool = True
+    max_text: int = 2000
+    max_choices: int = 25
+
+
+class DeliveryError(Exception):
+    """A send failed. ``permanent`` failures (unknown channel, closed DMs, missing permissions)
+    are not retried; the admin sees them in ``/kith status``."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class ChatPort(Protocol):
+    capabilities: Capabilities
+
+    async def send_channel(
+        self,
+        channel: ChannelRef,
+        message: Message,
+        *,
+        delivery_key: str | None = None,
+        thread: MessageRef | None = None,
+    ) -> MessageRef:
+        """Post to a channel (or into a message's thread).
+
+        ``delivery_key`` makes the post idempotent: sending the same key twice yields one message
+        (Discord nonce, Slack metadata, console log), which is what makes retries exactly-once.
+        """
+        ...
+
+    async def send_private(
+        self, user: UserRef, message: Message, *, delivery_key: str | None = None
+    ) -> MessageRef:
+        """Send a member a private message (a DM)."""
+        ...
+
+    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
+        """Turn a mention as typed on this platform (``<@U1>``, ``#general``) into a reference."""
+        ...
+
+    def channel_label(self, channel: ChannelRef) -> str:
+        """How to name a channel in text (``#general``); never a ping."""
+        ...

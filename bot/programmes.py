@@ -1,0 +1,115 @@
+"""Programmes: a configured feature in a community, bound to a channel, with a schedule."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.clock import from_epoch, to_epoch
+from bot.identity import ChannelRef
+from bot.store.base import Database, Row, Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    id: int
+    community_key: str
+    kind: str
+    channel: ChannelRef
+    tz: str
+    config: dict[str, Any]
+    paused: bool
+    materialised_until: datetime
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> Programme:
+        return cls(
+            id=int(row["id"]),
+            community_key=row["community_id"],
+            kind=row["kind"],
+            channel=ChannelRef.parse(row["channel_key"]),
+            tz=row["tz"],
+            config=json.loads(row["config"]),
+            paused=bool(row["paused"]),
+            materialised_until=from_epoch(row["materialised_until"]),
+            created_at=from_epoch(row["created_at"]),
+        )
+
+
+async def get_programme(db: Database | Tx, community_key: str, kind: str) -> Programme | None:
+    row = await db.fetchone(
+        "SELECT * FROM programmes WHERE community_id = ? AND kind = ?", community_key, kind
+    )
+    return Programme.from_row(row) if row else None
+
+
+async def get_programme_by_id(db: Database | Tx, programme_id: int) -> Programme | None:
+    row = await db.fetchone("SELECT * FROM programmes WHERE id = ?", programme_id)
+    return Programme.from_row(row) if row else None
+
+
+async def list_programmes(db: Database | Tx, community_key: str) -> list[Programme]:
+    rows = await db.fetchall(
+        "SELECT * FROM programmes WHERE community_id = ? ORDER BY kind", community_key
+    )
+    return [Programme.from_row(r) for r in rows]
+
+
+async def save_programme(
+    tx: Tx,
+    community_key: str,
+    kind: str,
+    channel: ChannelRef,
+    tz: str,
+    config: dict[str, Any],
+    now: datetime,
+) -> Programme:
+    """Create or change a programme. A change drops occurrences not yet sent from now on, so the
+    next materialisation lays them out again under the new schedule; slots already sent stay, and
+    the unique slot key stops a changed time from posting a second time on the same day."""
+    await tx.execute(
+        "INSERT INTO programmes (community_id, kind, channel_key, tz, config, materialised_until,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (community_id, kind) DO UPDATE SET channel_key = excluded.channel_key,"
+        " tz = excluded.tz, config = excluded.config,"
+        " materialised_until = excluded.materialised_until, updated_at = excluded.updated_at",
+        community_key,
+        kind,
+        channel.key,
+        tz,
+        json.dumps(config, sort_keys=True),
+        to_epoch(now),
+        to_epoch(now),
+        to_epoch(now),
+    )
+    row = await tx.fetchone(
+        "SELECT * FROM programmes WHERE community_id = ? AND kind = ?", community_key, kind
+    )
+    assert row is not None
+    programme = Programme.from_row(row)
+    await drop_pending(tx, programme.id, now)
+    return programme
+
+
+async def drop_pending(tx: Tx, programme_id: int, now: datetime) -> None:
+    await tx.execute(
+        "DELETE FROM occurrences WHERE programme_id = ? AND state = 'pending' AND due_at >= ?",
+        programme_id,
+        to_epoch(now),
+    )
+
+
+async def set_paused(tx: Tx, programme: Programme, paused: bool, now: datetime) -> None:
+    """Pausing drops future occurrences (nothing is "missed" on purpose); resuming lays them out
+    again from now. Data is never lost either way."""
+    await tx.execute(
+        "UPDATE programmes SET paused = ?, materialised_until = ?, updated_at = ? WHERE id = ?",
+        int(paused),
+        to_epoch(now),
+        to_epoch(now),
+        programme.id,
+    )
+    await drop_pending(tx, programme.id, now)

@@ -1,0 +1,99 @@
+"""The prompt catalogue: built-in decks shipped in ``prompts/`` (TOML), found from any directory.
+
+An installed wheel carries them as ``bot/_prompts``; a source checkout reads ``prompts/`` at the
+repository root.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+_ID = re.compile(r"^[a-z0-9-]{3,40}$")
+MAX_PROMPT_LENGTH = 300
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    key: str  # 'builtin:<id>' or 'custom:<row id>'; stable, stored when used
+    theme: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    themes: dict[str, str]
+    checkins: tuple[Prompt, ...]
+    starters: tuple[Prompt, ...]
+    challenge: tuple[Prompt, ...]
+
+    def checkin(self, key: str) -> Prompt | None:
+        return next((p for p in self.checkins if p.key == key), None)
+
+
+def prompts_dir() -> Traversable:
+    packaged = resources.files("bot") / "_prompts"
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parent.parent / "prompts"
+    if source.is_dir():
+        return source
+    raise CatalogueError("cannot find the prompts folder; reinstall kith-bot")
+
+
+def _read(folder: Traversable, name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"prompts/{name}: {exc}") from exc
+
+
+def _entries(data: dict[str, Any], table: str, file: str, theme_of: Any) -> tuple[Prompt, ...]:
+    seen: set[str] = set()
+    prompts: list[Prompt] = []
+    for entry in data.get(table, []):
+        ident, text = entry.get("id", ""), str(entry.get("text", "")).strip()
+        if not _ID.match(ident) or ident in seen:
+            raise CatalogueError(f"prompts/{file}: bad or repeated id {ident!r}")
+        if not text or len(text) > MAX_PROMPT_LENGTH:
+            raise CatalogueError(f"prompts/{file}: {ident} has empty or overlong text")
+        seen.add(ident)
+        prompts.append(Prompt(f"builtin:{ident}", theme_of(entry, file), text))
+    return tuple(prompts)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    folder = prompts_dir()
+    checkin_data = _read(folder, "checkins.toml")
+    themes: dict[str, str] = dict(checkin_data.get("themes", {}))
+
+    def checkin_theme(entry: dict[str, Any], file: str) -> str:
+        theme = str(entry.get("theme", ""))
+        if theme not in themes:
+            raise CatalogueError(f"prompts/{file}: {entry.get('id')} has unknown theme {theme!r}")
+        return theme
+
+    def fixed(theme: str) -> Any:
+        return lambda entry, file: theme
+
+    challenge_data = _read(folder, "kindness.toml")
+    days = sorted(challenge_data.get("day", []), key=lambda d: int(d.get("day", 0)))
+    return Catalogue(
+        themes=themes,
+        checkins=_entries(checkin_data, "prompt", "checkins.toml", checkin_theme),
+        starters=_entries(
+            _read(folder, "starters.toml"), "starter", "starters.toml", fixed("starter")
+        ),
+        challenge=_entries({"day": days}, "day", "kindness.toml", fixed("challenge")),
+    )

@@ -1,0 +1,142 @@
+"""Where features plug in: commands, choice and form routes, programme kinds and deliverers.
+
+Each feature module has a ``register(registry)`` function; ``bot.features`` lists them. The core
+dispatches through this table and knows nothing about any one feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from bot.choice_ids import ChoiceId
+from bot.commands.parse import Invocation
+from bot.messages import Reply, Text
+
+if TYPE_CHECKING:
+    from bot.context import Context, DeliveryContext
+    from bot.identity import MessageRef
+    from bot.programmes import Programme
+
+
+class OptionKind(Enum):
+    TEXT = "text"
+    CHANNEL = "channel"
+    USER = "user"
+    TIME = "time"
+    DAYS = "days"
+    TIMEZONE = "timezone"
+    DATE = "date"
+    INTEGER = "integer"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    kind: OptionKind
+    help: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+CommandHandler = Callable[["Context", Invocation], Awaitable[Reply]]
+ChoiceHandler = Callable[["Context", ChoiceId], Awaitable[Reply]]
+FormHandler = Callable[["Context", ChoiceId, dict[str, str]], Awaitable[Reply]]
+Deliverer = Callable[["DeliveryContext"], Awaitable["MessageRef | None"]]
+# A section of /kith stats: (context, window in days) → paragraphs.
+StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]"]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    path: tuple[str, ...]
+    summary: str
+    handler: CommandHandler
+    admin: bool = False
+    usage: str = ""  # positional part, e.g. "<IANA name>"
+    options: tuple[Option, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return "/" + " ".join(self.path)
+
+    @property
+    def option_names(self) -> frozenset[str]:
+        return frozenset(o.name for o in self.options)
+
+    @property
+    def synopsis(self) -> str:
+        opts = [f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in self.options]
+        return " ".join(filter(None, [self.name, self.usage, *opts]))
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str  # occurrence kind, e.g. 'checkin.post'
+    slot: str  # unique per programme and kind, e.g. a local date
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgrammeKind:
+    """A kind of programme: how it is named, when it fires, and how late a firing may still go."""
+
+    name: str
+    title: str
+    slots: Callable[[Programme, datetime, datetime], Iterable[Slot]]
+    grace: Callable[[Programme], timedelta]
+    describe: Callable[[Programme], str]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Registry:
+    commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
+    choices: dict[str, ChoiceHandler] = field(default_factory=dict)
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+    programme_kinds: dict[str, ProgrammeKind] = field(default_factory=dict)
+    deliverers: dict[str, Deliverer] = field(default_factory=dict)
+    stats_sections: list[StatsSection] = field(default_factory=list)
+
+    def command(self, command: Command) -> None:
+        if command.path in self.commands:
+            raise ValueError(f"{command.name} is registered twice")
+        self.commands[command.path] = command
+
+    def choice(self, kind: str, handler: ChoiceHandler) -> None:
+        self.choices[kind] = handler
+
+    def form(self, kind: str, handler: FormHandler) -> None:
+        self.forms[kind] = handler
+
+    def programme_kind(self, kind: ProgrammeKind) -> None:
+        self.programme_kinds[kind.name] = kind
+
+    def deliverer(self, occurrence_kind: str, deliver: Deliverer) -> None:
+        self.deliverers[occurrence_kind] = deliver
+
+    def stats_section(self, section: StatsSection) -> None:
+        self.stats_sections.append(section)
+
+    def find(self, words: list[str]) -> tuple[Command | None, int]:
+        """The longest registered command path that starts ``words``, and its length."""
+        lowered = [w.lower() for w in words]
+        for length in range(min(len(lowered), 4), 0, -1):
+            found = self.commands.get(tuple(lowered[:length]))
+            if found:
+                return found, length
+        return None, 0
+
+    def under(self, prefix: tuple[str, ...]) -> list[Command]:
+        return [c for p, c in sorted(self.commands.items()) if p[: len(prefix)] == prefix]
+
+    def programme_named(self, name: str) -> ProgrammeKind | None:
+        lowered = name.lower()
+        for kind in self.programme_kinds.values():
+            if lowered == kind.name or lowered in kind.aliases:
+                return kind
+        return None

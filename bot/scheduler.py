@@ -1,0 +1,263 @@
+"""Exactly-once scheduling on top of the database.
+
+1. Programmes' rules are *materialised* into ``occurrences`` by insert-or-ignore on
+   ``UNIQUE(programme_id, kind, slot)``, a few days ahead, so every process agrees on what is due.
+2. A worker *claims* due rows with a lease, bumping a fence counter (SQLite: ``BEGIN IMMEDIATE``;
+   PostgreSQL: ``FOR UPDATE SKIP LOCKED``). An expired lease is claimed again: crash recovery.
+3. Delivery is idempotent: each occurrence has a stable delivery key the chat port dedups on.
+4. Completion is *fenced*: a row is marked done only if its fence still matches our claim.
+5. An occurrence found more than its programme's grace late is marked missed, visibly.
+
+The in-process timer (``bot.timer``) only decides *when* to call ``run_due``; it is never the
+source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import from_epoch, to_epoch
+from bot.context import DeliveryContext, Occurrence, Services
+from bot.logs import event
+from bot.ports import ChatPort, DeliveryError
+from bot.programmes import Programme, get_programme_by_id
+from bot.store.base import Database
+
+log = logging.getLogger("kith.scheduler")
+
+HORIZON = timedelta(days=3)  # materialise this far ahead …
+REFILL_BEFORE = timedelta(days=2)  # … and top up when less than this remains
+LOOKBACK = timedelta(days=35)  # after a long outage, account for at most this much
+LEASE = timedelta(seconds=90)
+CLAIM_BATCH = 200
+CONCURRENCY = 32
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    missed: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+    lost_lease: int = 0
+    sent_ids: list[int] = field(default_factory=list)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(15 * 2 ** max(attempts - 1, 0), 15 * 60))
+
+
+class Scheduler:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    async def materialise(self, now: datetime) -> int:
+        """Lay out occurrences for every active programme whose horizon runs short."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM programmes WHERE paused = 0 AND materialised_until < ?",
+            to_epoch(now + REFILL_BEFORE),
+        )
+        created = 0
+        for row in rows:
+            programme = Programme.from_row(row)
+            kind = self.services.registry.programme_kinds.get(programme.kind)
+            if kind is None:
+                continue
+            after = max(programme.materialised_until, now - LOOKBACK)
+            until = now + HORIZON
+            slots = list(kind.slots(programme, after, until))
+            async with self.db.transaction() as tx:
+                for slot in slots:
+                    created += await tx.execute(
+                        "INSERT INTO occurrences (programme_id, community_id, kind, slot, due_at,"
+                        " ready_at) VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (programme_id, kind, slot) DO NOTHING",
+                        programme.id,
+                        programme.community_key,
+                        slot.kind,
+                        slot.slot,
+                        to_epoch(slot.due_at),
+                        to_epoch(slot.due_at),
+                    )
+                # Only move forward, and only if nobody changed the programme meanwhile.
+                await tx.execute(
+                    "UPDATE programmes SET materialised_until = ?"
+                    " WHERE id = ? AND materialised_until = ? AND paused = 0",
+                    to_epoch(until),
+                    programme.id,
+                    to_epoch(programme.materialised_until),
+                )
+        return created
+
+    async def claim(self, now: datetime, limit: int = CLAIM_BATCH) -> list[Occurrence]:
+        lease_until = to_epoch(now + LEASE)
+        worker = self.services.worker_id
+        async with self.db.transaction() as tx:
+            ids = [
+                r["id"]
+                for r in await tx.fetchall(
+                    "SELECT id FROM occurrences WHERE (state = 'pending' AND ready_at <= ?)"
+                    " OR (state = 'claimed' AND lease_until <= ?) ORDER BY ready_at, id LIMIT ?",
+                    to_epoch(now),
+                    to_epoch(now),
+                    limit,
+                )
+            ]
+            if not ids:
+                return []
+            marks = ",".join("?" * len(ids))
+            await tx.execute(
+                f"UPDATE occurrences SET state = 'claimed', lease_until = ?, fence = fence + 1,"
+                f" claimed_by = ?, attempts = attempts + 1 WHERE id IN ({marks})",
+                lease_until,
+                worker,
+                *ids,
+            )
+            rows = await tx.fetchall(
+                f"SELECT * FROM occurrences WHERE id IN ({marks}) ORDER BY ready_at, id", *ids
+            )
+        return [Occurrence.from_row(r) for r in rows]
+
+    async def finish(
+        self,
+        occurrence: Occurrence,
+        state: str,
+        now: datetime,
+        *,
+        detail: str | None = None,
+        message_key: str | None = None,
+    ) -> bool:
+        """Fenced completion: only the holder of the current claim may finish the row."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE occurrences SET state = ?, detail = ?,"
+                " message_key = COALESCE(?, message_key), finished_at = ?, lease_until = NULL"
+                " WHERE id = ? AND fence = ? AND state = 'claimed'",
+                state,
+                detail,
+                message_key,
+                to_epoch(now),
+                occurrence.id,
+                occurrence.fence,
+            )
+        return changed == 1
+
+    async def retry_later(self, occurrence: Occurrence, now: datetime, reason: str) -> bool:
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE occurrences SET state = 'pending', ready_at = ?, detail = ?,"
+                " lease_until = NULL WHERE id = ? AND fence = ? AND state = 'claimed'",
+                to_epoch(now + _backoff(occurrence.attempts)),
+                reason[:300],
+                occurrence.id,
+                occurrence.fence,
+            )
+        return changed == 1
+
+    async def run_due(self, now: datetime, chat: ChatPort) -> RunReport:
+        """Materialise, then claim and deliver everything due at ``now``, in due order."""
+        report = RunReport()
+        await self.materialise(now)
+        semaphore = asyncio.Semaphore(CONCURRENCY)
+
+        async def guarded(occ: Occurrence) -> None:
+            async with semaphore:
+                await self._process(occ, now, chat, report)
+
+        while batch := await self.claim(now):
+            await asyncio.gather(*(guarded(o) for o in batch))
+        return report
+
+    async def _process(
+        self, occ: Occurrence, now: datetime, chat: ChatPort, report: RunReport
+    ) -> None:
+        programme = await get_programme_by_id(self.db, occ.programme_id)
+        kind = self.services.registry.programme_kinds.get(programme.kind) if programme else None
+        deliver = self.services.registry.deliverers.get(occ.kind)
+        if programme is None or kind is None or deliver is None or programme.paused:
+            if await self.finish(occ, "skipped", now, detail="programme paused or removed"):
+                report.skipped += 1
+            return
+        late = now - occ.due_at
+        if late > kind.grace(programme):
+            detail = (
+                f"not sent: Kith was not running at the time (found "
+                f"{_humanise(late)} late, past the {_humanise(kind.grace(programme))}"
+                f" grace window)"
+            )
+            if await self.finish(occ, "missed", now, detail=detail):
+                report.missed += 1
+                event(
+                    log,
+                    "occurrence_missed",
+                    occurrence=occ.id,
+                    kind=occ.kind,
+                    community=occ.community_key,
+                    late_s=int(late.total_seconds()),
+                )
+            return
+        ctx = DeliveryContext(self.services, chat, programme, occ, now)
+        try:
+            ref = await deliver(ctx)
+        except DeliveryError as exc:
+            if exc.permanent or now + _backoff(occ.attempts) - occ.due_at > kind.grace(programme):
+                if await self.finish(occ, "failed", now, detail=exc.reason[:300]):
+                    report.failed += 1
+                event(
+                    log,
+                    "occurrence_failed",
+                    logging.WARNING,
+                    occurrence=occ.id,
+                    community=occ.community_key,
+                    reason=exc.reason,
+                    permanent=exc.permanent,
+                )
+            elif await self.retry_later(occ, now, exc.reason):
+                report.retried += 1
+            return
+        except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
+            log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
+            if await self.retry_later(occ, now, f"internal error: {type(exc).__name__}"):
+                report.retried += 1
+            return
+        message_key = f"{ref.channel_key}|{ref.id}" if ref else None
+        if await self.finish(occ, "sent", now, message_key=message_key):
+            report.sent += 1
+            report.sent_ids.append(occ.id)
+        else:
+            report.lost_lease += 1
+            event(log, "occurrence_lost_lease", logging.WARNING, occurrence=occ.id)
+
+    async def next_wake(self, now: datetime) -> datetime | None:
+        """When ``run_due`` next has work: the earliest ready occurrence, the earliest expiring
+        lease, or the moment a programme's horizon needs topping up."""
+        row = await self.db.fetchone(
+            "SELECT MIN(ready_at) AS ready FROM occurrences WHERE state = 'pending'"
+        )
+        lease = await self.db.fetchval(
+            "SELECT MIN(lease_until) FROM occurrences WHERE state = 'claimed'"
+        )
+        frontier = await self.db.fetchval(
+            "SELECT MIN(materialised_until) FROM programmes WHERE paused = 0"
+        )
+        candidates = [from_epoch(v) for v in (row["ready"] if row else None, lease) if v]
+        if frontier is not None:
+            candidates.append(max(from_epoch(frontier) - REFILL_BEFORE, now))
+        return min(candidates) if candidates else None
+
+
+def _humanise(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours"
+    return f"{max(seconds // 60, 0)} minutes"

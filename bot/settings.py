@@ -1,0 +1,120 @@
+"""Settings, parsed from a mapping of environment variables (and an optional ``.env``).
+
+Parsing takes a mapping rather than reading ``os.environ`` so tests can pass exactly what they mean.
+Secrets are wrapped so that printing or logging a Settings object never shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+PLATFORMS = ("console", "discord", "slack")
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+def default_database_url() -> str:
+    return str(Path(platformdirs.user_data_dir("kith", appauthor=False)) / "kith.sqlite3")
+
+
+@dataclass(frozen=True)
+class Settings:
+    platform: str
+    platform_reason: str
+    database_url: str
+    log_level: str = "INFO"
+    sqlite_synchronous: str = "FULL"
+    default_grace_minutes: int = 120
+    discord_token: Secret = Secret("")
+    discord_guild_id: str = ""
+    slack_bot_token: Secret = Secret("")
+    slack_app_token: Secret = Secret("")
+    slack_signing_secret: Secret = Secret("")
+    http_port: int | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        return [
+            s.value
+            for s in (
+                self.discord_token,
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+            )
+            if s
+        ]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str) -> str:
+            return env.get(name, "").strip()
+
+        discord, slack_bot = Secret(get("DISCORD_TOKEN")), Secret(get("SLACK_BOT_TOKEN"))
+        slack_app, signing = Secret(get("SLACK_APP_TOKEN")), Secret(get("SLACK_SIGNING_SECRET"))
+        chosen = get("KITH_PLATFORM").lower()
+        if chosen:
+            if chosen not in PLATFORMS:
+                raise SettingsError(
+                    f"KITH_PLATFORM={chosen[:20]!r} is not one of {', '.join(PLATFORMS)}."
+                )
+            platform, reason = chosen, "KITH_PLATFORM"
+        elif discord:
+            platform, reason = "discord", "DISCORD_TOKEN is set"
+        elif slack_bot:
+            platform, reason = "slack", "SLACK_BOT_TOKEN is set"
+        else:
+            platform, reason = "console", "no platform credentials are configured"
+        if platform == "discord" and not discord:
+            raise SettingsError("KITH_PLATFORM=discord needs DISCORD_TOKEN (the bot token).")
+        if platform == "slack" and not slack_bot:
+            raise SettingsError("KITH_PLATFORM=slack needs SLACK_BOT_TOKEN (xoxb-…).")
+
+        port_text = get("KITH_HTTP_PORT")
+        port: int | None = None
+        if port_text:
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise SettingsError(f"KITH_HTTP_PORT={port_text[:10]!r} is not a port number.")
+            port = int(port_text)
+        grace_text = get("KITH_GRACE_MINUTES") or "120"
+        if not grace_text.isdigit() or not 0 <= int(grace_text) <= 24 * 60:
+            raise SettingsError("KITH_GRACE_MINUTES must be a whole number of minutes, 0 to 1440.")
+        level = (get("KITH_LOG_LEVEL") or "INFO").upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError("KITH_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+        sync = (get("KITH_SQLITE_SYNCHRONOUS") or "FULL").upper()
+        if sync not in {"FULL", "NORMAL", "EXTRA"}:
+            raise SettingsError("KITH_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA.")
+        return cls(
+            platform=platform,
+            platform_reason=reason,
+            database_url=get("KITH_DATABASE_URL") or default_database_url(),
+            log_level=level,
+            sqlite_synchronous=sync,
+            default_grace_minutes=int(grace_text),
+            discord_token=discord,
+            discord_guild_id=get("KITH_DISCORD_GUILD_ID"),
+            slack_bot_token=slack_bot,
+            slack_app_token=slack_app,
+            slack_signing_secret=signing,
+            http_port=port,
+        )

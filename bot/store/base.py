@@ -1,0 +1,64 @@
+"""The engine-neutral database interface."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+Row = Mapping[str, Any]
+
+
+class Tx(ABC):
+    """One open transaction. Everything a member's action writes happens in one of these and is
+    committed before the acknowledgement is sent."""
+
+    @abstractmethod
+    async def execute(self, sql: str, *params: Any) -> int:
+        """Run a statement; return the number of rows it changed."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    async def fetchall(self, sql: str, *params: Any) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, *params: Any) -> Row | None:
+        rows = await self.fetchall(sql, *params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        row = await self.fetchone(sql, *params)
+        return None if row is None else next(iter(row.values()))
+
+
+class Database(ABC):
+    dialect: str
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """``async with db.transaction() as tx:`` (SQLite: BEGIN IMMEDIATE)."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations; return the versions applied."""
+
+    async def fetchall(self, sql: str, *params: Any) -> list[Row]:
+        async with self.transaction() as tx:
+            return await tx.fetchall(sql, *params)
+
+    async def fetchone(self, sql: str, *params: Any) -> Row | None:
+        async with self.transaction() as tx:
+            return await tx.fetchone(sql, *params)
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        async with self.transaction() as tx:
+            return await tx.fetchval(sql, *params)
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        async with self.transaction() as tx:
+            return await tx.execute(sql, *params)
