@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import sys
 import tempfile
@@ -87,10 +88,7 @@ async def _migrate(url: str) -> int:
 
 def _run(settings: Settings) -> int:
     if settings.platform != "console":
-        raise SettingsError(
-            f"the {settings.platform.capitalize()} adapter is not part of this version of Kith "
-            "yet; unset KITH_PLATFORM to try the console community."
-        )
+        return _run_platform(settings)
     print(
         f"Kith: {settings.platform_reason}, so this is the local console community "
         f"(database: {settings.database_url}). Set KITH_PLATFORM=discord or slack with their "
@@ -98,6 +96,24 @@ def _run(settings: Settings) -> int:
         file=sys.stderr,
     )
     return asyncio.run(_console_session(settings.database_url, None, "UTC", False, None))
+
+
+def _run_platform(settings: Settings) -> int:
+    """Each platform adapter has a ``run`` module with ``main(settings) -> exit code``."""
+    sdk = {"discord": "discord", "slack": "slack_bolt"}[settings.platform]
+    try:
+        module = importlib.import_module(f"adapters.{settings.platform}.run")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] == sdk:
+            raise SettingsError(
+                f"the {settings.platform} extra is not installed: "
+                f"pip install 'kith-bot[{settings.platform}]'"
+            ) from None
+        raise SettingsError(
+            f"the {settings.platform.capitalize()} adapter is not part of this version of Kith."
+        ) from None
+    result: int = module.main(settings)
+    return result
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,15 @@ class Capabilities:
     ephemeral: bool = True
     max_text: int = 2000
     max_choices: int = 25
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDelivery:
+    """Where a group introduction landed, and who the platform could not reach (closed DMs,
+    left the workspace). The core reports the unreachable; the round goes on."""
+
+    messages: tuple[MessageRef, ...]
+    unreachable: tuple[UserRef, ...] = ()
 
 
 class DeliveryError(Exception):
@@ -54,6 +64,18 @@ class ChatPort(Protocol):
         self, user: UserRef, message: Message, *, delivery_key: str | None = None
     ) -> MessageRef:
         """Send a member a private message (a DM)."""
+        ...
+
+    async def send_group(
+        self,
+        members: Sequence[UserRef],
+        message: Message,
+        *,
+        channel: ChannelRef,
+        delivery_key: str,
+    ) -> GroupDelivery:
+        """Introduce ``members`` to each other privately: a group DM where the platform has
+        them, else a private thread in ``channel``, else one DM each (keyed per member)."""
         ...
 
     def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:

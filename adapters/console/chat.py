@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from adapters.console.render import ConsoleMessage, message_text
 from bot.clock import Clock, to_epoch
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message
-from bot.ports import Capabilities
+from bot.ports import Capabilities, GroupDelivery
 from bot.store.base import Database
 from bot.timezones import zone
 
@@ -119,6 +119,21 @@ class ConsoleChat:
         self, user: UserRef, message: Message, *, delivery_key: str | None = None
     ) -> MessageRef:
         return await self._post(f"@{user.id}", True, message, delivery_key, None)
+
+    async def send_group(
+        self,
+        members: Sequence[UserRef],
+        message: Message,
+        *,
+        channel: ChannelRef,
+        delivery_key: str,
+    ) -> GroupDelivery:
+        """The console shows a group introduction as one private message to each member."""
+        sent = [
+            await self.send_private(m, message, delivery_key=f"{delivery_key}:{m.id}")
+            for m in members
+        ]
+        return GroupDelivery(tuple(sent))
 
     def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
         if len(token) > 1 and _NAME.match(token[1:]):

@@ -25,6 +25,7 @@ from bot.community import ensure_community
 from bot.core import Kith
 from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent
 from bot.messages import Reply
+from bot.simulation import run_until
 from bot.store import Database
 from bot.timer import Timer
 from bot.timezones import UnknownTimeZone, canonical_zone, zone
@@ -166,15 +167,7 @@ class ConsoleCommunity:
             await self.advance_to(action.instant)
 
     async def advance_to(self, target: datetime) -> None:
-        """Move the clock to ``target``, stopping at every moment something falls due."""
-        while True:
-            await self.kith.run_due(self.clock.now(), self.chat)
-            wake = await self.kith.scheduler.next_wake(self.clock.now())
-            if wake is None or wake > target:
-                break
-            self.clock.set(max(wake, self.clock.now() + timedelta(seconds=1)))
-        self.clock.set(target)
-        await self.kith.run_due(self.clock.now(), self.chat)
+        await run_until(self.kith, self.clock, target, self.chat)
 
     async def run_lines(self, lines: Iterable[str]) -> None:
         await self.kith.run_due(self.clock.now(), self.chat)
