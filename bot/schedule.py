@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -102,7 +102,8 @@ class DailyRule:
             local = fire.astimezone(tz).date()
             if local != last_date and fire > after:
                 last_date = local
-                yield local, fire
+                # In UTC: an aware time in a DST gap or fold never compares equal across zones.
+                yield local, fire.astimezone(UTC)
             # Skip to the next local midnight: one firing per local date, whatever the clocks did.
             next_day = datetime.combine(local + timedelta(days=1), time(0), tz)
             cursor = max(fire, next_day - timedelta(seconds=1))

@@ -1,0 +1,118 @@
+"""Schedule rules across daylight-saving changes, table-driven."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.schedule import DailyRule, ScheduleError, format_days, parse_days, parse_time
+
+WEEKDAYS = (0, 1, 2, 3, 4)
+EVERY_DAY = tuple(range(7))
+
+
+def firings(rule: DailyRule, start: datetime, days: int) -> list[tuple[date, datetime]]:
+    return list(rule.firings(start, start + timedelta(days=days)))
+
+
+@pytest.mark.parametrize(
+    ("zone", "month_start"),
+    [
+        ("Europe/London", datetime(2026, 3, 15, tzinfo=UTC)),  # spring forward 29 March
+        ("Europe/London", datetime(2026, 10, 11, tzinfo=UTC)),  # fall back 25 October
+        ("America/New_York", datetime(2026, 2, 23, tzinfo=UTC)),  # spring forward 8 March
+        ("America/New_York", datetime(2026, 10, 18, tzinfo=UTC)),
+    ],  # fall back 1 November
+)
+@pytest.mark.parametrize("at", [time(9, 0), time(0, 30), time(23, 45)])
+def test_a_month_keeps_the_wall_clock_time_once_per_configured_day(
+    zone: str, month_start: datetime, at: time
+) -> None:
+    tz = ZoneInfo(zone)
+    fired = firings(DailyRule(at, WEEKDAYS, zone), month_start, 31)
+    expected_dates = [
+        d
+        for d in (month_start.astimezone(tz).date() + timedelta(days=i) for i in range(32))
+        if d.weekday() < 5
+    ]
+    fired_dates = [d for d, _ in fired]
+    assert fired_dates == [d for d in expected_dates if d in fired_dates]  # ordered, no repeats
+    assert len(fired_dates) == len(set(fired_dates)) >= 21
+    for local_date, instant in fired:
+        local = instant.astimezone(tz)
+        assert local.date() == local_date
+        assert (local.hour, local.minute) == (at.hour, at.minute)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "expected_utc"),
+    [
+        # 01:30 happens twice in London on 25 Oct 2026: fire once, at the first (BST) one.
+        ("Europe/London", date(2026, 10, 25), time(1, 30), datetime(2026, 10, 25, 0, 30)),
+        # 01:30 happens twice in New York on 1 Nov 2026.
+        ("America/New_York", date(2026, 11, 1), time(1, 30), datetime(2026, 11, 1, 5, 30)),
+        # 02:30 does not exist in New York on 8 Mar 2026: fire at 03:30 EDT, not skip the day.
+        ("America/New_York", date(2026, 3, 8), time(2, 30), datetime(2026, 3, 8, 7, 30)),
+        # 01:30 does not exist in London on 29 Mar 2026: 02:30 BST.
+        ("Europe/London", date(2026, 3, 29), time(1, 30), datetime(2026, 3, 29, 1, 30)),
+    ],
+)
+def test_repeated_and_missing_wall_clock_times(
+    zone: str, day: date, at: time, expected_utc: datetime
+) -> None:
+    start = datetime.combine(day - timedelta(days=2), time(12), UTC)
+    fired = dict(firings(DailyRule(at, EVERY_DAY, zone), start, 4))
+    assert fired[day] == expected_utc.replace(tzinfo=UTC)
+    assert (
+        sorted(fired)
+        == [day - timedelta(days=1), day, day + timedelta(days=1), day + timedelta(days=2)][
+            : len(fired)
+        ]
+    )
+
+
+def test_windows_are_half_open_so_consecutive_windows_never_double_fire() -> None:
+    rule = DailyRule(time(9), EVERY_DAY, "Europe/London")
+    start = datetime(2026, 3, 20, tzinfo=UTC)
+    whole = firings(rule, start, 20)
+    pieces: list[tuple[date, datetime]] = []
+    cursor = start
+    for step in (timedelta(hours=9), timedelta(days=2, hours=3), timedelta(days=17, hours=12)):
+        pieces.extend(rule.firings(cursor, cursor + step))
+        cursor += step
+    assert pieces == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon-fri", (0, 1, 2, 3, 4)),
+        ("daily", EVERY_DAY),
+        ("weekends", (5, 6)),
+        ("MON,wed,Friday", (0, 2, 4)),
+        ("fri-mon", (0, 4, 5, 6)),
+        ("tue", (1,)),
+    ],
+)
+def test_parse_days(text: str, expected: tuple[int, ...]) -> None:
+    assert parse_days(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "funday", "mon-", "mo", "mon-tue-wed", ","])
+def test_bad_days_are_refused(text: str) -> None:
+    with pytest.raises(ScheduleError):
+        parse_days(text)
+
+
+@pytest.mark.parametrize("text", ["25:00", "9am", "09:60", "", "9", "-1:00", "12:5"])
+def test_bad_times_are_refused(text: str) -> None:
+    with pytest.raises(ScheduleError):
+        parse_time(text)
+
+
+def test_times_and_day_labels() -> None:
+    assert parse_time("9:05") == time(9, 5) and parse_time("23:59") == time(23, 59)
+    assert format_days((0, 1, 2, 3, 4)) == "mon-fri" and format_days(EVERY_DAY) == "every day"
+    assert format_days((0, 2)) == "mon,wed"
