@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from bot.clock import from_epoch, to_epoch
 from bot.commands.parse import Invocation
-from bot.commands.values import timezone_value
-from bot.community import member_timezone, touch_member
+from bot.commands.values import timezone_value, user_value
+from bot.community import display_names, member_timezone, touch_member
 from bot.context import Context
 from bot.errors import UserError
-from bot.messages import Reply, Text
+from bot.identity import UserRef
+from bot.messages import Inline, Mention, Reply, Text
 from bot.programmes import get_programme, list_programmes, set_paused
 from bot.registry import Command, Option, OptionKind, Registry
 from bot.scheduler import Scheduler
@@ -143,6 +145,40 @@ async def resume_command(ctx: Context, inv: Invocation) -> Reply:
     return await _set_paused(ctx, inv, False)
 
 
+async def admins_command(ctx: Context, inv: Invocation) -> Reply:
+    """Admins beyond the platform's own (Discord Manage Server, Slack admins and owners)."""
+    action = inv.args[0].lower() if inv.args else "list"
+    current = set(ctx.community.admin_users)
+    if action == "list":
+        names = await display_names(ctx.db, ctx.community.ref.key, sorted(current))
+        listed: list[Inline] = []
+        for key in sorted(current):
+            listed += [Text(", ")] if listed else []
+            listed.append(Mention(UserRef.parse(key), names[key]))
+        return Reply.text(
+            "Platform admins can always run admin commands.",
+            (Text("Added here: "), *(listed or [Text("nobody yet")]), Text(".")),
+            "/kith admins add @member or /kith admins remove @member changes the list.",
+        )
+    if action not in {"add", "remove"} or len(inv.args) != 2:
+        raise UserError(
+            "Use /kith admins list, /kith admins add @member or /kith admins remove @member."
+        )
+    member = user_value(ctx, inv.args[1])
+    if action == "remove" and member.key not in current:
+        raise UserError("That member isn't on the list, so nothing changed.")
+    current = current | {member.key} if action == "add" else current - {member.key}
+    async with ctx.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE communities SET admin_users = ? WHERE id = ?",
+            json.dumps(sorted(current)),
+            ctx.community.ref.key,
+        )
+    name = (await display_names(ctx.db, ctx.community.ref.key, [member.key]))[member.key]
+    verb = "can now" if action == "add" else "can no longer"
+    return Reply.text((Mention(member, name), Text(f" {verb} run admin commands here.")))
+
+
 STATS_WINDOWS = {"7d": 7, "week": 7, "30d": 30, "month": 30, "90d": 90}
 
 
@@ -200,5 +236,14 @@ def register(registry: Registry) -> None:
             resume_command,
             admin=True,
             usage="<programme>",
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "admins"),
+            "who may run admin commands here",
+            admins_command,
+            admin=True,
+            usage="[list|add @member|remove @member]",
         )
     )

@@ -84,3 +84,20 @@ async def member_timezone(db: Database | Tx, community: Community, user_key: str
     if row is not None:
         return str(row["tz"] or row["platform_tz"] or community.tz)
     return community.tz
+
+
+async def display_names(
+    db: Database | Tx, community_key: str, user_keys: list[str]
+) -> dict[str, str]:
+    """Display names Kith remembers; members it never met fall back to their platform id."""
+    names = {key: key.rsplit(":", 1)[-1] for key in user_keys}
+    if user_keys:
+        marks = ",".join("?" * len(user_keys))
+        for row in await db.fetchall(
+            f"SELECT user_key, display_name FROM members WHERE community_id = ?"
+            f" AND user_key IN ({marks})",
+            community_key,
+            *user_keys,
+        ):
+            names[row["user_key"]] = row["display_name"] or names[row["user_key"]]
+    return names

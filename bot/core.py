@@ -30,19 +30,10 @@ class Kith:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.scheduler = Scheduler(services)
-        self._communities: dict[str, Community] = {}
 
     async def community(self, event: Event, now: datetime) -> Community:
-        key = event.actor.community.key
-        cached = self._communities.get(key)
-        if cached is None:
-            cached = await ensure_community(self.services.db, event.actor.community, now)
-            self._communities[key] = cached
-        return cached
-
-    def forget_cached(self, community_key: str) -> None:
-        """Call after changing a community row so the next event reads it afresh."""
-        self._communities.pop(community_key, None)
+        # Read afresh for every event (one indexed read): admin lists and zones change.
+        return await ensure_community(self.services.db, event.actor.community, now)
 
     async def handle(self, event: Event, chat: ChatPort) -> Reply:
         now = self.services.clock.now()

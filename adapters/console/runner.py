@@ -85,7 +85,6 @@ class ConsoleCommunity:
         await community.chat.install()
         await ensure_community(db, COMMUNITY, clock.now(), tz)
         await db.execute("UPDATE communities SET tz = ? WHERE id = ?", tz, COMMUNITY.key)
-        kith.forget_cached(COMMUNITY.key)
         return community
 
     def _emit(self, message: ConsoleMessage) -> None:
