@@ -101,16 +101,16 @@ class Scheduler:
         lease_until = to_epoch(now + LEASE)
         worker = self.services.worker_id
         async with self.db.transaction() as tx:
-            ids = [
-                r["id"]
-                for r in await tx.fetchall(
-                    "SELECT id FROM occurrences WHERE (state = 'pending' AND ready_at <= ?)"
-                    " OR (state = 'claimed' AND lease_until <= ?) ORDER BY ready_at, id LIMIT ?",
-                    to_epoch(now),
-                    to_epoch(now),
-                    limit,
-                )
-            ]
+            due = (
+                "SELECT id FROM occurrences WHERE (state = 'pending' AND ready_at <= ?)"
+                " OR (state = 'claimed' AND lease_until <= ?) ORDER BY ready_at, id LIMIT ?"
+            )
+            if self.db.dialect == "postgresql":
+                # Other processes skip the rows we lock instead of queueing behind us.
+                # (SQLite needs nothing: BEGIN IMMEDIATE already serialises claims.)
+                due += " FOR UPDATE SKIP LOCKED"
+            rows = await tx.fetchall(due, to_epoch(now), to_epoch(now), limit)
+            ids = [r["id"] for r in rows]
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))

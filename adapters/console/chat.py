@@ -77,9 +77,9 @@ class ConsoleChat:
                 )
                 if existing:
                     return MessageRef(existing["target"], f"m{existing['id']}")
-            await tx.execute(
+            row_id = await tx.fetchval(
                 "INSERT INTO console_messages (delivery_key, target, private, thread, text,"
-                " choices, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " choices, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 delivery_key,
                 target,
                 int(private),
@@ -88,7 +88,6 @@ class ConsoleChat:
                 json.dumps(choices),
                 to_epoch(now),
             )
-            row_id = await tx.fetchval("SELECT MAX(id) FROM console_messages")
         message_id = f"m{row_id}"
         self.emit(
             ConsoleMessage(

@@ -117,19 +117,14 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
     async with ctx.db.transaction() as tx:
         occurrence = await _open_checkin(tx, ctx, form.field_int(0))
         await touch_member(tx, ctx.actor, ctx.now)
-        await tx.execute(
+        reflection_id = await tx.fetchval(
             "INSERT INTO reflections (community_id, user_key, occurrence_id, text, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             ctx.community.ref.key,
             ctx.actor.user.key,
             occurrence.id,
             text,
             to_epoch(ctx.now),
-        )
-        reflection_id = await tx.fetchval(
-            "SELECT MAX(id) FROM reflections WHERE community_id = ? AND user_key = ?",
-            ctx.community.ref.key,
-            ctx.actor.user.key,
         )
     choices = tuple(
         Choice(choice_ids.encode("share", reflection_id, how), label, how)

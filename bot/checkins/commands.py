@@ -151,16 +151,13 @@ async def prompts_add(ctx: Context, inv: Invocation) -> Reply:
         )
         if duplicate is not None:
             raise UserError(f"That prompt is already on your list as #{duplicate}.")
-        await tx.execute(
+        new_id = await tx.fetchval(
             "INSERT INTO custom_prompts (community_id, text, added_by, created_at)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) RETURNING id",
             ctx.community.ref.key,
             text,
             ctx.actor.user.key,
             to_epoch(ctx.now),
-        )
-        new_id = await tx.fetchval(
-            "SELECT MAX(id) FROM custom_prompts WHERE community_id = ?", ctx.community.ref.key
         )
     return Reply.text(f"Added prompt #{new_id}. It joins the deck from the next check-in.")
 

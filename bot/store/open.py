@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.store.base import Database
 
 
@@ -17,17 +15,20 @@ async def open_database(
     """Open ``sqlite:///path``, a bare path or ``postgresql://…``; migrate unless told not to."""
     db: Database
     if url.startswith(("postgresql://", "postgres://")):
-        raise UnsupportedDatabase(
-            "PostgreSQL support is not in this version yet; use a SQLite path for now"
-        )
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-    if path.startswith("sqlite:"):
-        raise UnsupportedDatabase(f"cannot read database URL {url!r}: use sqlite:///path/to/file")
-    from bot.store.sqlite import SqliteDatabase
+        try:
+            from bot.store.postgres import PostgresDatabase
+        except ModuleNotFoundError:
+            raise UnsupportedDatabase(
+                "PostgreSQL needs the postgres extra: pip install 'kith-bot[postgres]'"
+            ) from None
+        db = await PostgresDatabase.open(url)
+    else:
+        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+        if path.startswith("sqlite:"):
+            raise UnsupportedDatabase(f"cannot read database URL {url!r}: use sqlite:///path")
+        from bot.store.sqlite import SqliteDatabase
 
-    db = await SqliteDatabase.open(
-        Path(path) if path != ":memory:" else path, synchronous=sqlite_synchronous
-    )
+        db = await SqliteDatabase.open(path, synchronous=sqlite_synchronous)
     if migrate:
         await db.migrate()
     return db

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Database, open_database
+from tests.pg import scratch_database
 
 OpenDb = Callable[[], Awaitable[Database]]
 
@@ -29,7 +30,21 @@ async def _sqlite(tmp_path: Path) -> AsyncIterator[OpenDb]:
         await db.close()
 
 
-ENGINES = {"sqlite": _sqlite}
+async def _postgresql(tmp_path: Path) -> AsyncIterator[OpenDb]:
+    async with scratch_database() as url:
+        opened: list[Database] = []
+
+        async def open_one() -> Database:
+            db = await open_database(url)
+            opened.append(db)
+            return db
+
+        yield open_one
+        for db in opened:
+            await db.close()
+
+
+ENGINES = {"sqlite": _sqlite, "postgresql": _postgresql}
 
 
 @pytest.fixture(params=sorted(ENGINES))

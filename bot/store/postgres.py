@@ -1,0 +1,96 @@
+"""The PostgreSQL engine (asyncpg), for deployments that run several Kith processes.
+
+The same portable SQL runs here: ``?`` placeholders are rewritten to ``$1, $2, …`` once per
+statement and cached. Migrations take an advisory lock so processes starting together apply each
+step exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from bot.store.base import Database, Row, Tx
+from bot.store.migrations import load_migrations
+
+MIGRATION_LOCK = 0x6B697468  # 'kith'
+_PLACEHOLDER = re.compile(r"\?")
+
+
+@lru_cache(maxsize=2048)
+def to_numbered(sql: str) -> str:
+    """``?`` → ``$n``. Kith's SQL never puts a question mark inside a string literal."""
+    counter = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+
+
+def _rowcount(status: str) -> int:
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class PostgresTx(Tx):
+    def __init__(self, conn: asyncpg.Connection | PoolConnectionProxy) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        return _rowcount(await self._conn.execute(to_numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(to_numbered(sql), rows)
+
+    async def fetchall(self, sql: str, *params: Any) -> list[Row]:
+        return [dict(r) for r in await self._conn.fetch(to_numbered(sql), *params)]
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
+        pool = await asyncpg.create_pool(
+            url, min_size=min_size, max_size=max_size, command_timeout=60
+        )
+        return cls(pool)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield PostgresTx(conn)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def migrate(self) -> list[int]:
+        applied: list[int] = []
+        async with self.transaction() as tx:
+            await tx.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK)
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            rows = await tx.fetchall("SELECT version FROM schema_migrations")
+            done = {r["version"] for r in rows}
+            for migration in load_migrations(self.dialect):
+                if migration.version in done:
+                    continue
+                for statement in migration.statements:
+                    await tx.execute(statement)
+                await tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    migration.version,
+                    migration.name,
+                    int(time.time()),
+                )
+                applied.append(migration.version)
+        return applied
