@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         "--database",
         help="database URL or SQLite path (default: KITH_DATABASE_URL or the data directory)",
     )
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    copy = db_sub.add_parser(
+        "copy", help="copy every row to an empty database, for example from SQLite to PostgreSQL"
+    )
+    copy.add_argument("--from", dest="source", required=True, help="source URL or SQLite path")
+    copy.add_argument("--to", dest="target", required=True, help="target URL or SQLite path")
     return parser
 
 
@@ -63,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.logs import configure
 
         configure(settings.log_level, settings.secrets)
+        if args.command == "db":
+            return asyncio.run(_copy(args.source, args.target))
         if args.command == "migrate":
             return asyncio.run(_migrate(args.database or settings.database_url))
         return _run(settings)
@@ -83,6 +92,27 @@ async def _migrate(url: str) -> int:
         await db.close()
     done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
     print(f"Database is up to date ({done}).")
+    return 0
+
+
+async def _copy(source_url: str, target_url: str) -> int:
+    from bot.store import open_database
+    from bot.store.copy import CopyError, copy_database
+
+    source = await open_database(source_url)
+    target = await open_database(target_url)
+    try:
+        report = await copy_database(source, target)
+    except CopyError as exc:
+        print(f"kith db copy: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await source.close()
+        await target.close()
+    total = sum(report.rows.values())
+    print(f"Copied {total} rows in {len(report.rows)} tables.")
+    if report.skipped:
+        print(f"Not copied (the target has no such table): {', '.join(report.skipped)}.")
     return 0
 
 

@@ -44,6 +44,14 @@ class Database(ABC):
     async def close(self) -> None: ...
 
     @abstractmethod
+    async def table_columns(self) -> dict[str, list[str]]:
+        """Every table of the schema (and adapters' own tables) with its columns, in order."""
+
+    @abstractmethod
+    async def after_bulk_copy(self, table: str) -> None:
+        """Move the ``id`` counter past ids inserted explicitly (PostgreSQL needs it)."""
+
+    @abstractmethod
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""
 

@@ -68,6 +68,24 @@ class PostgresDatabase(Database):
         async with self._pool.acquire() as conn, conn.transaction():
             yield PostgresTx(conn)
 
+    async def table_columns(self) -> dict[str, list[str]]:
+        rows = await self.fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
+        tables: dict[str, list[str]] = {}
+        for row in rows:
+            tables.setdefault(row["table_name"], []).append(row["column_name"])
+        return tables
+
+    async def after_bulk_copy(self, table: str) -> None:
+        sequence = await self.fetchval("SELECT pg_get_serial_sequence(?, 'id')", table)
+        if sequence:
+            await self.execute(
+                f"SELECT setval(?, (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
+                sequence,
+            )
+
     async def close(self) -> None:
         await self._pool.close()
 

@@ -92,6 +92,19 @@ class SqliteDatabase(Database):
                     raise
                 await asyncio.sleep(0.01)
 
+    async def table_columns(self) -> dict[str, list[str]]:
+        names = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+        return {
+            r["name"]: [c["name"] for c in await self.fetchall(f"PRAGMA table_info({r['name']})")]
+            for r in names
+        }
+
+    async def after_bulk_copy(self, table: str) -> None:
+        """SQLite moves AUTOINCREMENT counters past explicit ids by itself."""
+
     async def close(self) -> None:
         await self._conn.close()
 
