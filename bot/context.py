@@ -94,3 +94,4 @@ class DeliveryContext:
     programme: Programme
     occurrence: Occurrence
     now: datetime
+    prepared: object = None

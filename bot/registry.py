@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.context import Context, DeliveryContext
     from bot.identity import MessageRef
     from bot.programmes import Programme
+    from bot.store.base import Tx
 
 
 class OptionKind(Enum):
@@ -47,8 +48,14 @@ CommandHandler = Callable[["Context", Invocation], Awaitable[Reply]]
 ChoiceHandler = Callable[["Context", ChoiceId], Awaitable[Reply]]
 FormHandler = Callable[["Context", ChoiceId, dict[str, str]], Awaitable[Reply]]
 Deliverer = Callable[["DeliveryContext"], Awaitable["MessageRef | None"]]
+# Optional database work for a deliverer, done for a whole claimed batch in one transaction
+# before any network send; its result reaches the deliverer as ``DeliveryContext.prepared``.
+Preparer = Callable[["Tx", "DeliveryContext"], Awaitable[object]]
 # A section of /kith stats: (context, window in days) → paragraphs.
 StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]"]]]
+# A section of a member's home (Slack App Home): (context) → paragraphs about the member's own
+# use of a feature ("my streak", "my buddy"); an empty list when there is nothing to show.
+HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,9 @@ class Registry:
     forms: dict[str, FormHandler] = field(default_factory=dict)
     programme_kinds: dict[str, ProgrammeKind] = field(default_factory=dict)
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
+    preparers: dict[str, Preparer] = field(default_factory=dict)
     stats_sections: list[StatsSection] = field(default_factory=list)
+    home_sections: list[HomeSection] = field(default_factory=list)
 
     def command(self, command: Command) -> None:
         if command.path in self.commands:
@@ -116,11 +125,18 @@ class Registry:
     def programme_kind(self, kind: ProgrammeKind) -> None:
         self.programme_kinds[kind.name] = kind
 
-    def deliverer(self, occurrence_kind: str, deliver: Deliverer) -> None:
+    def deliverer(
+        self, occurrence_kind: str, deliver: Deliverer, prepare: Preparer | None = None
+    ) -> None:
         self.deliverers[occurrence_kind] = deliver
+        if prepare is not None:
+            self.preparers[occurrence_kind] = prepare
 
     def stats_section(self, section: StatsSection) -> None:
         self.stats_sections.append(section)
+
+    def home_section(self, section: HomeSection) -> None:
+        self.home_sections.append(section)
 
     def find(self, words: list[str]) -> tuple[Command | None, int]:
         """The longest registered command path that starts ``words``, and its length."""

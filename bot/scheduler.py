@@ -23,8 +23,8 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
 from bot.logs import event
 from bot.ports import ChatPort, DeliveryError
-from bot.programmes import Programme, get_programme_by_id
-from bot.store.base import Database
+from bot.programmes import Programme
+from bot.store.base import Database, Tx
 
 log = logging.getLogger("kith.scheduler")
 
@@ -45,6 +45,16 @@ class RunReport:
     skipped: int = 0
     lost_lease: int = 0
     sent_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed occurrence; ``retry`` puts it back after a backoff."""
+
+    occurrence: Occurrence
+    state: str  # sent | missed | failed | skipped | retry
+    detail: str | None = None
+    message_key: str | None = None
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -137,63 +147,132 @@ class Scheduler:
     ) -> bool:
         """Fenced completion: only the holder of the current claim may finish the row."""
         async with self.db.transaction() as tx:
+            return await self._apply(tx, Outcome(occurrence, state, detail, message_key), now)
+
+    async def _apply(self, tx: Tx, outcome: Outcome, now: datetime) -> bool:
+        occ = outcome.occurrence
+        if outcome.state == "retry":
+            changed = await tx.execute(
+                "UPDATE occurrences SET state = 'pending', ready_at = ?, detail = ?,"
+                " lease_until = NULL WHERE id = ? AND fence = ? AND state = 'claimed'",
+                to_epoch(now + _backoff(occ.attempts)),
+                (outcome.detail or "")[:300],
+                occ.id,
+                occ.fence,
+            )
+        else:
             changed = await tx.execute(
                 "UPDATE occurrences SET state = ?, detail = ?,"
                 " message_key = COALESCE(?, message_key), finished_at = ?, lease_until = NULL"
                 " WHERE id = ? AND fence = ? AND state = 'claimed'",
-                state,
-                detail,
-                message_key,
+                outcome.state,
+                outcome.detail,
+                outcome.message_key,
                 to_epoch(now),
-                occurrence.id,
-                occurrence.fence,
-            )
-        return changed == 1
-
-    async def retry_later(self, occurrence: Occurrence, now: datetime, reason: str) -> bool:
-        async with self.db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE occurrences SET state = 'pending', ready_at = ?, detail = ?,"
-                " lease_until = NULL WHERE id = ? AND fence = ? AND state = 'claimed'",
-                to_epoch(now + _backoff(occurrence.attempts)),
-                reason[:300],
-                occurrence.id,
-                occurrence.fence,
+                occ.id,
+                occ.fence,
             )
         return changed == 1
 
     async def run_due(self, now: datetime, chat: ChatPort) -> RunReport:
-        """Materialise, then claim and deliver everything due at ``now``, in due order."""
+        """Materialise, then claim and deliver everything due at ``now``, in due order.
+
+        A claimed batch is delivered concurrently and its outcomes are recorded together in one
+        fenced transaction. If the process dies in between, the leases expire and the batch is
+        delivered again with the same delivery keys, which the platforms deduplicate.
+        """
         report = RunReport()
         await self.materialise(now)
         semaphore = asyncio.Semaphore(CONCURRENCY)
-
-        async def guarded(occ: Occurrence) -> None:
-            async with semaphore:
-                await self._process(occ, now, chat, report)
-
         while batch := await self.claim(now):
-            await asyncio.gather(*(guarded(o) for o in batch))
+            programmes = await self._programmes({o.programme_id for o in batch})
+
+            async def guarded(
+                occ: Occurrence, programme: Programme | None, ready: object
+            ) -> Outcome:
+                async with semaphore:
+                    return await self._deliver(occ, programme, now, chat, ready)
+
+            prepared = await self._prepare(batch, programmes, now, chat)
+            outcomes = await asyncio.gather(
+                *(guarded(o, programmes.get(o.programme_id), prepared.get(o.id)) for o in batch)
+            )
+            await self._record(outcomes, now, report)
         return report
 
-    async def _process(
-        self, occ: Occurrence, now: datetime, chat: ChatPort, report: RunReport
-    ) -> None:
-        programme = await get_programme_by_id(self.db, occ.programme_id)
+    async def _programmes(self, ids: set[int]) -> dict[int, Programme]:
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.fetchall(f"SELECT * FROM programmes WHERE id IN ({marks})", *ids)
+        return {int(r["id"]): Programme.from_row(r) for r in rows}
+
+    async def _prepare(
+        self,
+        batch: list[Occurrence],
+        programmes: dict[int, Programme],
+        now: datetime,
+        chat: ChatPort,
+    ) -> dict[int, object]:
+        """Run the batch's database preparation in one transaction: one commit, not one each."""
+        preparers = self.services.registry.preparers
+        todo = [
+            (o, programmes[o.programme_id], preparers[o.kind])
+            for o in batch
+            if o.kind in preparers and o.programme_id in programmes
+        ]
+        if not todo:
+            return {}
+        async with self.db.transaction() as tx:
+            return {
+                occ.id: await prepare(tx, DeliveryContext(self.services, chat, programme, occ, now))
+                for occ, programme, prepare in todo
+            }
+
+    async def _deliver(
+        self,
+        occ: Occurrence,
+        programme: Programme | None,
+        now: datetime,
+        chat: ChatPort,
+        prepared: object = None,
+    ) -> Outcome:
         kind = self.services.registry.programme_kinds.get(programme.kind) if programme else None
         deliver = self.services.registry.deliverers.get(occ.kind)
         if programme is None or kind is None or deliver is None or programme.paused:
-            if await self.finish(occ, "skipped", now, detail="programme paused or removed"):
-                report.skipped += 1
-            return
+            return Outcome(occ, "skipped", "programme paused or removed")
         late = now - occ.due_at
-        if late > kind.grace(programme):
-            detail = (
-                f"not sent: Kith was not running at the time (found "
-                f"{_humanise(late)} late, past the {_humanise(kind.grace(programme))}"
-                f" grace window)"
+        grace = kind.grace(programme)
+        if late > grace:
+            return Outcome(
+                occ,
+                "missed",
+                f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
+                f" past the {_humanise(grace)} grace window)",
             )
-            if await self.finish(occ, "missed", now, detail=detail):
+        try:
+            ref = await deliver(DeliveryContext(self.services, chat, programme, occ, now, prepared))
+        except DeliveryError as exc:
+            too_late = now + _backoff(occ.attempts) - occ.due_at > grace
+            state = "failed" if exc.permanent or too_late else "retry"
+            return Outcome(occ, state, exc.reason[:300])
+        except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
+            log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
+            return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
+        return Outcome(occ, "sent", message_key=f"{ref.channel_key}|{ref.id}" if ref else None)
+
+    async def _record(self, outcomes: list[Outcome], now: datetime, report: RunReport) -> None:
+        async with self.db.transaction() as tx:
+            applied = [await self._apply(tx, outcome, now) for outcome in outcomes]
+        for outcome, ok in zip(outcomes, applied, strict=True):
+            occ = outcome.occurrence
+            if not ok:
+                report.lost_lease += 1
+                event(log, "occurrence_lost_lease", logging.WARNING, occurrence=occ.id)
+            elif outcome.state == "sent":
+                report.sent += 1
+                report.sent_ids.append(occ.id)
+            elif outcome.state == "retry":
+                report.retried += 1
+            elif outcome.state == "missed":
                 report.missed += 1
                 event(
                     log,
@@ -201,40 +280,20 @@ class Scheduler:
                     occurrence=occ.id,
                     kind=occ.kind,
                     community=occ.community_key,
-                    late_s=int(late.total_seconds()),
+                    late_s=int((now - occ.due_at).total_seconds()),
                 )
-            return
-        ctx = DeliveryContext(self.services, chat, programme, occ, now)
-        try:
-            ref = await deliver(ctx)
-        except DeliveryError as exc:
-            if exc.permanent or now + _backoff(occ.attempts) - occ.due_at > kind.grace(programme):
-                if await self.finish(occ, "failed", now, detail=exc.reason[:300]):
-                    report.failed += 1
+            elif outcome.state == "failed":
+                report.failed += 1
                 event(
                     log,
                     "occurrence_failed",
                     logging.WARNING,
                     occurrence=occ.id,
                     community=occ.community_key,
-                    reason=exc.reason,
-                    permanent=exc.permanent,
+                    reason=outcome.detail,
                 )
-            elif await self.retry_later(occ, now, exc.reason):
-                report.retried += 1
-            return
-        except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
-            log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
-            if await self.retry_later(occ, now, f"internal error: {type(exc).__name__}"):
-                report.retried += 1
-            return
-        message_key = f"{ref.channel_key}|{ref.id}" if ref else None
-        if await self.finish(occ, "sent", now, message_key=message_key):
-            report.sent += 1
-            report.sent_ids.append(occ.id)
-        else:
-            report.lost_lease += 1
-            event(log, "occurrence_lost_lease", logging.WARNING, occurrence=occ.id)
+            else:
+                report.skipped += 1
 
     async def next_wake(self, now: datetime) -> datetime | None:
         """When ``run_due`` next has work: the earliest ready occurrence, the earliest expiring

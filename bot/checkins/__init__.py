@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.checkins import answers, commands, stats
-from bot.checkins.post import deliver_post
+from bot.checkins.post import deliver_post, prepare_post
 from bot.checkins.rule import CHECKIN_KIND, POST
 from bot.registry import Command, Option, OptionKind, Registry
 
 
 def register(registry: Registry) -> None:
     registry.programme_kind(CHECKIN_KIND)
-    registry.deliverer(POST, deliver_post)
+    registry.deliverer(POST, deliver_post, prepare_post)
     registry.choice("mood", answers.mood_clicked)
     registry.choice("reflect", answers.reflect_clicked)
     registry.choice("share", answers.share_clicked)

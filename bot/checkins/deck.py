@@ -43,9 +43,11 @@ def next_prompt(
     window = min(RECENT_WINDOW, max(len(themes_left) - 1, 0))
     recent = list(recent_themes[:window])
 
-    def rank(prompt: Prompt) -> tuple[int, int, str]:
+    def rank(prompt: Prompt) -> tuple[int, int]:
         # 0 if the theme is not recent; otherwise higher the more recently it was used.
         recency = window - recent.index(prompt.theme) if prompt.theme in recent else 0
-        return (recency, -themes_left[prompt.theme], _tiebreak(seed, prompt.key))
+        return (recency, -themes_left[prompt.theme])
 
-    return Deal(min(remaining, key=rank), new_cycle)
+    best = min(rank(p) for p in remaining)
+    tied = [p for p in remaining if rank(p) == best]  # hash only the ties: it's the costly part
+    return Deal(min(tied, key=lambda p: _tiebreak(seed, p.key)), new_cycle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot import choice_ids
 from bot.checkins.deck import next_prompt
@@ -34,38 +35,38 @@ async def community_deck(tx: Tx, services: Services, community_key: str) -> list
 
 
 async def prompt_for(
-    tx: Tx, services: Services, programme: Programme, occurrence_id: int
+    tx: Tx,
+    services: Services,
+    programme: Programme,
+    occurrence_id: int,
+    payload: dict[str, Any] | None = None,
 ) -> Prompt:
     """The occurrence's prompt, chosen once and stored, so a retry or a later /checkin shows the
-    same words even if the deck changed since."""
-    row = await tx.fetchone("SELECT payload FROM occurrences WHERE id = ?", occurrence_id)
-    payload = json.loads(row["payload"]) if row else {}
+    same words even if the deck changed since. ``payload`` saves a read when the caller holds
+    the occurrence's claim (nobody else can change it meanwhile)."""
+    if payload is None:
+        row = await tx.fetchone("SELECT payload FROM occurrences WHERE id = ?", occurrence_id)
+        payload = json.loads(row["payload"]) if row else {}
+    payload = dict(payload)
     if payload.get("prompt_key"):
         return Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
-    cycle = (
-        await tx.fetchval("SELECT MAX(cycle) FROM prompt_uses WHERE programme_id = ?", programme.id)
-        or 0
+    # One read of the deck's history: the current pass, and the latest themes for mixing.
+    history = await tx.fetchall(
+        "SELECT cycle, prompt_key, theme FROM prompt_uses WHERE programme_id = ?"
+        " ORDER BY used_at DESC, occurrence_id DESC",
+        programme.id,
     )
-    used = {
-        r["prompt_key"]
-        for r in await tx.fetchall(
-            "SELECT prompt_key FROM prompt_uses WHERE programme_id = ? AND cycle = ?",
-            programme.id,
-            cycle,
-        )
-    }
-    recent = [
-        r["theme"]
-        for r in await tx.fetchall(
-            "SELECT theme FROM prompt_uses WHERE programme_id = ? ORDER BY used_at DESC,"
-            " occurrence_id DESC LIMIT 8",
-            programme.id,
-        )
-    ]
+    cycle = max((int(r["cycle"]) for r in history), default=0)
+    used = {r["prompt_key"] for r in history if r["cycle"] == cycle}
+    recent = [r["theme"] for r in history[:8]]
     deck = await community_deck(tx, services, programme.community_key)
     deal = next_prompt(deck, used, recent, seed=f"{programme.community_key}:{cycle}")
     if deal.new_cycle:
         cycle += 1
+        # Older passes are no longer needed: keep the history to about one pass.
+        await tx.execute(
+            "DELETE FROM prompt_uses WHERE programme_id = ? AND cycle < ?", programme.id, cycle - 1
+        )
     prompt = deal.prompt
     await tx.execute(
         "INSERT INTO prompt_uses (programme_id, cycle, prompt_key, theme, occurrence_id, used_at)"
@@ -102,9 +103,17 @@ def checkin_message(occurrence_id: int, prompt: Prompt, *, private: bool = False
     )
 
 
+async def prepare_post(tx: Tx, ctx: DeliveryContext) -> Prompt:
+    return await prompt_for(
+        tx, ctx.services, ctx.programme, ctx.occurrence.id, ctx.occurrence.payload
+    )
+
+
 async def deliver_post(ctx: DeliveryContext) -> MessageRef | None:
-    async with ctx.services.db.transaction() as tx:
-        prompt = await prompt_for(tx, ctx.services, ctx.programme, ctx.occurrence.id)
+    prompt = ctx.prepared
+    if not isinstance(prompt, Prompt):  # delivered outside a scheduler batch
+        async with ctx.services.db.transaction() as tx:
+            prompt = await prepare_post(tx, ctx)
     return await ctx.chat.send_channel(
         ctx.programme.channel,
         checkin_message(ctx.occurrence.id, prompt),

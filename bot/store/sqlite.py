@@ -26,18 +26,16 @@ class SqliteTx(Tx):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    # One round trip to aiosqlite's thread per call: the hop, not SQLite, is the cost here.
     async def execute(self, sql: str, *params: Any) -> int:
         cursor = await self._conn.execute(sql, params)
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._conn.execute_fetchall(sql, params)
         return [dict(row) for row in rows]
 
 

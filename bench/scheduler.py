@@ -1,0 +1,201 @@
+"""Scheduler benchmark: N communities with a check-in due in the same minute.
+
+Measures the time from "the minute arrives" until every occurrence has been claimed, delivered to
+the chat port and marked sent, with 1, 2 or 4 worker processes sharing one database, and checks
+that each occurrence was delivered exactly once. The chat port is a counting no-op: this measures
+Kith, not a platform.
+
+    python -m bench.scheduler [--communities 10000] [--processes 1 2 4] [--engine sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import machine, median
+from bot.app import build_kith
+from bot.clock import SimulatedClock, to_epoch
+from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.messages import Message
+from bot.ports import Capabilities, GroupDelivery
+from bot.store import open_database
+
+SETUP_AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class CountingChat:
+    capabilities = Capabilities()
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    async def send_channel(
+        self,
+        channel: ChannelRef,
+        message: Message,
+        *,
+        delivery_key: str | None = None,
+        thread: MessageRef | None = None,
+    ) -> MessageRef:
+        self.keys.append(delivery_key or "")
+        return MessageRef(channel.key, str(len(self.keys)))
+
+    async def send_private(
+        self, user: UserRef, message: Message, *, delivery_key: str | None = None
+    ) -> MessageRef:
+        return MessageRef(user.key, "dm")
+
+    async def send_group(
+        self,
+        members: Sequence[UserRef],
+        message: Message,
+        *,
+        channel: ChannelRef,
+        delivery_key: str,
+    ) -> GroupDelivery:
+        return GroupDelivery(())
+
+    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
+        return None
+
+    def channel_label(self, channel: ChannelRef) -> str:
+        return f"#{channel.id}"
+
+
+async def seed(url: str, communities: int) -> None:
+    """Communities with a check-in programme, their occurrences already laid out."""
+    db = await open_database(url)
+    config = json.dumps({"days": [0, 1, 2, 3, 4, 5, 6], "grace_minutes": 120, "time": "09:00"})
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO communities (id, platform, tz, created_at) VALUES (?, 'bench', 'UTC', 0)",
+            [(f"bench:c{i}",) for i in range(communities)],
+        )
+        await tx.executemany(
+            "INSERT INTO programmes (community_id, kind, channel_key, tz, config,"
+            " materialised_until, created_at, updated_at)"
+            " VALUES (?, 'checkin', ?, 'UTC', ?, ?, 0, 0)",
+            [
+                (f"bench:c{i}", f"bench:c{i}:general", config, to_epoch(SETUP_AT))
+                for i in range(communities)
+            ],
+        )
+    # Lay the occurrences out the way Kith does, before the timed part.
+    kith, kdb = await build_kith(url, SimulatedClock(SETUP_AT))
+    await kith.scheduler.materialise(SETUP_AT)
+    await kdb.close()
+    await db.close()
+
+
+def worker(
+    url: str, synchronous: str, start_at: float, result: multiprocessing.Queue[list[str]]
+) -> None:
+    async def run() -> list[str]:
+        clock = SimulatedClock(DUE)
+        kith, db = await build_kith(url, clock, sqlite_synchronous=synchronous)
+        chat = CountingChat()
+        await asyncio.sleep(max(0.0, start_at - time.time()))  # all workers start together
+        await kith.run_due(DUE, chat)
+        await db.close()
+        return chat.keys
+
+    result.put(asyncio.run(run()))
+
+
+def run_once(
+    url: str, synchronous: str, processes: int, communities: int
+) -> tuple[float, list[int], int]:
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[list[str]] = context.Queue()
+    start_at = time.time() + 2.0  # every worker connected and waiting
+    workers = [
+        context.Process(target=worker, args=(url, synchronous, start_at, queue))
+        for _ in range(processes)
+    ]
+    for process in workers:
+        process.start()
+    results = [queue.get(timeout=600) for _ in workers]
+    elapsed = time.time() - start_at
+    for process in workers:
+        process.join()
+    keys = [k for r in results for k in r]
+    duplicates = len(keys) - len(set(keys))
+    if len(set(keys)) != communities:
+        raise SystemExit(f"expected {communities} deliveries, got {len(set(keys))}")
+    return elapsed, [len(r) for r in results], duplicates
+
+
+async def fresh_url(engine: str, scratch: Path, n: int) -> tuple[str, object]:
+    if engine == "sqlite":
+        return str(scratch / f"bench-{n}.sqlite3"), None
+    import asyncpg
+
+    admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    admin = await asyncpg.connect(admin_url)
+    name = f"kith_bench_{n}_{int(time.time())}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return admin_url.rsplit("/", 1)[0] + "/" + name, name
+
+
+async def drop(name: object) -> None:
+    if name:
+        import asyncpg
+
+        admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--communities", type=int, default=10_000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--synchronous",
+        choices=["FULL", "NORMAL"],
+        default="FULL",
+        help="SQLite durability (Kith's default is FULL)",
+    )
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(
+        f"engine={args.engine} communities={args.communities} runs={args.runs}"
+        f" synchronous={args.synchronous if args.engine == 'sqlite' else 'n/a'}"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        n = 0
+        for processes in args.processes:
+            times: list[float] = []
+            for _ in range(args.runs):
+                n += 1
+                url, name = asyncio.run(fresh_url(args.engine, Path(scratch), n))
+                asyncio.run(seed(url, args.communities))
+                elapsed, split, duplicates = run_once(
+                    url, args.synchronous, processes, args.communities
+                )
+                asyncio.run(drop(name))
+                times.append(elapsed)
+                print(
+                    f"  processes={processes} run={len(times)} {elapsed:.2f}s split={split}"
+                    f" duplicates={duplicates}"
+                )
+            print(
+                f"processes={processes}: median {median(times):.2f}s for {args.communities} "
+                f"occurrences ({args.communities / median(times):.0f}/s), exactly once"
+            )
+
+
+if __name__ == "__main__":
+    main()
