@@ -19,6 +19,7 @@ from bot.events import ClickEvent, CommandEvent, DirectTextEvent, Event, FormSub
 from bot.logs import event as log_event
 from bot.messages import Reply
 from bot.ports import ChatPort
+from bot.safety.care import look_after
 from bot.scheduler import RunReport, Scheduler
 
 log = logging.getLogger("kith.core")
@@ -147,6 +148,7 @@ class Kith:
                 )
         if row is not None and row["expires_at"] >= to_epoch(ctx.now):
             return await self._form(ctx, row["form_id"], {"text": event.text})
+        await look_after(ctx, event.text, "a private message to Kith")
         return Reply.text(
             "Thanks for writing. I only act on commands here, so try /kith help to see what I "
             "can do. I'm not a crisis service: if you're in danger, please contact your local "

@@ -16,6 +16,7 @@ from bot.errors import UserError
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, Form, FormField, Reply, message
 from bot.programmes import get_programme_by_id
+from bot.safety.care import look_after
 from bot.store.base import Database, Tx
 
 ANSWER_WINDOW = timedelta(days=3)  # a mood can be given or changed this long after the post
@@ -126,6 +127,7 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
             text,
             to_epoch(ctx.now),
         )
+    await look_after(ctx, text, "a check-in reflection")
     choices = tuple(
         Choice(choice_ids.encode("share", reflection_id, how), label, how)
         for how, label in (

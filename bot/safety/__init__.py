@@ -1,0 +1,42 @@
+"""Safety: screening free text for signs of crisis, and a caring, private response."""
+
+from __future__ import annotations
+
+from bot.registry import Command, Option, OptionKind, Registry
+from bot.safety import commands
+
+
+def register(registry: Registry) -> None:
+    registry.choice("safety", commands.care_answered)
+    registry.command(
+        Command(
+            ("kith", "setup", "safety"),
+            "where crisis alerts go and which resources members see",
+            commands.setup_safety,
+            admin=True,
+            options=(
+                Option("alerts", OptionKind.TEXT, "a moderators' channel, or off"),
+                Option(
+                    "resources",
+                    OptionKind.CHOICE,
+                    "resource list region",
+                    choices=("auto", "us", "uk", "ca", "au", "in", "international"),
+                ),
+                Option(
+                    "quote",
+                    OptionKind.CHOICE,
+                    "quote members' words in alerts",
+                    choices=("off", "on"),
+                ),
+            ),
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "safety", "phrases"),
+            "this community's own screening phrases",
+            commands.phrases_command,
+            admin=True,
+            usage="[list|add <words>|remove <words>]",
+        )
+    )

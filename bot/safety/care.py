@@ -1,0 +1,177 @@
+"""Looking after a member whose words suggest they may be in crisis.
+
+The member gets, privately and at most once in 24 hours (sooner only if things look more
+serious than last time), a short caring message with resources for their region, the line that
+Kith is not a crisis service, and a way to say it missed the mark. If the community set an alert
+channel, moderators get a private alert naming the member and where, quoting the words only if
+the community chose that. The member's own flow carries on untouched either way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot import choice_ids
+from bot.clock import to_epoch
+from bot.community import member_timezone
+from bot.context import Context
+from bot.identity import ChannelRef
+from bot.logs import event
+from bot.messages import Choice, ChoiceStyle, Inline, Link, Mention, Message, Text, message
+from bot.ports import DeliveryError
+from bot.safety.resources import INTERNATIONAL, Region, region_for, regions
+from bot.safety.screen import PhraseList, Severity, Signal, builtin_phrases
+from bot.store.base import Database, Tx
+
+log = logging.getLogger("kith.safety")
+
+QUIET_PERIOD = timedelta(hours=24)
+NOT_A_CRISIS_SERVICE = (
+    "Kith is a peer-support companion, not a crisis service. The people above are trained to "
+    "help, any time of day."
+)
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    alert_channel: ChannelRef | None = None
+    region: str | None = None
+    quote_text: bool = False
+    extra_high: tuple[str, ...] = ()
+    extra_medium: tuple[str, ...] = ()
+
+    def phrases(self) -> PhraseList:
+        return builtin_phrases().with_extra(self.extra_high, self.extra_medium)
+
+
+async def load_settings(db: Database | Tx, community_key: str) -> SafetySettings:
+    row = await db.fetchone("SELECT * FROM safety_settings WHERE community_id = ?", community_key)
+    if row is None:
+        return SafetySettings()
+    channel = row["alert_channel_key"]
+    return SafetySettings(
+        alert_channel=ChannelRef.parse(channel) if channel else None,
+        region=row["region"],
+        quote_text=bool(row["quote_text"]),
+        extra_high=tuple(json.loads(row["extra_high"])),
+        extra_medium=tuple(json.loads(row["extra_medium"])),
+    )
+
+
+def care_message(event_id: int, region: Region) -> Message:
+    paragraphs: list[str | tuple[Inline, ...]] = [
+        "💛 What you wrote sounded heavy, and I wanted to check in. You don't have to carry "
+        "this alone.",
+        f"If you might be in danger right now, please call {region.emergency}.",
+    ]
+    lines = list(region.lines)
+    if region.code != INTERNATIONAL:
+        lines += regions()[INTERNATIONAL].lines[:1]
+    for line in lines:
+        paragraphs.append((Text(f"• {line.name}: {line.contact} "), Link(line.source, "source")))
+    paragraphs.append(NOT_A_CRISIS_SERVICE)
+    choices = (
+        Choice(choice_ids.encode("safety", event_id, "ok"), "Thank you", "ok"),
+        Choice(
+            choice_ids.encode("safety", event_id, "false"),
+            "Not helpful / false alarm",
+            "false",
+            ChoiceStyle.DEFAULT,
+        ),
+    )
+    return message(*paragraphs, choices=choices)
+
+
+def alert_message(ctx: Context, source: str, severity: Severity, quote: str | None) -> Message:
+    how = "may be at risk" if severity == Severity.HIGH else "may be struggling"
+    paragraphs: list[str | tuple[Inline, ...]] = [
+        (
+            Text("🛟 Kith noticed that "),
+            Mention(ctx.actor.user, ctx.actor.display_name),
+            Text(f" {how}, from {source}."),
+        ),
+        "They have been sent support resources privately. A kind, private check-in from someone "
+        "they trust can help; if you believe someone is in immediate danger, contact emergency "
+        "services.",
+    ]
+    if quote is not None:
+        paragraphs.append(f"They wrote: “{quote[:500]}”")
+    return message(*paragraphs)
+
+
+async def look_after(ctx: Context, text: str, source: str) -> Signal | None:
+    """Screen ``text`` that the actor gave Kith; respond with care if it shows a signal.
+
+    ``source`` names where it came from, for moderators: "a check-in reflection".
+    Returns the signal (or None). Never raises for delivery problems: the member's own action
+    must not fail because a safety message could not be sent.
+    """
+    settings = await load_settings(ctx.db, ctx.community.ref.key)
+    signal = settings.phrases().screen(text)
+    if signal is None:
+        return None
+    key, user = ctx.community.ref.key, ctx.actor.user.key
+    async with ctx.db.transaction() as tx:
+        worst_recent = await tx.fetchval(
+            "SELECT MAX(severity) FROM safety_events WHERE community_id = ? AND user_key = ?"
+            " AND cared = 1 AND created_at > ?",
+            key,
+            user,
+            to_epoch(ctx.now - QUIET_PERIOD),
+        )
+        care = worst_recent is None or int(worst_recent) < signal.severity
+        alert = care and settings.alert_channel is not None
+        event_id = int(
+            await tx.fetchval(
+                "INSERT INTO safety_events (community_id, user_key, severity, source, cared,"
+                " alerted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                key,
+                user,
+                int(signal.severity),
+                source,
+                int(care),
+                int(alert),
+                to_epoch(ctx.now),
+            )
+        )
+    event(
+        log,
+        "safety_signal",
+        community=key,
+        event_id=event_id,
+        severity=signal.severity.name,
+        source=source,
+        cared=care,
+        alerted=alert,
+    )
+    if not care:
+        return signal
+    zone = await member_timezone(ctx.db, ctx.community, user)
+    try:
+        await ctx.chat.send_private(
+            ctx.actor.user,
+            care_message(event_id, region_for(settings.region, zone)),
+            delivery_key=f"kith-care-{event_id}",
+        )
+    except DeliveryError as exc:
+        event(log, "safety_care_undelivered", logging.WARNING, event_id=event_id, reason=exc.reason)
+    if alert and settings.alert_channel is not None:
+        quote = text if settings.quote_text else None
+        try:
+            await ctx.chat.send_channel(
+                settings.alert_channel,
+                alert_message(ctx, source, signal.severity, quote),
+                delivery_key=f"kith-alert-{event_id}",
+            )
+        except DeliveryError as exc:
+            event(
+                log,
+                "safety_alert_undelivered",
+                logging.WARNING,
+                event_id=event_id,
+                reason=exc.reason,
+            )
+    return signal

@@ -1,0 +1,78 @@
+"""Support resources by region (prompts/resources.toml), and a best guess of a member's region."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from bot.prompts import prompts_dir
+
+INTERNATIONAL = "international"
+# A member's zone says more about where they are than the community's settings do.
+_ZONE_PREFIXES = {
+    "us": (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "America/Phoenix",
+        "America/Anchorage",
+        "America/Detroit",
+        "America/Indiana",
+        "America/Kentucky",
+        "America/Boise",
+        "Pacific/Honolulu",
+        "US/",
+    ),
+    "ca": (
+        "America/Toronto",
+        "America/Vancouver",
+        "America/Edmonton",
+        "America/Winnipeg",
+        "America/Halifax",
+        "America/St_Johns",
+        "America/Regina",
+        "America/Montreal",
+        "Canada/",
+    ),
+    "uk": ("Europe/London", "Europe/Belfast", "GB"),
+    "au": ("Australia/",),
+    "in": ("Asia/Kolkata", "Asia/Calcutta"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    contact: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    emergency: str
+    lines: tuple[Line, ...]
+
+
+@cache
+def regions() -> dict[str, Region]:
+    data = tomllib.loads((prompts_dir() / "resources.toml").read_text(encoding="utf-8"))
+    return {
+        code: Region(
+            code, entry["name"], entry["emergency"], tuple(Line(**line) for line in entry["lines"])
+        )
+        for code, entry in data["regions"].items()
+    }
+
+
+def region_for(configured: str | None, member_zone: str) -> Region:
+    table = regions()
+    if configured in table:
+        return table[configured]
+    for code, prefixes in _ZONE_PREFIXES.items():
+        if member_zone.startswith(prefixes):
+            return table[code]
+    return table[INTERNATIONAL]
