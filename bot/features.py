@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import admin, checkins
+from bot import admin, checkins, safety
 from bot.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for feature in (admin, checkins):
+    for feature in (admin, checkins, safety):
         feature.register(registry)
     return registry
