@@ -1,0 +1,505 @@
+"""Kindness benchmark: acknowledged /kind actions per second, and leaderboard/streak query latency.
+
+1. The raw single-row commit rate of SQLite (WAL) on the same disk, with synchronous=FULL and
+   NORMAL: the ceiling any SQLite-backed action rate is measured against.
+2. /kind through the real core (``Kith.handle``: parse, rules, one transaction committed before
+   the reply) on a fresh SQLite database, with several members acting at once; throughput and
+   p50/p99 latency per acknowledged action, for FULL and NORMAL, and the ratio to the raw rate.
+3. /leaderboard (every window and measure, in both "everyone" and "opt-in" modes) and /streak,
+   through the core, on a database holding 100,000 members and 3,000,000 acts. The data is
+   generated directly with executemany in big transactions (not through the core), with streak
+   state and totals computed by the same pure functions the core uses.
+
+    python -m bench.kindness [--members 100000] [--acts 3000000] [--actions 4000]
+                             [--concurrency 8] [--queries 300] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.common import machine, percentile
+from bot.app import build_kith
+from bot.clock import SimulatedClock, to_epoch
+from bot.core import Kith
+from bot.events import Actor, CommandEvent
+from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.kindness.acts import text_key
+from bot.kindness.config import KindnessConfig
+from bot.kindness.streaks import (
+    ALL_TIME,
+    Streak,
+    advance,
+    alive_through,
+    challenge_key,
+    day_start,
+    month_key,
+    week_key,
+)
+from bot.messages import Message
+from bot.ports import Capabilities, GroupDelivery
+
+COMMUNITY = CommunityRef("bench", "c1")
+CHANNEL = ChannelRef(COMMUNITY, "general")
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # the action phase
+NOW = datetime(2026, 6, 30, 18, 0, tzinfo=UTC)  # the end of the generated history
+HISTORY_DAYS = 120
+ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "UTC")
+SETUP = "/kith setup kindness channel:#kindness leaderboard:everyone challenge:31-day"
+
+
+class NullChat:
+    """A chat port that accepts everything: this measures Kith, not a platform."""
+
+    capabilities = Capabilities()
+
+    async def send_channel(
+        self,
+        channel: ChannelRef,
+        message: Message,
+        *,
+        delivery_key: str | None = None,
+        thread: MessageRef | None = None,
+    ) -> MessageRef:
+        return MessageRef(channel.key, "m")
+
+    async def send_private(
+        self, user: UserRef, message: Message, *, delivery_key: str | None = None
+    ) -> MessageRef:
+        return MessageRef(user.key, "dm")
+
+    async def send_group(
+        self, members: Any, message: Message, *, channel: ChannelRef, delivery_key: str
+    ) -> GroupDelivery:
+        return GroupDelivery(())
+
+    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
+        if token.startswith("#"):
+            return ChannelRef(community, token[1:])
+        if token.startswith("@"):
+            return UserRef(community, token[1:])
+        return None
+
+    def channel_label(self, channel: ChannelRef) -> str:
+        return f"#{channel.id}"
+
+
+def actor(i: int, *, admin: bool = False) -> Actor:
+    return Actor(UserRef(COMMUNITY, f"m{i:06d}"), f"Member {i:06d}", is_platform_admin=admin)
+
+
+# ---- 1. raw commits ---------------------------------------------------------------------------
+
+
+def raw_commit_rate(folder: Path, synchronous: str, commits: int = 3000) -> float:
+    path = folder / f"raw-{synchronous.lower()}.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+    started = time.perf_counter()
+    for i in range(commits):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (v) VALUES (?)", (f"row {i}",))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return commits / elapsed
+
+
+# ---- 2. actions through the core ----------------------------------------------------------
+
+
+@dataclass
+class ActionRun:
+    synchronous: str
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+async def action_rate(
+    folder: Path, synchronous: str, actions: int, concurrency: int, members: int
+) -> ActionRun:
+    """Members log acts concurrently (each about twice, so the day's duplicate check and
+    counters are exercised); latency is from the event to the committed, acknowledged reply."""
+    path = folder / f"actions-{synchronous.lower()}.sqlite3"
+    clock = SimulatedClock(START)
+    kith, db = await build_kith(str(path), clock, sqlite_synchronous=synchronous)
+    chat = NullChat()
+    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), chat)
+    warmup = min(500, actions // 5)
+    latencies: list[float] = []
+    next_action = iter(range(actions + warmup))
+
+    async def member_loop() -> None:
+        for n in next_action:
+            event = CommandEvent(actor(n % members), f"/kind helped someone, act {n}", CHANNEL)
+            started = time.perf_counter()
+            reply = await kith.handle(event, chat)
+            if n >= warmup:
+                latencies.append(time.perf_counter() - started)
+            assert reply.message and "💛" in reply.message.plain_text, reply
+
+    loops = [member_loop() for _ in range(concurrency)]
+    started = time.perf_counter()
+    await asyncio.gather(*loops)
+    elapsed = time.perf_counter() - started
+    stored = await db.fetchval("SELECT COUNT(*) FROM kind_acts")
+    await db.close()
+    assert stored == actions + warmup, stored
+    # Throughput over the measured actions only: scale the wall time by their share.
+    per_second = len(latencies) / (elapsed * len(latencies) / (actions + warmup))
+    return ActionRun(
+        synchronous,
+        per_second,
+        statistics.median(latencies) * 1000,
+        percentile(latencies, 99) * 1000,
+    )
+
+
+# ---- 3. a big community -----------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    index: int
+    zone: str
+    pref: str
+    days: list[tuple[date, int]]  # (local date, acts that day)
+
+
+def plan_members(members: int, acts: int, seed: int = 7) -> list[Member]:
+    """A skewed community: a few very active members, many occasional ones, streaks of all
+    lengths. The act counts add up to exactly ``acts``."""
+    rng = random.Random(seed)
+    last_day = NOW.date()
+    first_day = last_day - timedelta(days=HISTORY_DAYS - 1)
+    weights = [rng.expovariate(1.0) for _ in range(members)]
+    scale = acts / 1.25 / sum(weights)  # about 1.25 acts per active day
+    planned: list[Member] = []
+    total = 0
+    for i, weight in enumerate(weights):
+        active = max(1, min(HISTORY_DAYS, round(weight * scale)))
+        p = active / HISTORY_DAYS
+        days = []
+        for offset in range(HISTORY_DAYS):
+            if rng.random() < p:
+                count = 1 if rng.random() < 0.8 else (2 if rng.random() < 0.75 else 3)
+                days.append((first_day + timedelta(days=offset), count))
+                total += count
+        roll = rng.random()
+        pref = "in" if roll < 0.10 else ("out" if roll < 0.13 else "default")
+        planned.append(Member(i, ZONES[i % len(ZONES)], pref, days))
+    # Trim or top up the last members so the total is exact.
+    for member in reversed(planned):
+        while total > acts and member.days:
+            day, count = member.days.pop()
+            total -= count
+        if total <= acts:
+            break
+    while total < acts:
+        member = planned[rng.randrange(members)]
+        if member.days and member.days[-1][1] < 3:
+            day, count = member.days[-1]
+            member.days[-1] = (day, count + 1)
+            total += 1
+    return planned
+
+
+def _member_rows(
+    member: Member, config: KindnessConfig, now_epoch: int
+) -> tuple[list[tuple[Any, ...]], tuple[Any, ...], list[tuple[Any, ...]]]:
+    key = f"bench:c1:m{member.index:06d}"
+    streak = Streak()
+    act_rows: list[tuple[Any, ...]] = []
+    totals: dict[str, list[int]] = {}
+    current_at = longest_at = 0
+    for day, count in member.days:
+        at = to_epoch(day_start(day, member.zone)) + 9 * 3600
+        before = streak
+        streak = advance(streak, day)
+        current_at = at
+        if streak.longest > before.longest:
+            longest_at = at
+        periods = [ALL_TIME, week_key(day), month_key(day)]
+        if config.challenge_day(day) is not None and config.challenge_start:
+            periods.append(challenge_key(config.challenge_start))
+        for n in range(count):
+            act_rows.append(
+                (
+                    "bench:c1",
+                    key,
+                    f"a small kindness {n}",
+                    "kind",
+                    None,
+                    day.isoformat(),
+                    member.zone,
+                    1,
+                    at + n * 60,
+                )
+            )
+            for period in periods:
+                entry = totals.setdefault(period, [0, 0])
+                entry[0] += 1
+                entry[1] = at + n * 60
+    through = alive_through(streak)
+    alive_until = to_epoch(day_start(through + timedelta(days=1), member.zone)) if through else 0
+    last = member.days[-1] if member.days else None
+    state = (
+        "bench:c1",
+        key,
+        streak.last.isoformat() if streak.last else None,
+        streak.start.isoformat() if streak.start else None,
+        streak.length,
+        streak.rest.isoformat() if streak.rest else None,
+        current_at,
+        alive_until,
+        streak.longest,
+        longest_at,
+        streak.active_days,
+        last[0].isoformat() if last else None,
+        last[1] if last else 0,
+        json.dumps([text_key(f"a small kindness {n}") for n in range(last[1])] if last else []),
+        0,
+        member.pref,
+        now_epoch,
+    )
+    total_rows = [
+        ("bench:c1", period, key, acts, reached, member.pref)
+        for period, (acts, reached) in totals.items()
+    ]
+    return act_rows, state, total_rows
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]], size: int = 200_000) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def load_community(path: Path, members: int, acts: int) -> dict[str, float]:
+    """Bulk-load the big community with executemany in big transactions. Secondary indexes are
+    dropped during the load and rebuilt from their own definitions afterwards."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    planned = plan_members(members, acts)
+    timings["plan"] = time.perf_counter() - started
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    row = conn.execute(
+        "SELECT config FROM programmes WHERE community_id = ? AND kind = 'kindness'", ("bench:c1",)
+    ).fetchone()
+    config = KindnessConfig.from_dict(json.loads(row[0]))
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('kind_acts', 'kind_members', 'kind_totals')"
+    ).fetchall()
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    now_epoch = to_epoch(NOW)
+    conn.executemany(
+        "INSERT INTO members (community_id, user_key, display_name, tz, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            ("bench:c1", f"bench:c1:m{m.index:06d}", f"Member {m.index:06d}", m.zone, 0)
+            for m in planned
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO member_prefs (community_id, user_key, leaderboard, updated_at)"
+        " VALUES (?, ?, ?, 0)",
+        (("bench:c1", f"bench:c1:m{m.index:06d}", m.pref) for m in planned if m.pref != "default"),
+    )
+    acts_rows: list[tuple[Any, ...]] = []
+    states: list[tuple[Any, ...]] = []
+    totals_rows: list[tuple[Any, ...]] = []
+    inserted = 0
+    for member in planned:
+        a, s, t = _member_rows(member, config, now_epoch)
+        acts_rows.extend(a)
+        states.append(s)
+        totals_rows.extend(t)
+        if len(acts_rows) >= 200_000:
+            conn.executemany(
+                "INSERT INTO kind_acts (community_id, user_key, text, source, for_user,"
+                " local_date, tz, counted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                acts_rows,
+            )
+            inserted += len(acts_rows)
+            acts_rows = []
+    conn.executemany(
+        "INSERT INTO kind_acts (community_id, user_key, text, source, for_user, local_date, tz,"
+        " counted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        acts_rows,
+    )
+    inserted += len(acts_rows)
+    conn.executemany(
+        "INSERT INTO kind_members (community_id, user_key, last_date, run_start, current_len,"
+        " rest_date, current_at, alive_until, longest, longest_at, active_days, day_date,"
+        " day_counted, day_keys, noticed, pref, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        states,
+    )
+    for chunk in _chunks(iter(totals_rows)):
+        conn.executemany(
+            "INSERT INTO kind_totals (community_id, period, user_key, acts, reached_at, pref)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            chunk,
+        )
+    conn.execute("COMMIT")
+    timings["insert"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for _, sql in indexes:
+        conn.execute(sql)
+    conn.execute("ANALYZE")
+    timings["index"] = time.perf_counter() - started
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    assert inserted == acts, inserted
+    timings["totals_rows"] = len(totals_rows)
+    return timings
+
+
+QUERIES = [
+    ("/leaderboard window:week by:acts", "board, this week"),
+    ("/leaderboard window:month by:acts", "board, this month"),
+    ("/leaderboard window:all by:acts", "board, all time"),
+    ("/leaderboard window:challenge by:acts", "board, the challenge"),
+    ("/leaderboard by:streak", "board, current streaks"),
+    ("/leaderboard window:all by:streak", "board, longest streaks"),
+    ("/streak", "/streak (own)"),
+    ("/streak @{other}", "/streak @member"),
+]
+
+
+async def query_latency(
+    path: Path, members: int, queries: int, mode: str
+) -> list[tuple[str, float, float]]:
+    clock = SimulatedClock(NOW)
+    kith, db = await build_kith(str(path), clock)
+    chat = NullChat()
+    await kith.handle(
+        CommandEvent(actor(0, admin=True), f"/kith setup kindness leaderboard:{mode}", CHANNEL),
+        chat,
+    )
+    rng = random.Random(11)
+    results = []
+    for text, label in QUERIES:
+        latencies = []
+        for n in range(queries + 20):
+            who, other = rng.randrange(members), rng.randrange(members)
+            command = text.format(other=f"m{other:06d}")
+            started = time.perf_counter()
+            reply = await kith.handle(CommandEvent(actor(who), command, CHANNEL), chat)
+            if n >= 20:
+                latencies.append(time.perf_counter() - started)
+            assert reply.message is not None
+        results.append(
+            (label, statistics.median(latencies) * 1000, percentile(latencies, 99) * 1000)
+        )
+    await show_plans(db, kith, mode)
+    await db.close()
+    return results
+
+
+async def show_plans(db: Any, kith: Kith, mode: str) -> None:
+    """Print how SQLite runs the board queries, so a regression to a scan is visible."""
+    from bot.kindness import leaderboard
+
+    captured: list[tuple[str, tuple[Any, ...]]] = []
+    original = db.fetchall
+
+    async def capture(sql: str, *params: Any) -> Any:
+        captured.append((sql, params))
+        return await original(sql, *params)
+
+    db.fetchall = capture
+    config = KindnessConfig(leaderboard=mode, challenge_start=NOW.date(), challenge_on=True)
+    for window, by in (("week", "acts"), ("all", "streak"), ("week", "streak")):
+        await leaderboard.board(db, "bench:c1", mode, window, by, NOW.date(), NOW, config)
+    db.fetchall = original
+    for sql, params in captured:
+        plan = await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", *params)
+        steps = "; ".join(str(r["detail"]) for r in plan)
+        print(f"    plan ({mode}): {steps}")
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace, folder: Path) -> None:
+    print(f"Kith kindness benchmark · {machine()}")
+    print(f"disk: {folder}")
+    raw = {s: raw_commit_rate(folder, s) for s in ("FULL", "NORMAL")}
+    print(
+        "raw SQLite single-row commits (WAL): "
+        + " · ".join(f"{s} {rate:,.0f}/s" for s, rate in raw.items())
+    )
+    for synchronous in ("FULL", "NORMAL"):
+        result = await action_rate(
+            folder, synchronous, args.actions, args.concurrency, args.action_members
+        )
+        print(
+            f"/kind through the core, synchronous={synchronous}, {args.concurrency} members "
+            f"at once: {result.per_second:,.0f} acknowledged/s · p50 {result.p50_ms:.1f} ms · "
+            f"p99 {result.p99_ms:.1f} ms · {result.per_second / raw[synchronous]:.0%} of the raw "
+            f"{synchronous} commit rate"
+        )
+    big = folder / "big.sqlite3"
+    kith, db = await build_kith(str(big), SimulatedClock(NOW - timedelta(days=31)))
+    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), NullChat())
+    await db.close()
+    timings = load_community(big, args.members, args.acts)
+    print(
+        f"generated {args.members:,} members, {args.acts:,} acts, "
+        f"{int(timings['totals_rows']):,} period totals in "
+        f"{timings['plan'] + timings['insert'] + timings['index']:.0f} s "
+        f"(plan {timings['plan']:.0f} s, insert {timings['insert']:.0f} s, "
+        f"indexes {timings['index']:.0f} s)"
+    )
+    worst = 0.0
+    for mode in ("everyone", "opt-in"):
+        print(f"  queries through the core, leaderboard mode {mode}, {args.queries} each:")
+        for label, p50, p99 in await query_latency(big, args.members, args.queries, mode):
+            worst = max(worst, p99)
+            print(f"    {label:<24} p50 {p50:6.2f} ms · p99 {p99:6.2f} ms")
+    print(f"worst query p99: {worst:.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--acts", type=int, default=3_000_000)
+    parser.add_argument("--actions", type=int, default=4000)
+    parser.add_argument("--action-members", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--dir", help="where the databases go (default: a new temporary folder)")
+    args = parser.parse_args()
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="kith-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    asyncio.run(run(args, folder))
+
+
+if __name__ == "__main__":
+    main()

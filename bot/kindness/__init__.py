@@ -1,0 +1,108 @@
+"""Kindness streaks: kind acts, thanks, streaks on local dates, leaderboards, milestones and the
+31-day challenge.
+
+Other features record an act they earned (a buddy meeting) with ``record_act`` inside their own
+transaction.
+"""
+
+from __future__ import annotations
+
+from bot.kindness import boards, challenge, commands, milestones, setup, stats, thanks
+from bot.kindness.acts import ActResult, Outcome, record_act
+from bot.kindness.config import CHALLENGE_POST, MILESTONE_POST
+from bot.kindness.leaderboard import BYS, WINDOWS
+from bot.registry import Command, Option, OptionKind, Registry
+
+__all__ = ["ActResult", "Outcome", "record_act", "register"]
+
+
+def register(registry: Registry) -> None:
+    registry.programme_kind(challenge.KINDNESS_KIND)
+    registry.deliverer(CHALLENGE_POST, challenge.deliver_challenge)
+    registry.deliverer(MILESTONE_POST, milestones.deliver_milestone)
+    registry.choice(challenge.CHOICE_KIND, challenge.challenge_done)
+    registry.command(
+        Command(
+            ("kind",),
+            "log a kind act; answers with your streak",
+            commands.kind_command,
+            usage="<what I did>",
+            options=(Option("for", OptionKind.USER, "who it was for (optional)"),),
+        )
+    )
+    registry.command(
+        Command(
+            ("thanks",),
+            "thank someone, privately; it counts on their “kindness noticed” tally",
+            thanks.thanks_command,
+            usage="@member <why>",
+        )
+    )
+    registry.command(
+        Command(
+            ("streak",),
+            "your current and longest streak, and how streaks work",
+            commands.streak_command,
+            usage="[@member]",
+        )
+    )
+    registry.command(
+        Command(
+            ("streak", "milestones"),
+            "public: celebrate my milestones by name in the kindness channel; private: don't",
+            commands.milestones_command,
+            usage="public|private",
+        )
+    )
+    registry.command(
+        Command(
+            ("leaderboard",),
+            "the community's kindness leaderboard (names, never pings)",
+            boards.leaderboard_command,
+            options=(
+                Option("window", OptionKind.CHOICE, "which period", choices=WINDOWS),
+                Option("by", OptionKind.CHOICE, "rank by acts or streak", choices=BYS),
+            ),
+        )
+    )
+    registry.command(
+        Command(
+            ("leaderboard", "join"),
+            "show me on the kindness leaderboard",
+            boards.join_command,
+        )
+    )
+    registry.command(
+        Command(
+            ("leaderboard", "leave"),
+            "keep me off the kindness leaderboard",
+            boards.leave_command,
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "setup", "kindness"),
+            "create or change kindness streaks, the leaderboard and the 31-day challenge",
+            setup.setup_kindness,
+            admin=True,
+            options=(
+                Option("channel", OptionKind.CHANNEL, "where milestones and the challenge go"),
+                Option(
+                    "leaderboard",
+                    OptionKind.CHOICE,
+                    "who appears on the leaderboard",
+                    choices=("opt-in", "everyone", "off"),
+                ),
+                Option(
+                    "challenge",
+                    OptionKind.CHOICE,
+                    "start the 31-day challenge, or stop it",
+                    choices=("31-day", "off"),
+                ),
+                Option("time", OptionKind.TIME, "local time of the daily challenge post, HH:MM"),
+                Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
+                Option("grace", OptionKind.INTEGER, "minutes a late post may still go out"),
+            ),
+        )
+    )
+    registry.stats_section(stats.kindness_stats)

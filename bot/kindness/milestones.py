@@ -1,0 +1,57 @@
+"""Milestone celebrations in the kindness channel.
+
+A milestone (3, 7, 14, 30, 50, 100, 365 days) is queued as an occurrence in the same transaction
+as the act that reached it (see ``acts._queue_milestone``), so the post goes out exactly once,
+is retried like any scheduled post, and is skipped while the programme is paused.
+
+The post names the member, without a ping. A member who turned public mentions off
+(``/streak milestones private``) gets no channel post at all: in a small community even an
+anonymous "someone reached 7 days" right after they logged could point at them. They still get
+the celebration privately, in the reply to the act that reached it. The choice is read again when
+the post is sent, so a change of mind just before still counts.
+"""
+
+from __future__ import annotations
+
+from bot.context import DeliveryContext
+from bot.identity import MessageRef, UserRef
+from bot.kindness.prefs import get_prefs
+from bot.messages import Mention, Message, Text, message
+
+CHEERS = {
+    3: "Three days of small kindnesses. A lovely start!",
+    7: "A whole week of kindness. That's a habit forming.",
+    14: "Two weeks of showing up for others.",
+    30: "A month of kindness, one day at a time.",
+    50: "Fifty days! The people around them are lucky.",
+    100: "One hundred days of kindness. Remarkable.",
+    365: "A full year of daily kindness. Thank you.",
+}
+
+
+def milestone_message(days: int, mention: Mention) -> Message:
+    cheer = CHEERS.get(days, "Small acts, day after day.")
+    return message(
+        (Text("🎉 "), mention, Text(f" reached a {days}-day kindness streak!")),
+        f"{cheer} 💛",
+    )
+
+
+async def deliver_milestone(ctx: DeliveryContext) -> MessageRef | None:
+    payload = ctx.occurrence.payload
+    user_key, days = str(payload["user_key"]), int(payload["days"])
+    db = ctx.services.db
+    prefs = await get_prefs(db, ctx.programme.community_key, user_key)
+    if not prefs.public_mentions:
+        return None  # celebrated privately only; see the module docstring
+    name = await db.fetchval(
+        "SELECT display_name FROM members WHERE community_id = ? AND user_key = ?",
+        ctx.programme.community_key,
+        user_key,
+    )
+    user = UserRef.parse(user_key)
+    return await ctx.chat.send_channel(
+        ctx.programme.channel,
+        milestone_message(days, Mention(user, str(name or user.id))),
+        delivery_key=ctx.occurrence.delivery_key,
+    )

@@ -1,0 +1,137 @@
+"""``/kith setup kindness``: the channel, the leaderboard mode and the 31-day challenge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.admin import local_label
+from bot.commands.parse import Invocation
+from bot.commands.values import channel_value, timezone_value
+from bot.context import Context
+from bot.errors import UserError
+from bot.kindness.challenge import challenge_rule, first_day
+from bot.kindness.config import CHALLENGE_DAYS, KIND, KindnessConfig
+from bot.messages import Reply
+from bot.programmes import Programme, get_programme, save_programme
+from bot.schedule import ScheduleError, parse_time
+from bot.timezones import local_date
+
+MAX_GRACE_MINUTES = 24 * 60
+MODE_WORDS = {
+    "opt-in": "opt-in",
+    "optin": "opt-in",
+    "opt_in": "opt-in",
+    "everyone": "everyone",
+    "all": "everyone",
+    "off": "off",
+    "none": "off",
+}
+CHALLENGE_WORDS = {"31-day": True, "31": True, "on": True, "start": True, "off": False}
+
+
+async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
+    existing = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    opts = inv.options
+    if existing is None and not opts.get("channel"):
+        raise UserError(
+            "To start kindness streaks, give a channel: /kith setup kindness channel:#channel "
+            "[leaderboard:opt-in|everyone|off] [challenge:31-day]"
+        )
+    config = (
+        KindnessConfig.of(existing)
+        if existing
+        else KindnessConfig(grace_minutes=ctx.services.default_grace_minutes)
+    )
+    # Validate everything before writing anything.
+    if "leaderboard" in opts:
+        mode = MODE_WORDS.get(opts["leaderboard"].lower())
+        if mode is None:
+            raise UserError("leaderboard: is opt-in, everyone or off. Nothing was changed.")
+        config = replace(config, leaderboard=mode)
+    if "time" in opts:
+        try:
+            config = replace(config, time=parse_time(opts["time"]).strftime("%H:%M"))
+        except ScheduleError as exc:
+            raise UserError(f"{exc} Nothing was changed.") from None
+    if "grace" in opts:
+        grace = opts["grace"].removesuffix("m")
+        if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
+            raise UserError(
+                "grace: is how many minutes late a challenge post may still go out, 0 to 1440. "
+                "Nothing was changed."
+            )
+        config = replace(config, grace_minutes=int(grace))
+    challenge = None
+    if "challenge" in opts:
+        challenge = CHALLENGE_WORDS.get(opts["challenge"].lower())
+        if challenge is None:
+            raise UserError("challenge: is 31-day (start one) or off. Nothing was changed.")
+    channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
+    tz = timezone_value(opts["tz"]) if "tz" in opts else None
+    tz = tz or (existing.tz if existing else ctx.community.tz)
+    channel = channel or (existing.channel if existing else None)
+    assert channel is not None
+    running = _running(config, ctx.now, tz)
+    if challenge is True and not running:
+        start = first_day(ctx.now, tz, parse_time(config.time))
+        config = replace(config, challenge_on=True, challenge_start=start)
+    elif challenge is False:
+        config = replace(config, challenge_on=False)
+    async with ctx.db.transaction() as tx:
+        programme = await save_programme(
+            tx, ctx.community.ref.key, KIND, channel, tz, config.to_dict(), ctx.now
+        )
+    verb = "updated" if existing else "set up"
+    lines = [
+        f"Kindness streaks are {verb} in {ctx.chat.channel_label(channel)}. "
+        "Members log acts with /kind and thank each other with /thanks.",
+        _mode_line(config.leaderboard),
+        _challenge_line(programme, config, ctx.now, already=challenge is True and running),
+    ]
+    return Reply.text(*lines)
+
+
+def _running(config: KindnessConfig, now: datetime, tz: str) -> bool:
+    end = config.challenge_end
+    return bool(config.challenge_on and end and local_date(now, tz) <= end)
+
+
+def _mode_line(mode: str) -> str:
+    if mode == "off":
+        return "Leaderboard: off. Members still see their own streaks with /streak."
+    if mode == "everyone":
+        return (
+            "Leaderboard: everyone. Members who log acts appear (names, never pings) "
+            "unless they opt out with /leaderboard leave."
+        )
+    return "Leaderboard: opt-in. Members appear only after /leaderboard join."
+
+
+def _challenge_line(
+    programme: Programme, config: KindnessConfig, now: datetime, *, already: bool
+) -> str:
+    start, end = config.challenge_start, config.challenge_end
+    if not config.challenge_on or start is None or end is None:
+        return "No 31-day challenge running; add challenge:31-day to start one."
+    span = (
+        f"{CHALLENGE_DAYS}-day challenge: one suggestion a day at {config.time} "
+        f"({programme.tz}), {start:%d %b} – {end:%d %b}."
+    )
+    if start >= first_day(now, programme.tz, parse_time(config.time)):
+        upcoming = next(iter(challenge_rule(programme).firings(now, now + timedelta(days=3))), None)
+        when = f" Day 1 is posted {local_label(upcoming[1], programme.tz)}." if upcoming else ""
+        return span + when
+    today = local_date(now, programme.tz)
+    if today > end:
+        return (
+            f"The last {CHALLENGE_DAYS}-day challenge ended on {end:%d %b}; "
+            "challenge:31-day starts a new one."
+        )
+    number = (today - start).days + 1
+    running = "is already running" if already else "is running"
+    return (
+        f"The {CHALLENGE_DAYS}-day challenge ({start:%d %b} – {end:%d %b}, daily at "
+        f"{config.time} {programme.tz}) {running}: day {number} of {CHALLENGE_DAYS}. "
+        "challenge:off stops it."
+    )

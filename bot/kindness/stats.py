@@ -1,0 +1,45 @@
+"""Kindness in ``/kith stats``: aggregates only, never a per-member figure."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import to_epoch
+from bot.context import Context
+from bot.kindness.config import KIND
+from bot.messages import Text
+from bot.programmes import get_programme
+
+
+async def kindness_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+    key = ctx.community.ref.key
+    if await get_programme(ctx.db, key, KIND) is None:
+        return []
+    since = to_epoch(ctx.now - timedelta(days=days))
+    acts = await ctx.db.fetchone(
+        "SELECT COUNT(*) AS acts, COUNT(DISTINCT user_key) AS people FROM kind_acts"
+        " WHERE community_id = ? AND created_at >= ? AND counted = 1",
+        key,
+        since,
+    )
+    thanks = await ctx.db.fetchval(
+        "SELECT COUNT(*) FROM kind_thanks WHERE community_id = ? AND created_at >= ?", key, since
+    )
+    milestones = await ctx.db.fetchval(
+        "SELECT COUNT(*) FROM kind_milestones WHERE community_id = ? AND reached_at >= ?",
+        key,
+        since,
+    )
+    alive = await ctx.db.fetchval(
+        "SELECT COUNT(*) FROM kind_members WHERE community_id = ? AND current_len > 0"
+        " AND alive_until > ?",
+        key,
+        to_epoch(ctx.now),
+    )
+    count = int(acts["acts"]) if acts else 0
+    people = int(acts["people"]) if acts else 0
+    return [
+        (Text(f"Kindness, last {days} days", bold=True),),
+        f"Kind acts counted: {count} ({count / days:.1f} per day) · members logging: {people} · "
+        f"thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: {alive}",
+    ]

@@ -1,0 +1,164 @@
+"""``/thanks @member <why>``: credit someone's "kindness noticed" tally and tell them privately.
+
+Thanks never touch the giver's streak (that would make thanking a way to farm it). Refused: thanking
+yourself, thanking a bot, and more than three thanks to the same person in a day. The tally counts
+a giver once per recipient per day, so a flurry of thanks can't inflate it.
+
+Bots: the core knows whether the *actor* is a bot (``Actor.is_bot``), but a mention is only an id.
+A chat port that can tell (Discord's resolved user has ``bot``; Slack's ``users.info`` has
+``is_bot``, and both know their own bot user) implements ``BotLookup`` and thanking a bot is
+refused. A port without it (the console, which has no bots) lets the thanks through.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from bot.clock import to_epoch
+from bot.commands.parse import Invocation, clean_text
+from bot.commands.values import user_value
+from bot.community import touch_member
+from bot.context import Context
+from bot.errors import UserError
+from bot.identity import UserRef
+from bot.kindness.acts import load_member
+from bot.kindness.replies import NOT_SET_UP, quoted
+from bot.messages import Mention, Message, Reply, Text, message
+from bot.ports import DeliveryError
+from bot.safety.care import look_after
+
+MAX_WHY = 500
+MAX_PER_PERSON_PER_DAY = 3
+USAGE = "Say who and why: /thanks @name for helping me move the sofa."
+
+
+@runtime_checkable
+class BotLookup(Protocol):
+    """Optional chat-port ability: whether a member reference is a bot (including Kith)."""
+
+    async def is_bot(self, user: UserRef) -> bool: ...
+
+
+def times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def thanks_message(giver: Mention, why: str, noticed: int) -> Message:
+    return message(
+        (Text("💛 "), giver, Text(f" thanked you: {quoted(why, MAX_WHY)}")),
+        f"Your kindness has been noticed {times(noticed)} here.",
+        note="Only you can see this. Pass it on with /thanks whenever someone helps you.",
+    )
+
+
+async def _is_bot(ctx: Context, user: UserRef) -> bool:
+    if not isinstance(ctx.chat, BotLookup):
+        return False
+    try:
+        return await ctx.chat.is_bot(user)
+    except DeliveryError:
+        return False  # the platform could not say; a person is the likelier answer
+
+
+async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
+    if ctx.actor.is_bot:
+        raise UserError("Thanks are given by people, so nothing was sent.")
+    if not inv.args:
+        raise UserError(USAGE)
+    target = user_value(ctx, inv.args[0])
+    why = clean_text(" ".join(inv.args[1:]))
+    if target == ctx.actor.user:
+        raise UserError(
+            "You can't thank yourself here, though you deserve it. 💛 Log what you did with "
+            "/kind, or thank someone who helped you."
+        )
+    if await _is_bot(ctx, target):
+        raise UserError("That's a bot, and thanks here are for people. Nothing was sent.")
+    if not why:
+        raise UserError(USAGE)
+    if len(why) > MAX_WHY:
+        raise UserError(f"Thanks hold up to {MAX_WHY} characters. Nothing was sent.")
+    community_key = ctx.community.ref.key
+    async with ctx.db.transaction() as tx:
+        await touch_member(tx, ctx.actor, ctx.now)
+        state = await load_member(tx, community_key, ctx.actor.user.key)
+        if state.programme is None:
+            raise UserError(NOT_SET_UP)
+        day = state.today(ctx.now).isoformat()
+        earlier = int(
+            await tx.fetchval(
+                "SELECT COUNT(*) FROM kind_thanks WHERE community_id = ? AND from_user = ?"
+                " AND to_user = ? AND local_date = ?",
+                community_key,
+                ctx.actor.user.key,
+                target.key,
+                day,
+            )
+        )
+        name = await tx.fetchval(
+            "SELECT display_name FROM members WHERE community_id = ? AND user_key = ?",
+            community_key,
+            target.key,
+        )
+        name = str(name or target.id)
+        if earlier >= MAX_PER_PERSON_PER_DAY:
+            raise UserError(
+                f"You've thanked {name} {MAX_PER_PERSON_PER_DAY} times today. That's plenty "
+                "for one day; nothing more was sent."
+            )
+        counted = earlier == 0
+        thanks_id = await tx.fetchval(
+            "INSERT INTO kind_thanks (community_id, from_user, to_user, text, local_date,"
+            " counted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            community_key,
+            ctx.actor.user.key,
+            target.key,
+            why,
+            day,
+            int(counted),
+            to_epoch(ctx.now),
+        )
+        noticed = await tx.fetchval(
+            "INSERT INTO kind_members (community_id, user_key, noticed, pref, updated_at)"
+            " VALUES (?, ?, ?, COALESCE((SELECT leaderboard FROM member_prefs"
+            " WHERE community_id = ? AND user_key = ?), 'default'), ?)"
+            " ON CONFLICT (community_id, user_key) DO UPDATE SET"
+            " noticed = kind_members.noticed + excluded.noticed RETURNING noticed",
+            community_key,
+            target.key,
+            int(counted),
+            community_key,
+            target.key,
+            to_epoch(ctx.now),
+        )
+    await look_after(ctx, why, "a thank-you note")
+    giver = Mention(ctx.actor.user, ctx.actor.display_name)
+    wants_note = await ctx.db.fetchval(
+        "SELECT notify_thanks FROM member_prefs WHERE community_id = ? AND user_key = ?",
+        community_key,
+        target.key,
+    )
+    if wants_note is not None and not wants_note:  # their privacy setting: no thank-you DMs
+        return Reply.text(
+            f"💛 Your thanks to {name} is recorded and adds to their “kindness noticed” tally. "
+            "They've chosen not to get thank-you notes privately, so none was sent."
+        )
+    try:
+        await ctx.chat.send_private(
+            target,
+            thanks_message(giver, why, int(noticed)),
+            delivery_key=f"kith-thanks-{thanks_id}",
+        )
+    except DeliveryError:
+        return Reply.text(
+            f"Your thanks to {name} is recorded, but I couldn't reach them privately (their "
+            "direct messages may be closed). It still counts on their “kindness noticed” tally."
+        )
+    if not counted:
+        return Reply.text(
+            f"💛 Sent to {name}, privately. Their “kindness noticed” tally counts your thanks "
+            "once a day, and today's is already in."
+        )
+    return Reply.text(
+        f"💛 Thanks sent to {name}, privately. It adds to their “kindness noticed” tally."
+    )
