@@ -1,0 +1,72 @@
+"""Buddy pairing: members who opt in are grouped every round to reach out to someone, with a
+conversation starter, a halfway nudge, a "did you connect?" follow-up and round statistics."""
+
+from __future__ import annotations
+
+from bot.buddies import commands, followup, stats
+from bot.buddies.intros import deliver_round
+from bot.buddies.rule import FOLLOWUP, NUDGE, ROUND, make_kind
+from bot.registry import Command, Option, OptionKind, Registry
+
+
+def register(registry: Registry) -> None:
+    registry.programme_kind(make_kind())
+    registry.deliverer(ROUND, deliver_round)
+    registry.deliverer(NUDGE, followup.deliver_nudge)
+    registry.deliverer(FOLLOWUP, followup.deliver_followup)
+    registry.choice("buddy.answer", followup.answer_clicked)
+    registry.choice("buddy.stay", followup.stay_clicked)
+    registry.stats_section(stats.buddy_stats)
+    registry.home_section(commands.home_lines)
+    registry.command(
+        Command(
+            ("kith", "setup", "buddies"),
+            "create or change buddy pairing",
+            commands.setup_buddies,
+            admin=True,
+            options=(
+                Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
+                Option("every", OptionKind.CHOICE, "how often", choices=("1w", "2w", "4w")),
+                Option(
+                    "day",
+                    OptionKind.CHOICE,
+                    "day of the round",
+                    choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                ),
+                Option("time", OptionKind.TIME, "local time, HH:MM"),
+                Option("size", OptionKind.CHOICE, "people per group", choices=("2", "3", "4")),
+                Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
+                Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
+            ),
+        )
+    )
+    member_commands = (
+        ("join", "join the buddy pool", commands.buddy_join, "", ()),
+        ("leave", "leave the buddy pool", commands.buddy_leave, "", ()),
+        ("status", "my current buddy and the next round", commands.buddy_status, "", ()),
+        (
+            "pause",
+            "sit out rounds until a date",
+            commands.buddy_pause,
+            "",
+            (Option("until", OptionKind.DATE, "the date you're back, YYYY-MM-DD", required=True),),
+        ),
+        ("resume", "end a pause or skip early", commands.buddy_resume, "", ()),
+        ("skip", "sit out just the next round", commands.buddy_skip, "", ()),
+        (
+            "avoid",
+            "never pair me with someone (private)",
+            commands.buddy_avoid,
+            "@member",
+            (Option("member", OptionKind.USER, "who"),),
+        ),
+        (
+            "unavoid",
+            "take someone off my do-not-pair list",
+            commands.buddy_unavoid,
+            "@member",
+            (Option("member", OptionKind.USER, "who"),),
+        ),
+    )
+    for word, summary, handler, usage, options in member_commands:
+        registry.command(Command(("buddy", word), summary, handler, usage=usage, options=options))

@@ -1,0 +1,489 @@
+"""Buddy commands: the admin's ``/kith setup buddies`` and the member's ``/buddy …``.
+
+Every reply is private. Bad input gets a clear message and changes nothing: values are checked
+before the one transaction that writes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.admin import local_label
+from bot.buddies import pool
+from bot.buddies.followup import ANSWERS
+from bot.buddies.pool import BuddyMember, get_member
+from bot.buddies.rounds import latest_round
+from bot.buddies.rule import (
+    DEFAULT_SIZE,
+    DEFAULT_WINDOW,
+    FOLLOWUP,
+    KIND,
+    NUDGE,
+    BuddyRule,
+    buddy_rule,
+    day_label,
+    describe,
+)
+from bot.buddies.stats import round_line, round_stats
+from bot.clock import to_epoch
+from bot.commands.parse import Invocation
+from bot.commands.values import channel_value, timezone_value, user_value
+from bot.community import touch_member
+from bot.context import Context
+from bot.errors import UserError
+from bot.messages import Reply, Text
+from bot.programmes import Programme, get_programme, save_programme
+from bot.schedule import DAY_NAMES, DailyRule, ScheduleError, parse_time
+from bot.store.base import Tx
+from bot.timezones import local_date
+
+EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}
+MAX_GRACE_MINUTES = 24 * 60
+MAX_PAUSE = timedelta(days=366)
+MAX_AVOID = 100
+SETUP_USAGE = (
+    "/kith setup buddies channel:#channel every:1w|2w|4w day:mon time:09:00 [size:2..4] "
+    "[tz:Area/City]"
+)
+NOT_SET_UP = "Buddy pairing isn't set up here yet. An admin can start it with /kith setup buddies."
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def _parse_every(text: str) -> int:
+    every = EVERY.get(text.strip().lower())
+    if every is None:
+        raise UserError("every: is how often rounds happen: 1w, 2w or 4w. Nothing was changed.")
+    return every
+
+
+def _parse_day(text: str) -> int:
+    word = text.strip().lower()[:3]
+    if word not in DAY_NAMES or len(text.strip()) < 3:
+        raise UserError("day: is one day of the week, like mon or thursday. Nothing was changed.")
+    return DAY_NAMES.index(word)
+
+
+def _parse_size(text: str) -> int:
+    if text.strip() not in {"2", "3", "4"}:
+        raise UserError("size: is how many people per group: 2, 3 or 4. Nothing was changed.")
+    return int(text)
+
+
+def _parse_grace(text: str) -> int:
+    grace = text.strip().removesuffix("m")
+    if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
+        raise UserError(
+            "grace: is how many minutes late a round may still start, 0 to 1440. "
+            "Nothing was changed."
+        )
+    return int(grace)
+
+
+def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date:
+    """The first date on ``day`` at ``at_text`` local time after ``earliest``: the new anchor."""
+    weekly = DailyRule(parse_time(at_text), (day,), tz)
+    found = next(iter(weekly.firings(earliest, earliest + timedelta(days=9))), None)
+    assert found is not None, "a weekly rule fires within nine days"
+    return found[0]
+
+
+async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
+    existing = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    opts = inv.options
+    if existing is None and not all(opts.get(k) for k in ("channel", "every", "day", "time")):
+        raise UserError(
+            f"To start buddy pairing, give a channel, how often, a day and a time: {SETUP_USAGE}"
+        )
+    config: dict[str, Any] = (
+        dict(existing.config)
+        if existing
+        else {
+            "size": DEFAULT_SIZE,
+            "window": DEFAULT_WINDOW,
+            "grace_minutes": ctx.services.default_grace_minutes,
+        }
+    )
+    # Check every value before writing anything.
+    if "every" in opts:
+        config["every"] = _parse_every(opts["every"])
+    if "day" in opts:
+        config["day"] = _parse_day(opts["day"])
+    if "time" in opts:
+        try:
+            config["time"] = parse_time(opts["time"]).strftime("%H:%M")
+        except ScheduleError as exc:
+            raise UserError(f"{exc} Nothing was changed.") from None
+    if "size" in opts:
+        config["size"] = _parse_size(opts["size"])
+    if "grace" in opts:
+        config["grace_minutes"] = _parse_grace(opts["grace"])
+    channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
+    tz = timezone_value(opts["tz"]) if "tz" in opts else None
+    if existing is not None:
+        channel = channel or existing.channel
+        tz = tz or existing.tz
+    assert channel is not None
+    tz = tz or ctx.community.tz
+    reschedule = existing is None or any(k in opts for k in ("every", "day", "time", "tz"))
+    async with ctx.db.transaction() as tx:
+        current = await latest_round(tx, existing.id) if existing else None
+        if reschedule:
+            earliest = ctx.now
+            if current is not None:
+                # Let the round under way run its course before the next one starts.
+                length = timedelta(weeks=int(config["every"])) - timedelta(days=1)
+                earliest = max(ctx.now, current.started_at + length)
+            anchor = first_round_day(int(config["day"]), str(config["time"]), tz, earliest)
+            config["anchor"] = anchor.isoformat()
+        programme = await save_programme(
+            tx, ctx.community.ref.key, KIND, channel, tz, config, ctx.now
+        )
+        if existing is not None and current is not None and current.followup_at is None:
+            await _keep_round_going(tx, existing, programme, current.slot, ctx.now)
+    upcoming = buddy_rule(programme).next_round(ctx.now)
+    first = f" Next round: {local_label(upcoming[1], tz)}." if upcoming else ""
+    verb = "updated" if existing else "set up"
+    return Reply.text(
+        f"Buddy pairing is {verb}: {ctx.chat.channel_label(channel)}, {describe(programme)}."
+        f"{first}",
+        "Members join with /buddy join and are introduced privately each round, with a "
+        "conversation starter. /kith pause buddies stops it any time.",
+    )
+
+
+async def _keep_round_going(
+    tx: Tx, before: Programme, after: Programme, slot: str, now: datetime
+) -> None:
+    """A schedule change drops occurrences not yet due; the round under way keeps its nudge and
+    follow-up at the times its members were told."""
+    old = buddy_rule(before)
+    day = date.fromisoformat(slot)
+    for kind, offset in ((NUDGE, old.nudge_after), (FOLLOWUP, old.followup_after)):
+        due = old.at_local(day + offset)
+        if due <= now:
+            continue
+        await tx.execute(
+            "INSERT INTO occurrences (programme_id, community_id, kind, slot, due_at, ready_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (programme_id, kind, slot) DO NOTHING",
+            after.id,
+            after.community_key,
+            kind,
+            slot,
+            to_epoch(due),
+            to_epoch(due),
+        )
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+async def _programme(ctx: Context) -> Programme:
+    programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    if programme is None:
+        raise UserError(NOT_SET_UP)
+    return programme
+
+
+async def _in_pool(tx: Tx, ctx: Context) -> BuddyMember:
+    member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
+    if member is None or not member.active:
+        raise UserError("You're not in the buddy pool. /buddy join to start.")
+    return member
+
+
+def _next_round_text(rule: BuddyRule, now: datetime, tz: str) -> str:
+    upcoming = rule.next_round(now)
+    return local_label(upcoming[1], tz) if upcoming else "not scheduled"
+
+
+async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
+    programme = await _programme(ctx)
+    rule = buddy_rule(programme)
+    async with ctx.db.transaction() as tx:
+        await touch_member(tx, ctx.actor, ctx.now)
+        member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
+        if member is not None and member.active and not member.awaiting:
+            return Reply.text(
+                "You're already in the buddy pool. /buddy status shows your group and the "
+                "next round."
+            )
+        if member is not None and member.active:
+            await pool.update(tx, member, ctx.now, awaiting=0, ignored=0)
+        else:
+            await pool.join(tx, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
+    return Reply.text(
+        "You're in the buddy pool! 🎉 Each round I'll introduce you privately to "
+        f"{_buddy_words(programme)}, with a conversation starter.",
+        f"Rounds: {describe(programme)}. Next round: "
+        f"{_next_round_text(rule, ctx.now, programme.tz)}.",
+        "/buddy skip, /buddy pause until:YYYY-MM-DD or /buddy leave any time.",
+    )
+
+
+def _buddy_words(programme: Programme) -> str:
+    size = int(programme.config.get("size", DEFAULT_SIZE))
+    return "a buddy" if size == 2 else f"a small group ({size} people)"
+
+
+async def buddy_leave(ctx: Context, inv: Invocation) -> Reply:
+    await _programme(ctx)
+    async with ctx.db.transaction() as tx:
+        member = await _in_pool(tx, ctx)
+        await touch_member(tx, ctx.actor, ctx.now)
+        await pool.update(tx, member, ctx.now, active=0, awaiting=0, skip_next=0, paused_until=None)
+    return Reply.text(
+        "You've left the buddy pool: no more intros or reminders from now on. "
+        "Thanks for being part of it; /buddy join any time to come back."
+    )
+
+
+def _parse_until(inv: Invocation) -> str:
+    text = inv.options.get("until") or (inv.args[0] if inv.args else "")
+    if not text:
+        raise UserError("Until when? Give a date, like /buddy pause until:2026-04-01.")
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise UserError(
+            f"“{text[:20]}” isn't a date: use YYYY-MM-DD, like /buddy pause until:2026-04-01."
+        ) from None
+
+
+async def buddy_pause(ctx: Context, inv: Invocation) -> Reply:
+    programme = await _programme(ctx)
+    until = date.fromisoformat(_parse_until(inv))
+    today = local_date(ctx.now, programme.tz)
+    if until <= today:
+        raise UserError("That date has already come. Pick a later one, like next month.")
+    if until - today > MAX_PAUSE:
+        raise UserError("Pauses go up to a year. For longer, /buddy leave and join again later.")
+    async with ctx.db.transaction() as tx:
+        member = await _in_pool(tx, ctx)
+        await touch_member(tx, ctx.actor, ctx.now)
+        await pool.update(
+            tx, member, ctx.now, paused_until=until.isoformat(), awaiting=0, ignored=0
+        )
+    rule = buddy_rule(programme)
+    back = rule.next_round(rule.at_local(until) - timedelta(minutes=1))
+    back_text = f" Your first round back: {local_label(back[1], programme.tz)}." if back else ""
+    return Reply.text(
+        f"Paused until {until:%a %d %b %Y}: you'll sit out the rounds before then and come "
+        f"back by yourself.{back_text} /buddy resume ends the pause early."
+    )
+
+
+async def buddy_resume(ctx: Context, inv: Invocation) -> Reply:
+    programme = await _programme(ctx)
+    async with ctx.db.transaction() as tx:
+        member = await _in_pool(tx, ctx)
+        today = local_date(ctx.now, programme.tz)
+        if not (member.paused_on(today) or member.skip_next or member.awaiting):
+            return Reply.text("You're not paused or skipping, so you're in the next round.")
+        await touch_member(tx, ctx.actor, ctx.now)
+        await pool.update(
+            tx, member, ctx.now, paused_until=None, skip_next=0, awaiting=0, ignored=0
+        )
+    return Reply.text(
+        "Welcome back! You're in the next round: "
+        f"{_next_round_text(buddy_rule(programme), ctx.now, programme.tz)}."
+    )
+
+
+async def buddy_skip(ctx: Context, inv: Invocation) -> Reply:
+    programme = await _programme(ctx)
+    upcoming = _next_round_text(buddy_rule(programme), ctx.now, programme.tz)
+    async with ctx.db.transaction() as tx:
+        member = await _in_pool(tx, ctx)
+        if member.skip_next:
+            return Reply.text(f"You're already sitting out the next round ({upcoming}).")
+        await touch_member(tx, ctx.actor, ctx.now)
+        await pool.update(tx, member, ctx.now, skip_next=1)
+    return Reply.text(
+        f"Okay: you'll sit out the next round ({upcoming}) and be back for the one after. "
+        "/buddy resume undoes it."
+    )
+
+
+def _target(ctx: Context, inv: Invocation, verb: str) -> tuple[str, str]:
+    text = inv.options.get("member") or (inv.args[0] if inv.args else "")
+    if not text:
+        raise UserError(f"Who? Mention them: /buddy {verb} @name.")
+    user = user_value(ctx, text)
+    if user.community != ctx.community.ref:
+        raise UserError(f"“{text[:40]}” isn't a member here. Mention them, like @name.")
+    if user == ctx.actor.user:
+        raise UserError("That's you! You're never paired with yourself.")
+    return user.key, user.id
+
+
+async def _name_of(tx: Tx, ctx: Context, user_key: str, fallback: str) -> str:
+    name = await tx.fetchval(
+        "SELECT display_name FROM members WHERE community_id = ? AND user_key = ?",
+        ctx.community.ref.key,
+        user_key,
+    )
+    return str(name or fallback)
+
+
+async def buddy_avoid(ctx: Context, inv: Invocation) -> Reply:
+    key, fallback = _target(ctx, inv, "avoid")
+    async with ctx.db.transaction() as tx:
+        count = await tx.fetchval(
+            "SELECT COUNT(*) FROM buddy_avoid WHERE community_id = ? AND user_key = ?",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+        )
+        if int(count) >= MAX_AVOID:
+            raise UserError(f"Your do-not-pair list is full ({MAX_AVOID} people). Nothing changed.")
+        await touch_member(tx, ctx.actor, ctx.now)
+        await tx.execute(
+            "INSERT INTO buddy_avoid (community_id, user_key, avoid_key, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, user_key, avoid_key) DO NOTHING",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+            key,
+            to_epoch(ctx.now),
+        )
+        name = await _name_of(tx, ctx, key, fallback)
+    return Reply.text(
+        f"Done: you won't be paired with @{name}. Nobody is told, and only you can see your "
+        f"list. /buddy unavoid @{name} undoes it."
+    )
+
+
+async def buddy_unavoid(ctx: Context, inv: Invocation) -> Reply:
+    key, fallback = _target(ctx, inv, "unavoid")
+    async with ctx.db.transaction() as tx:
+        removed = await tx.execute(
+            "DELETE FROM buddy_avoid WHERE community_id = ? AND user_key = ? AND avoid_key = ?",
+            ctx.community.ref.key,
+            ctx.actor.user.key,
+            key,
+        )
+        name = await _name_of(tx, ctx, key, fallback)
+    if not removed:
+        raise UserError(f"@{name} isn't on your do-not-pair list, so nothing changed.")
+    return Reply.text(f"Done: @{name} can be paired with you again.")
+
+
+async def buddy_status(ctx: Context, inv: Invocation) -> Reply:
+    lines = await status_lines(ctx, always=True)
+    return Reply.text(*lines)
+
+
+async def home_lines(ctx: Context) -> list[str | tuple[Text, ...]]:
+    """The member's buddy status for their home view; nothing if they aren't in the pool."""
+    return await status_lines(ctx, always=False)
+
+
+async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, ...]]:
+    programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    if programme is None:
+        return [NOT_SET_UP] if always else []
+    member = await get_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key)
+    rule = buddy_rule(programme)
+    lines: list[str | tuple[Text, ...]] = [(Text("Buddy pairing", bold=True),)]
+    if member is None or not member.active:
+        if not always:
+            return []
+        lines.append(f"You're not in the buddy pool. Rounds are {describe(programme)}.")
+        lines.append("/buddy join to be introduced to someone new each round.")
+        return lines
+    lines.append(f"You're in the buddy pool: {describe(programme)}.")
+    today = local_date(ctx.now, programme.tz)
+    if member.awaiting:
+        lines.append(
+            "You're left out of rounds until you answer my question about staying "
+            "(or /buddy resume to stay)."
+        )
+    if member.paused_on(today):
+        assert member.paused_until is not None
+        lines.append(f"Paused until {member.paused_until:%a %d %b %Y}.")
+    if member.skip_next:
+        lines.append("You're sitting out the next round.")
+    lines.extend(await _my_group(ctx, programme, member))
+    if programme.paused:
+        lines.append("Buddy pairing is paused by the admins right now.")
+    else:
+        lines.append(_next_round_line(rule, member, ctx.now, programme.tz))
+    avoided = await ctx.db.fetchall(
+        "SELECT v.avoid_key, m.display_name FROM buddy_avoid v LEFT JOIN members m"
+        " ON m.community_id = v.community_id AND m.user_key = v.avoid_key"
+        " WHERE v.community_id = ? AND v.user_key = ? ORDER BY v.created_at",
+        ctx.community.ref.key,
+        ctx.actor.user.key,
+    )
+    if avoided:
+        shown = ", ".join(
+            "@" + (r["display_name"] or r["avoid_key"].rsplit(":", 1)[-1]) for r in avoided
+        )
+        lines.append(f"Your do-not-pair list (only you see it): {shown}.")
+    latest = await round_stats(ctx.db, programme.id, limit=1)
+    if latest:
+        lines.append(f"This community's latest round: {round_line(latest[0], programme.tz)}.")
+    return lines
+
+
+def _next_round_line(rule: BuddyRule, member: BuddyMember, now: datetime, tz: str) -> str:
+    """The community's next round, and the member's own if a pause or skip puts it later."""
+    first = rule.next_round(now)
+    if first is None:
+        return "Next round: not scheduled."
+    if member.awaiting:
+        return f"Next round: {local_label(first[1], tz)}, once you've answered."
+    skip, upcoming = member.skip_next, first
+    for _ in range(60):  # a year of weekly rounds is more than any pause
+        day, instant = upcoming
+        if not member.paused_on(day):
+            if not skip:
+                break
+            skip = False
+        found = rule.next_round(instant)
+        if found is None:
+            break
+        upcoming = found
+    if upcoming == first:
+        return f"Next round: {local_label(first[1], tz)}."
+    if upcoming[0] - first[0] > rule.length:
+        sitting_out = f"the rounds from {day_label(first[1], tz)} until then"
+    else:
+        sitting_out = f"the one on {day_label(first[1], tz)}"
+    return f"Your next round: {local_label(upcoming[1], tz)} (you're sitting out {sitting_out})."
+
+
+async def _my_group(ctx: Context, programme: Programme, member: BuddyMember) -> list[str]:
+    round_ = await latest_round(ctx.db, programme.id)
+    if round_ is None:
+        return []
+    rows = await ctx.db.fetchall(
+        "SELECT gm.member_id, gm.answer, m.display_name, bm.user_key"
+        " FROM buddy_group_members mine JOIN buddy_groups g ON g.id = mine.group_id"
+        " JOIN buddy_group_members gm ON gm.group_id = mine.group_id"
+        " JOIN buddy_members bm ON bm.id = gm.member_id"
+        " LEFT JOIN members m ON m.community_id = bm.community_id AND m.user_key = bm.user_key"
+        " WHERE mine.member_id = ? AND g.round_id = ? ORDER BY gm.member_id",
+        member.id,
+        round_.occurrence_id,
+    )
+    when = f"round {round_.number}, since {day_label(round_.started_at, programme.tz)}"
+    if not rows:
+        if member.id in round_.unplaced_ids:
+            return [f"You weren't paired in the latest round ({when})."]
+        return [f"You weren't in the latest round ({when})."]
+    others = [
+        "@" + (r["display_name"] or r["user_key"].rsplit(":", 1)[-1])
+        for r in rows
+        if int(r["member_id"]) != member.id
+    ]
+    mine = next(r["answer"] for r in rows if int(r["member_id"]) == member.id)
+    together = " and ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
+    lines = [
+        f"Your buddies ({when}): {together}.",
+        f"Conversation starter: {round_.starter_text}",
+    ]
+    if mine is not None:
+        lines.append(f"Your answer to “did you connect?”: {ANSWERS[mine]}.")
+    return lines

@@ -1,0 +1,179 @@
+"""A round going out: plan it, introduce every group privately, and tell anyone left out.
+
+Each group's intro goes through ``ChatPort.send_group`` (a group DM, a private thread or a DM
+each, whatever the platform can do) under a delivery key of its own, and its outcome is recorded
+per group. A member the platform cannot reach (closed DMs) is recorded and shown in
+``/kith status``; the rest of the round goes on. A transient failure retries only the groups
+still waiting, under the same keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot import choice_ids
+from bot.buddies.rounds import Group, Person, Round, people_by_id, plan_round, round_groups
+from bot.buddies.rule import day_label
+from bot.context import DeliveryContext
+from bot.identity import MessageRef, UserRef
+from bot.logs import event
+from bot.messages import Choice, Inline, Mention, Message, Text, message
+from bot.ports import DeliveryError, GroupDelivery
+from bot.store.base import Database
+
+log = logging.getLogger("kith.buddies")
+
+WRITE_EVERY = 200  # groups whose outcome is written per transaction while sending
+
+
+def names(people: Sequence[Person]) -> tuple[Inline, ...]:
+    """``@A``, ``@A and @B``, ``@A, @B and @C`` as mentions that never ping."""
+    inlines: list[Inline] = []
+    for index, person in enumerate(people):
+        if index:
+            inlines.append(Text(" and " if index == len(people) - 1 else ", "))
+        inlines.append(Mention(person.user, person.name))
+    return tuple(inlines)
+
+
+def intro_message(round_: Round, group: Group, programme_tz: str) -> Message:
+    ask_day = day_label(round_.ends_at - timedelta(days=1), programme_tz)
+    return message(
+        (Text(f"👋 Buddy round {round_.number}", bold=True),),
+        (Text("This round's buddies: "), *names(group.people), Text(".")),
+        f"Say hello and find a little time before {ask_day}, when I'll ask how it went: a call, "
+        "a walk or a coffee chat all count, and fifteen minutes is plenty.",
+        (Text("Conversation starter: ", bold=True), Text(round_.starter_text)),
+        note="Halfway through I'll send a gentle nudge, and at the end I'll ask whether you "
+        "connected. Busy right now? /buddy skip or /buddy pause. Nobody else sees this.",
+    )
+
+
+def ask_to_stay_message(member_id: int) -> Message:
+    choices = tuple(
+        Choice(choice_ids.encode("buddy.stay", member_id, value), label, value)
+        for value, label in (
+            ("stay", "🙂 Keep me in"),
+            ("pause", "⏸️ Pause 4 weeks"),
+            ("leave", "👋 Leave for now"),
+        )
+    )
+    return message(
+        (Text("Buddy pairing: still up for it?", bold=True),),
+        "I haven't heard back from you for a few buddy rounds, and that's completely okay: "
+        "life gets full. Would you like to stay in the pool, take a break, or leave for now?",
+        "Until you choose, I'll leave you out of the pairing so nobody waits on a reply.",
+        choices=choices,
+    )
+
+
+SOLO_TEXT = (
+    "It's just you in the buddy pool this time, so there's nobody to pair you with this round. "
+    "I'll pair you as soon as someone else joins: maybe invite a friend to /buddy join? 💛"
+)
+LEFT_OUT_TEXT = (
+    "I couldn't find a good match for you this round, so you're not paired this time. You're "
+    "still in the pool, and first in line for the next round. 💛"
+)
+
+
+async def deliver_round(ctx: DeliveryContext) -> MessageRef | None:
+    round_ = await plan_round(ctx)
+    db = ctx.services.db
+    await _notify_quiet(ctx, round_)
+    await _notify_unplaced(ctx, round_)
+    groups = await round_groups(db, round_.occurrence_id, where="AND g.intro_state = 'pending'")
+    transient: list[str] = []
+    outcomes: list[tuple[Group, GroupDelivery | DeliveryError]] = []
+    for group in groups:
+        try:
+            delivered = await ctx.chat.send_group(
+                [p.user for p in group.people],
+                intro_message(round_, group, ctx.programme.tz),
+                channel=ctx.programme.channel,
+                delivery_key=f"kith-buddy-{group.id}",
+            )
+        except DeliveryError as exc:
+            if not exc.permanent:
+                transient.append(exc.reason)
+                continue
+            outcomes.append((group, exc))
+        else:
+            outcomes.append((group, delivered))
+        if len(outcomes) >= WRITE_EVERY:
+            await record_intros(db, outcomes, ctx.now)
+            outcomes = []
+    await record_intros(db, outcomes, ctx.now)
+    if transient:
+        # Retry later: only groups still pending are sent again, under the same keys.
+        raise DeliveryError(
+            f"{len(transient)} group intros will be retried: {transient[0]}", permanent=False
+        )
+    return None
+
+
+async def record_intros(
+    db: Database, outcomes: list[tuple[Group, GroupDelivery | DeliveryError]], now: datetime
+) -> None:
+    if not outcomes:
+        return
+    async with db.transaction() as tx:
+        for group, outcome in outcomes:
+            if isinstance(outcome, DeliveryError):
+                await tx.execute(
+                    "UPDATE buddy_groups SET intro_state = 'failed', intro_detail = ? WHERE id = ?",
+                    outcome.reason[:300],
+                    group.id,
+                )
+                await tx.execute(
+                    "UPDATE buddy_group_members SET reached = 0 WHERE group_id = ?", group.id
+                )
+                event(log, "buddy_intro_failed", logging.WARNING, group=group.id)
+                continue
+            unreachable = {u.key for u in outcome.unreachable}
+            await tx.execute("UPDATE buddy_groups SET intro_state = 'sent' WHERE id = ?", group.id)
+            for person in group.people:
+                await tx.execute(
+                    "UPDATE buddy_group_members SET reached = ? WHERE group_id = ?"
+                    " AND member_id = ?",
+                    int(person.user.key not in unreachable),
+                    group.id,
+                    person.member_id,
+                )
+
+
+async def _notify_quiet(ctx: DeliveryContext, round_: Round) -> None:
+    rows = await ctx.services.db.fetchall(
+        "SELECT id FROM buddy_members WHERE asked_round = ? AND awaiting = 1",
+        round_.occurrence_id,
+    )
+    for person in await people_by_id(ctx.services.db, [int(r["id"]) for r in rows]):
+        await _send_quietly(
+            ctx,
+            person.user,
+            ask_to_stay_message(person.member_id),
+            f"kith-buddy-ask-{round_.occurrence_id}-{person.member_id}",
+        )
+
+
+async def _notify_unplaced(ctx: DeliveryContext, round_: Round) -> None:
+    text = SOLO_TEXT if round_.pool == 1 else LEFT_OUT_TEXT
+    for person in await people_by_id(ctx.services.db, list(round_.unplaced_ids)):
+        await _send_quietly(
+            ctx,
+            person.user,
+            message(text),
+            f"kith-buddy-out-{round_.occurrence_id}-{person.member_id}",
+        )
+
+
+async def _send_quietly(ctx: DeliveryContext, user: UserRef, msg: Message, key: str) -> None:
+    """A one-person note that must not hold up the round: a closed DM is logged and passed."""
+    try:
+        await ctx.chat.send_private(user, msg, delivery_key=key)
+    except DeliveryError as exc:
+        if not exc.permanent:
+            raise
+        event(log, "buddy_note_undelivered", logging.WARNING, key=key, reason=exc.reason)

@@ -1,0 +1,134 @@
+"""The buddy programme kind: its configuration and when its occurrences fall due.
+
+A round is an occurrence (kind ``buddies.round``, slot = the round's local date). Its halfway
+nudge and its end-of-round "did you connect?" are occurrences of their own kinds with the *same*
+slot, so each of the three fires exactly once through the scheduler, and pausing, resuming or a
+restart lays them out again from the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.programmes import Programme
+from bot.registry import ProgrammeKind, Slot
+from bot.schedule import DailyRule, parse_time
+from bot.timezones import zone
+
+KIND = "buddies"
+ROUND = "buddies.round"
+NUDGE = "buddies.nudge"
+FOLLOWUP = "buddies.followup"
+
+CADENCES = {1: "every week", 2: "every 2 weeks", 4: "every 4 weeks"}
+DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_SIZE = 2
+DEFAULT_WINDOW = 6
+HISTORY_ROUNDS = 12  # rounds of history pairing looks at (the window, and fresher-first beyond)
+
+
+@dataclass(frozen=True)
+class BuddyRule:
+    """Rounds every ``every`` weeks on ``day`` at ``at`` local time, counted from ``anchor``."""
+
+    every: int
+    day: int
+    at: time
+    tz: str
+    anchor: date
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(weeks=self.every)
+
+    @property
+    def nudge_after(self) -> timedelta:
+        """Halfway through the round, on a whole day so it comes at the usual local time."""
+        return timedelta(days=self.length.days // 2)
+
+    @property
+    def followup_after(self) -> timedelta:
+        """The day before the next round: time to answer before the next groups are made."""
+        return self.length - timedelta(days=1)
+
+    def rounds(self, after: datetime, until: datetime) -> Iterator[tuple[date, datetime]]:
+        """(local date, instant) of each round with ``after < instant <= until``."""
+        weekly = DailyRule(self.at, (self.day,), self.tz)
+        for local_date, instant in weekly.firings(after, until):
+            weeks = (local_date - self.anchor).days // 7
+            if local_date >= self.anchor and weeks % self.every == 0:
+                yield local_date, instant
+
+    def at_local(self, day: date) -> datetime:
+        """The round time on ``day``; a wall-clock time lost to a clock change moves past it."""
+        return datetime.combine(day, self.at, zone(self.tz))
+
+    def next_round(self, now: datetime) -> tuple[date, datetime] | None:
+        return next(iter(self.rounds(now, now + self.length + timedelta(days=8))), None)
+
+
+def day_label(instant: datetime, tz: str) -> str:
+    """``Mon 09 Mar`` in the programme's time zone."""
+    return instant.astimezone(zone(tz)).strftime("%a %d %b")
+
+
+def buddy_rule(programme: Programme) -> BuddyRule:
+    config = programme.config
+    return BuddyRule(
+        every=int(config["every"]),
+        day=int(config["day"]),
+        at=parse_time(config["time"]),
+        tz=programme.tz,
+        anchor=date.fromisoformat(config["anchor"]),
+    )
+
+
+def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Slot]:
+    rule = buddy_rule(programme)
+    # A round that began before ``after`` may still have its nudge or follow-up to come.
+    since = after - rule.length - timedelta(days=1)
+    for local_date, instant in rule.rounds(since, until):
+        slot = local_date.isoformat()
+        if instant > after:
+            yield Slot(ROUND, slot, instant)
+        for kind, offset in ((NUDGE, rule.nudge_after), (FOLLOWUP, rule.followup_after)):
+            due = rule.at_local(local_date + offset)
+            if after < due <= until:
+                yield Slot(kind, slot, due)
+
+
+def grace(programme: Programme) -> timedelta:
+    return timedelta(minutes=int(programme.config.get("grace_minutes", 120)))
+
+
+def group_size(programme: Programme) -> int:
+    return int(programme.config.get("size", DEFAULT_SIZE))
+
+
+def repeat_window(programme: Programme) -> int:
+    return int(programme.config.get("window", DEFAULT_WINDOW))
+
+
+def describe(programme: Programme) -> str:
+    rule = buddy_rule(programme)
+    size = group_size(programme)
+    return (
+        f"{CADENCES.get(rule.every, f'every {rule.every} weeks')} on {DAY_TITLES[rule.day]} "
+        f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}"
+    )
+
+
+def make_kind() -> ProgrammeKind:
+    from bot.buddies.status import round_status
+
+    return ProgrammeKind(
+        name=KIND,
+        title="Buddy pairing",
+        slots=slots,
+        grace=grace,
+        describe=describe,
+        aliases=("buddy", "buddy-pairing", "pairing"),
+        status=round_status,
+    )

@@ -1,0 +1,133 @@
+"""Round statistics: groups, members paired, answers, met rate and repeats avoided.
+
+"Repeats avoided" counts, per round, the pairs who met within the repeat window, were both in the
+pool, and were not grouped again: what a random draw would have risked and Kith kept apart.
+Met rate is over the groups that were asked "did you connect?", so a round still under way does
+not read as a round where nobody met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.buddies.rule import KIND, day_label
+from bot.clock import from_epoch, to_epoch
+from bot.context import Context
+from bot.messages import Text
+from bot.programmes import get_programme
+from bot.store.base import Database
+
+SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)
+
+
+@dataclass(frozen=True)
+class RoundStats:
+    number: int
+    started_at: datetime
+    groups: int
+    paired: int
+    asked: int  # members the follow-up reached
+    answered: int
+    groups_asked: int
+    groups_met: int
+    kept_apart: int
+    repeats: int
+    followed_up: bool
+
+
+async def round_stats(
+    db: Database, programme_id: int, since: datetime | None = None, limit: int = 1000
+) -> list[RoundStats]:
+    """Per-round figures, latest first."""
+    rows = await db.fetchall(
+        "SELECT r.number, r.started_at, r.paired, r.kept_apart, r.repeats, r.followup_at,"
+        " (SELECT COUNT(*) FROM buddy_groups g WHERE g.round_id = r.occurrence_id) AS grps,"
+        " (SELECT COUNT(*) FROM buddy_groups g JOIN buddy_group_members gm"
+        "  ON gm.group_id = g.id WHERE g.round_id = r.occurrence_id AND gm.asked = 1) AS asked,"
+        " (SELECT COUNT(*) FROM buddy_groups g JOIN buddy_group_members gm"
+        "  ON gm.group_id = g.id WHERE g.round_id = r.occurrence_id"
+        "  AND gm.answer IS NOT NULL) AS answered,"
+        " (SELECT COUNT(*) FROM buddy_groups g WHERE g.round_id = r.occurrence_id"
+        "  AND g.followup_state = 'sent') AS groups_asked,"
+        " (SELECT COUNT(*) FROM buddy_groups g WHERE g.round_id = r.occurrence_id"
+        "  AND EXISTS (SELECT 1 FROM buddy_group_members gm WHERE gm.group_id = g.id"
+        "  AND gm.answer = 'met')) AS groups_met"
+        " FROM buddy_rounds r WHERE r.programme_id = ? AND r.started_at >= ?"
+        " ORDER BY r.slot DESC LIMIT ?",
+        programme_id,
+        to_epoch(since) if since else 0,
+        limit,
+    )
+    return [
+        RoundStats(
+            number=int(r["number"]),
+            started_at=from_epoch(r["started_at"]),
+            groups=int(r["grps"]),
+            paired=int(r["paired"]),
+            asked=int(r["asked"]),
+            answered=int(r["answered"]),
+            groups_asked=int(r["groups_asked"]),
+            groups_met=int(r["groups_met"]),
+            kept_apart=int(r["kept_apart"]),
+            repeats=int(r["repeats"]),
+            followed_up=r["followup_at"] is not None,
+        )
+        for r in rows
+    ]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f" ({round(100 * part / whole)}%)" if whole else ""
+
+
+def round_line(stats: RoundStats, tz: str) -> str:
+    """One round, e.g. ``Round 3 (Mon 16 Mar): 4 groups · 9 members paired · 6 of 9 answered ·
+    met in 3 of 4 groups · 12 repeats avoided``."""
+    head = f"Round {stats.number} ({day_label(stats.started_at, tz)}): "
+    parts = [head + plural(stats.groups, "group"), f"{plural(stats.paired, 'member')} paired"]
+    if stats.followed_up:
+        parts.append(f"{stats.answered} of {stats.asked} answered")
+        parts.append(f"met in {stats.groups_met} of {plural(stats.groups_asked, 'group')}")
+    else:
+        parts.append("“did you connect?” still to come")
+    parts.append(f"{plural(stats.kept_apart, 'repeat')} avoided")
+    if stats.repeats:
+        parts.append(f"{plural(stats.repeats, 'unavoidable repeat')}")
+    return " · ".join(parts)
+
+
+async def buddy_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+    programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    if programme is None:
+        return []
+    rounds = await round_stats(ctx.db, programme.id, ctx.now - timedelta(days=days))
+    heading: list[str | tuple[Text, ...]] = [(Text(f"Buddy pairing, last {days} days", bold=True),)]
+    if not rounds:
+        return [*heading, "No buddy rounds in this period yet."]
+    asked = sum(r.asked for r in rounds if r.followed_up)
+    answered = sum(r.answered for r in rounds if r.followed_up)
+    groups_asked = sum(r.groups_asked for r in rounds)
+    groups_met = sum(r.groups_met for r in rounds)
+    parts = [
+        f"Rounds: {len(rounds)}",
+        f"groups: {sum(r.groups for r in rounds)}",
+        f"members paired: {sum(r.paired for r in rounds)}",
+    ]
+    if asked:
+        parts.append(f"answered: {answered} of {asked}{_percent(answered, asked)}")
+        parts.append(
+            f"met: {groups_met} of {groups_asked} groups{_percent(groups_met, groups_asked)}"
+        )
+    parts.append(f"repeats avoided: {sum(r.kept_apart for r in rounds)}")
+    parts.append(f"unavoidable repeats: {sum(r.repeats for r in rounds)}")
+    totals = " · ".join(parts)
+    return [
+        *heading,
+        totals,
+        *(f"  {round_line(r, programme.tz)}" for r in rounds[:SHOWN_ROUNDS]),
+    ]

@@ -1,0 +1,185 @@
+"""Property tests for pairing: invariants over random pools, histories and do-not-pair lists.
+
+Small pools are checked against a brute-force oracle that tries every grouping; mid-size pools
+against a planted grouping that is known to be repeat-free.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.buddies.pairing import History, Pairing, group_sizes, pair_code, pair_round
+
+BASE = 100
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, max_members: int = 8) -> dict[str, object]:
+    members = draw(
+        st.lists(st.integers(1, BASE - 1), min_size=0, max_size=max_members, unique=True)
+    )
+    size = draw(st.integers(2, 4))
+    window = draw(st.integers(1, 6))
+    rounds = []
+    for _ in range(draw(st.integers(0, 8))):
+        order = draw(st.permutations(members))
+        group_size = draw(st.integers(2, 4))
+        groups, start = [], 0
+        for length in group_sizes(len(order), group_size):
+            groups.append(list(order[start : start + length]))
+            start += length
+        rounds.append(groups)
+    avoid = draw(
+        st.lists(st.tuples(st.sampled_from(members), st.sampled_from(members)), max_size=4)
+        if len(members) >= 2
+        else st.just([])
+    )
+    return {
+        "members": members,
+        "size": size,
+        "window": window,
+        "history": History.from_groups(rounds, BASE),
+        "avoid": [(a, b) for a, b in avoid if a != b],
+        "seed": draw(st.integers(0, 10**6)),
+    }
+
+
+def run(s: dict[str, object]) -> Pairing:
+    return pair_round(
+        s["members"],  # type: ignore[arg-type]
+        s["history"],  # type: ignore[arg-type]
+        s["avoid"],  # type: ignore[arg-type]
+        size=s["size"],  # type: ignore[arg-type]
+        window=s["window"],  # type: ignore[arg-type]
+        seed=s["seed"],  # type: ignore[arg-type]
+    )
+
+
+def quality(
+    groups: list[tuple[int, ...]],
+    left_out: tuple[int, ...],
+    s: dict[str, object],
+) -> tuple[int, int, tuple[int, ...]] | None:
+    """(left out, repeats, repeats per age from the most recent) — lower is better; None if a
+    group holds a do-not-pair pair."""
+    history: History = s["history"]  # type: ignore[assignment]
+    window: int = s["window"]  # type: ignore[assignment]
+    avoid = {frozenset(p) for p in s["avoid"]}  # type: ignore[attr-defined]
+    ages = []
+    for group in groups:
+        for a, b in itertools.combinations(group, 2):
+            if frozenset((a, b)) in avoid:
+                return None
+            age = history.age(a, b)
+            if age is not None and age <= window:
+                ages.append(age)
+    return (len(left_out), len(ages), tuple(ages.count(a) for a in range(1, window + 1)))
+
+
+def groupings(members: list[int], sizes: list[int]) -> Iterator[list[tuple[int, ...]]]:
+    if not members:
+        yield []
+        return
+    first, rest = members[0], members[1:]
+    for size in sorted(set(sizes)):
+        remaining = list(sizes)
+        remaining.remove(size)
+        for partners in itertools.combinations(rest, size - 1):
+            others = [m for m in rest if m not in partners]
+            for tail in groupings(others, remaining):
+                yield [(first, *partners), *tail]
+
+
+def oracle(s: dict[str, object]) -> tuple[int, int, tuple[int, ...]]:
+    """The best quality any grouping of these members can have, by trying them all."""
+    members: list[int] = sorted(s["members"])  # type: ignore[call-overload]
+    size: int = s["size"]  # type: ignore[assignment]
+    window: int = s["window"]  # type: ignore[assignment]
+    if len(members) < 2:
+        return (len(members), 0, (0,) * window)
+    for out in range(len(members) - 1):
+        best = None
+        for left_out in itertools.combinations(members, out):
+            rest = [m for m in members if m not in left_out]
+            for grouping in groupings(rest, group_sizes(len(rest), size)):
+                q = quality(grouping, left_out, s)
+                if q is not None and (best is None or q < best):
+                    best = q
+        if best is not None:
+            return best
+    return (len(members), 0, (0,) * window)
+
+
+@settings(max_examples=120, deadline=None)
+@given(scenarios())
+def test_small_pools_get_the_best_grouping_there_is(s: dict[str, object]) -> None:
+    result = run(s)
+    members = sorted(s["members"])  # type: ignore[call-overload]
+    # Every eligible member is in exactly one group, or left out.
+    placed = [m for g in result.groups for m in g] + list(result.unplaced)
+    assert sorted(placed) == members
+    # Group sizes follow the configured size for everyone placed.
+    placed_count = len(members) - len(result.unplaced)
+    assert sorted(len(g) for g in result.groups) == sorted(group_sizes(placed_count, s["size"]))  # type: ignore[arg-type]
+    # Do-not-pair lists are hard, and nothing beats this grouping (no avoidable repeats,
+    # least-recent repeats, nobody left out who could have been placed).
+    got = quality(list(result.groups), result.unplaced, s)
+    assert got is not None
+    assert got == oracle(s)
+    # The reported repeats are exactly the pairs grouped again within the window.
+    assert len(result.repeats) == got[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(max_members=30))
+def test_deterministic_for_a_seed_whatever_the_input_order(s: dict[str, object]) -> None:
+    first = run(s)
+    shuffled = dict(s, members=list(reversed(s["members"])))  # type: ignore[call-overload]
+    assert run(shuffled) == first
+    for group in first.groups:
+        for a, b in itertools.combinations(group, 2):
+            assert (a, b) not in s["avoid"] and (b, a) not in s["avoid"]  # type: ignore[operator]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(13, 60),
+    size=st.integers(2, 4),
+    density=st.integers(2, 12),
+    seed=st.integers(0, 10**6),
+)
+def test_mid_size_pools_find_a_repeat_free_grouping_when_one_exists(
+    n: int, size: int, density: int, seed: int
+) -> None:
+    """Plant a repeat-free grouping, make every other pair meet often (dense history, all inside
+    the window), and check the pairing still finds a grouping without repeats."""
+    rng = random.Random(seed)
+    members = rng.sample(range(1, 1000), n)
+    order = members[:]
+    rng.shuffle(order)
+    planted, start = [], 0
+    for length in group_sizes(n, size):
+        planted.append(order[start : start + length])
+        start += length
+    allowed = {pair_code(a, b, 1000) for g in planted for a, b in itertools.combinations(g, 2)}
+    rounds = []
+    for _ in range(density):
+        rng.shuffle(order)
+        codes, start = [], 0
+        for length in group_sizes(n, rng.randint(2, 4)):
+            group = order[start : start + length]
+            start += length
+            codes += [
+                c
+                for a, b in itertools.combinations(group, 2)
+                if (c := pair_code(a, b, 1000)) not in allowed
+            ]
+        rounds.append(codes)
+    result = pair_round(members, History.from_codes(rounds, 1000), size=size, window=12, seed=seed)
+    assert not result.repeats and not result.unplaced
+    assert sorted(m for g in result.groups for m in g) == sorted(members)
