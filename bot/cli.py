@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--json", action="store_true", help="one JSON object per bot message")
     console.add_argument("--start", help="start a simulated clock at this ISO date-time")
     console.add_argument("--tz", default="UTC", help="the community's time zone (default UTC)")
+    discord = sub.add_parser("discord", help="Discord helpers (see invite-url)")
+    discord_sub = discord.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    invite = discord_sub.add_parser(
+        "invite-url", help="print the link that adds Kith to a server, with what it needs and why"
+    )
+    invite.add_argument("--client-id", help="the Application ID (default: read from DISCORD_TOKEN)")
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate.add_argument(
         "--database",
@@ -66,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "console":
             return _console(args)
+        if args.command == "discord":
+            return _discord_tool(args)
         settings = Settings.from_env(_environment())
         from bot.logs import configure
 
@@ -143,6 +151,20 @@ def _run_platform(settings: Settings) -> int:
             f"the {settings.platform.capitalize()} adapter is not part of this version of Kith."
         ) from None
     result: int = module.main(settings)
+    return result
+
+
+def _discord_tool(args: argparse.Namespace) -> int:
+    """``kith discord …``: helpers that live in the Discord adapter."""
+    try:
+        module = importlib.import_module("adapters.discord.invite")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] == "discord":
+            raise SettingsError(
+                "the discord extra is not installed: pip install 'kith-bot[discord]'"
+            ) from None
+        raise
+    result: int = module.command(args.client_id, _environment(), sys.stdout, sys.stderr)
     return result
 
 

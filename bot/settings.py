@@ -32,6 +32,33 @@ class Secret:
         return bool(self.value)
 
 
+@dataclass(frozen=True, slots=True)
+class ShardRange:
+    """The Discord shards this process runs: ``ids`` out of ``count`` in total."""
+
+    ids: tuple[int, ...]
+    count: int
+
+
+def parse_shards(text: str) -> ShardRange:
+    """``0-3/8`` (shards 0 to 3 of 8), ``5/8`` (one shard) or ``0,2,4/8`` (a list)."""
+    wanted, _, total = text.replace(" ", "").partition("/")
+    problem = SettingsError(
+        f"KITH_DISCORD_SHARDS={text[:20]!r} should look like 0-3/8 (shards 0 to 3 of 8)."
+    )
+    if not total.isdigit() or not 0 < int(total) <= 100_000 or not wanted:
+        raise problem
+    ids: list[int] = []
+    for part in wanted.split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not (last.isdigit() and int(last) >= int(first))):
+            raise problem
+        ids.extend(range(int(first), int(last if dash else first) + 1))
+    if not ids or len(set(ids)) != len(ids) or max(ids) >= int(total):
+        raise problem
+    return ShardRange(tuple(sorted(ids)), int(total))
+
+
 def default_database_url() -> str:
     return str(Path(platformdirs.user_data_dir("kith", appauthor=False)) / "kith.sqlite3")
 
@@ -46,6 +73,7 @@ class Settings:
     default_grace_minutes: int = 120
     discord_token: Secret = Secret("")
     discord_guild_id: str = ""
+    discord_shards: ShardRange | None = None
     slack_bot_token: Secret = Secret("")
     slack_app_token: Secret = Secret("")
     slack_signing_secret: Secret = Secret("")
@@ -104,6 +132,10 @@ class Settings:
         sync = (get("KITH_SQLITE_SYNCHRONOUS") or "FULL").upper()
         if sync not in {"FULL", "NORMAL", "EXTRA"}:
             raise SettingsError("KITH_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA.")
+        guild_id = get("KITH_DISCORD_GUILD_ID")
+        if guild_id and not (guild_id.isdigit() and len(guild_id) <= 20):
+            raise SettingsError("KITH_DISCORD_GUILD_ID must be a server id (digits only).")
+        shards = parse_shards(get("KITH_DISCORD_SHARDS")) if get("KITH_DISCORD_SHARDS") else None
         return cls(
             platform=platform,
             platform_reason=reason,
@@ -112,7 +144,8 @@ class Settings:
             sqlite_synchronous=sync,
             default_grace_minutes=int(grace_text),
             discord_token=discord,
-            discord_guild_id=get("KITH_DISCORD_GUILD_ID"),
+            discord_guild_id=guild_id,
+            discord_shards=shards,
             slack_bot_token=slack_bot,
             slack_app_token=slack_app,
             slack_signing_secret=signing,

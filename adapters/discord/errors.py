@@ -1,0 +1,74 @@
+"""Discord failures as ``DeliveryError``: permanent ones are reported, transient ones retried.
+
+discord.py already retries 429s (when Discord sends ``Via`` and ``retry_after``) and 500/502/504;
+what reaches here is final for this attempt. The reasons are written for the admin who reads them
+in ``/kith status``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import discord
+
+from bot.ports import DeliveryError
+
+CANNOT_DM = 50007
+MISSING_PERMISSIONS = 50013
+MISSING_ACCESS = 50001
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_MEMBER = 10007
+UNKNOWN_USER = 10013
+THREAD_ALREADY_CREATED = 160004
+
+PERMANENT_REASONS = {
+    CANNOT_DM: "the member does not accept direct messages from Kith (Discord error 50007)",
+    MISSING_PERMISSIONS: (
+        "Kith lacks a permission it needs there — check Send Messages, Create Private Threads "
+        "and Send Messages in Threads (Discord error 50013)"
+    ),
+    MISSING_ACCESS: "Kith cannot see that channel (Discord error 50001)",
+    UNKNOWN_CHANNEL: "the channel no longer exists (Discord error 10003)",
+    UNKNOWN_MEMBER: "the member is no longer in the server (Discord error 10007)",
+    UNKNOWN_USER: "the member's account no longer exists (Discord error 10013)",
+}
+
+
+def delivery_error(exc: BaseException, where: str = "") -> DeliveryError:
+    """Classify a failed Discord call. ``where`` names the target for the admin (``<#1>``)."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(exc, discord.RateLimited):
+        return DeliveryError(
+            f"{prefix}Discord asked Kith to slow down for {exc.retry_after:.0f} s; will retry",
+            permanent=False,
+        )
+    if isinstance(exc, discord.DiscordServerError):
+        return DeliveryError(
+            f"{prefix}Discord had a server error ({exc.status}); will retry", permanent=False
+        )
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            return DeliveryError(
+                f"{prefix}Discord kept rate-limiting the request; will retry", permanent=False
+            )
+        if exc.code in PERMANENT_REASONS:
+            return DeliveryError(prefix + PERMANENT_REASONS[exc.code], permanent=True)
+        if exc.status >= 500:
+            return DeliveryError(f"{prefix}Discord error {exc.status}; will retry", permanent=False)
+        # Any other 4xx is a request Discord will refuse again in the same way.
+        return DeliveryError(
+            f"{prefix}Discord refused the message (HTTP {exc.status}, code {exc.code})",
+            permanent=True,
+        )
+    if isinstance(exc, (aiohttp.ClientError, asyncio.TimeoutError, OSError)):
+        return DeliveryError(
+            f"{prefix}could not reach Discord ({type(exc).__name__}); will retry",
+            permanent=False,
+        )
+    raise exc
+
+
+def error_code(exc: BaseException) -> int | None:
+    return exc.code if isinstance(exc, discord.HTTPException) else None

@@ -1,0 +1,67 @@
+"""``kith run`` with ``KITH_PLATFORM=discord``: build the core, connect, run until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import aiohttp
+import discord
+
+from adapters.discord.client import ClientOptions, KithClient
+from bot.app import build_kith
+from bot.clock import SystemClock
+from bot.settings import Settings
+
+log = logging.getLogger("kith.discord")
+
+REJECTED_TOKEN = (
+    "kith: Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal "
+    "(your application → Bot → Reset Token) and set DISCORD_TOKEN to it."
+)
+INTENTS_REFUSED = (
+    "kith: Discord refused the gateway intents Kith asked for. Kith needs no privileged intents; "
+    "check that nothing overrides the default intents."
+)
+
+
+def main(settings: Settings) -> int:
+    """Run the Discord bot; the exit code for ``kith run``."""
+    try:
+        return asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def serve(settings: Settings, options: ClientOptions | None = None) -> int:
+    kith, db = await build_kith(
+        settings.database_url,
+        SystemClock(),
+        sqlite_synchronous=settings.sqlite_synchronous,
+        default_grace_minutes=settings.default_grace_minutes,
+    )
+    client = KithClient(
+        kith,
+        options
+        or ClientOptions(guild_id=settings.discord_guild_id, shards=settings.discord_shards),
+    )
+    try:
+        await client.start(settings.discord_token.value)
+    except discord.LoginFailure:
+        print(REJECTED_TOKEN, file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print(INTENTS_REFUSED, file=sys.stderr)
+        return 2
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        print(
+            f"kith: could not reach Discord ({type(exc).__name__}); is the network up?",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        if not client.is_closed():
+            await client.close()
+        await db.close()
+    return 0
