@@ -1,0 +1,84 @@
+"""Slack API failures → the core's ``DeliveryError``.
+
+Slack reports most failures as HTTP 200 with ``{"ok": false, "error": "…"}`` and rate limits as
+HTTP 429. The client's retry handlers have already retried 429s (after Retry-After) and 500/503s
+(with backoff) by the time an error reaches here, so what is left is either permanent (a deleted
+channel, a member who left) or a transient outage the scheduler retries later.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.ports import DeliveryError
+
+# What an admin reads in /kith status, per Slack error code.
+PERMANENT: dict[str, str] = {
+    "channel_not_found": "the channel was not found (deleted, or private without Kith in it)",
+    "not_in_channel": "Kith is not in that channel: invite it with /invite @Kith",
+    "is_archived": "the channel is archived",
+    "channel_is_archived": "the channel is archived",
+    "user_not_found": "the member is no longer in the workspace",
+    "user_disabled": "the member's account is deactivated",
+    "users_not_found": "a member is no longer in the workspace",
+    "cannot_dm_bot": "that member is a bot",
+    "messages_tab_disabled": "the member has turned off direct messages from apps",
+    "restricted_action": "a workspace setting stops Kith from posting there",
+    "restricted_action_read_only_channel": "the channel is read-only",
+    "restricted_action_thread_only_channel": "the channel only allows thread replies",
+    "restricted_action_non_threadable_channel": "the channel does not allow threads",
+    "ekm_access_denied": "the workspace's key management refused access",
+    "team_access_not_granted": "Kith is not installed for that workspace",
+    "missing_scope": "the Slack app lacks a permission (reinstall it from the manifest)",
+    "not_allowed_token_type": "the Slack token is of the wrong type",
+    "invalid_auth": "Slack rejected the bot token",
+    "not_authed": "Slack rejected the bot token",
+    "account_inactive": "the bot token belongs to a deactivated app or user",
+    "token_revoked": "the bot token was revoked",
+    "token_expired": "the bot token expired",
+    "no_permission": "Kith lacks permission for that",
+    "access_denied": "Kith lacks permission for that",
+    "msg_too_long": "the message was too long for Slack",
+    "invalid_blocks": "Slack refused the message layout",
+    "invalid_blocks_format": "Slack refused the message layout",
+    "too_many_users": "the group is too large for a group DM",
+    "not_enough_users": "the group DM needs at least two members",
+    "method_not_supported_for_channel_type": "Kith cannot do that in this kind of channel",
+}
+# Everything a Web API call can raise that is Slack's or the network's doing, not a bug.
+FAILURES: tuple[type[BaseException], ...] = (
+    SlackClientError,
+    aiohttp.ClientError,
+    TimeoutError,
+    OSError,
+)
+TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+
+
+def error_code(exc: SlackApiError) -> str:
+    data = exc.response.data if exc.response is not None else None
+    code = data.get("error") if isinstance(data, dict) else None
+    if isinstance(code, str) and code:
+        return code
+    status = exc.response.status_code if exc.response is not None else 0
+    return "ratelimited" if status == 429 else f"http_{status}"
+
+
+def delivery_error(exc: BaseException, action: str) -> DeliveryError:
+    """A DeliveryError whose reason an admin can act on, without secrets or payloads."""
+    if isinstance(exc, SlackApiError):
+        code = error_code(exc)
+        if code in PERMANENT:
+            return DeliveryError(f"Slack {action}: {PERMANENT[code]} ({code})", permanent=True)
+        if code == "ratelimited":
+            return DeliveryError(
+                f"Slack {action}: rate limited, retries used up; will try again", permanent=False
+            )
+        return DeliveryError(f"Slack {action}: {code}; will try again", permanent=False)
+    return DeliveryError(
+        f"Slack {action}: could not reach Slack ({type(exc).__name__}); will try again",
+        permanent=False,
+    )
