@@ -50,7 +50,9 @@ async def help_command(ctx: Context, inv: Invocation) -> Reply:
 
 async def timezone_command(ctx: Context, inv: Invocation) -> Reply:
     if not inv.args:
-        current = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key)
+        current = await member_timezone(
+            ctx.db, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz
+        )
         return Reply.text(
             f"Your time zone here is {current}. Change it with "
             "/kith timezone Area/City, like /kith timezone Europe/London."
@@ -112,6 +114,8 @@ async def status_command(ctx: Context, inv: Invocation) -> Reply:
                 f"{local_label(from_epoch(row['due_at']), programme.tz)} — "
                 f"{row['detail']}"
             )
+        if kind is not None and kind.status is not None:
+            paragraphs.extend(f"  {line}" for line in await kind.status(ctx, programme))
     return Reply.text(*paragraphs)
 
 

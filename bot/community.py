@@ -74,16 +74,22 @@ async def touch_member(tx: Tx, actor: Actor, now: datetime) -> None:
     )
 
 
-async def member_timezone(db: Database | Tx, community: Community, user_key: str) -> str:
-    """The member's own zone, else their platform's, else the community's (else UTC)."""
+async def member_timezone(
+    db: Database | Tx, community: Community, user_key: str, platform_tz: str | None = None
+) -> str:
+    """The member's own zone, else their platform's, else the community's (else UTC).
+
+    ``platform_tz`` is the platform's zone for the member as of this event (``Actor.platform_tz``):
+    it counts even before Kith has stored anything about the member, and it is fresher than the
+    stored copy."""
     row = await db.fetchone(
         "SELECT tz, platform_tz FROM members WHERE community_id = ? AND user_key = ?",
         community.ref.key,
         user_key,
     )
     if row is not None:
-        return str(row["tz"] or row["platform_tz"] or community.tz)
-    return community.tz
+        return str(row["tz"] or platform_tz or row["platform_tz"] or community.tz)
+    return platform_tz or community.tz
 
 
 async def display_names(

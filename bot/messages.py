@@ -72,11 +72,21 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a member's data export)."""
+
+    filename: str
+    content: str
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     paragraphs: tuple[Paragraph, ...]
     choices: tuple[Choice, ...] = ()
     note: str = ""
     pings: frozenset[UserRef] = field(default_factory=frozenset)
+    attachment: Attachment | None = None
 
     @property
     def plain_text(self) -> str:

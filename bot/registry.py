@@ -17,7 +17,7 @@ from bot.commands.parse import Invocation
 from bot.messages import Reply, Text
 
 if TYPE_CHECKING:
-    from bot.context import Context, DeliveryContext
+    from bot.context import Context, DeliveryContext, Services
     from bot.identity import MessageRef
     from bot.programmes import Programme
     from bot.store.base import Tx
@@ -56,6 +56,8 @@ StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]
 # A section of a member's home (Slack App Home): (context) → paragraphs about the member's own
 # use of a feature ("my streak", "my buddy"); an empty list when there is nothing to show.
 HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]
+# Extra lines under a programme in /kith status (a round under way, members it couldn't reach).
+StatusLines = Callable[["Context", "Programme"], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,17 @@ class ProgrammeKind:
     grace: Callable[[Programme], timedelta]
     describe: Callable[[Programme], str]
     aliases: tuple[str, ...] = ()
+    status: StatusLines | None = None
+
+
+@dataclass(frozen=True)
+class MaintenanceJob:
+    """Daily housekeeping across all communities (retention). ``run`` is idempotent; the
+    scheduler claims each (job, UTC date) once, after ``at`` (seconds past midnight UTC)."""
+
+    name: str
+    at_seconds: int
+    run: Callable[[Services, datetime], Awaitable[str]]
 
 
 @dataclass
@@ -109,6 +122,7 @@ class Registry:
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
     preparers: dict[str, Preparer] = field(default_factory=dict)
     stats_sections: list[StatsSection] = field(default_factory=list)
+    maintenance: list[MaintenanceJob] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
 
     def command(self, command: Command) -> None:

@@ -183,6 +183,7 @@ class Scheduler:
         """
         report = RunReport()
         await self.materialise(now)
+        await self.run_maintenance(now)
         semaphore = asyncio.Semaphore(CONCURRENCY)
         while batch := await self.claim(now):
             programmes = await self._programmes({o.programme_id for o in batch})
@@ -294,6 +295,40 @@ class Scheduler:
                 )
             else:
                 report.skipped += 1
+
+    async def run_maintenance(self, now: datetime) -> list[str]:
+        """Run each daily job once per UTC date, whichever process gets there first."""
+        ran: list[str] = []
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        for job in self.services.registry.maintenance:
+            if now < midnight + timedelta(seconds=job.at_seconds):
+                continue
+            slot = midnight.date().isoformat()
+            async with self.db.transaction() as tx:
+                claimed = await tx.execute(
+                    "INSERT INTO maintenance_runs (job, slot, started_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (job, slot) DO NOTHING",
+                    job.name,
+                    slot,
+                    to_epoch(now),
+                )
+            if not claimed:
+                continue
+            try:
+                detail = await job.run(self.services, now)
+            except Exception as exc:  # idempotent: tomorrow's run catches up
+                log.exception("event=maintenance_error job=%s", job.name)
+                detail = f"error: {type(exc).__name__}"
+            await self.db.execute(
+                "UPDATE maintenance_runs SET finished_at = ?, detail = ?"
+                " WHERE job = ? AND slot = ?",
+                to_epoch(now),
+                detail[:300],
+                job.name,
+                slot,
+            )
+            ran.append(job.name)
+        return ran
 
     async def next_wake(self, now: datetime) -> datetime | None:
         """When ``run_due`` next has work: the earliest ready occurrence, the earliest expiring

@@ -36,6 +36,9 @@ def message_text(message: Message) -> str:
         paragraphs.append("".join(parts))
     if message.note:
         paragraphs.append(message.note)
+    if message.attachment is not None:  # the console shows a file inline, after its name
+        paragraphs.append(f"[{message.attachment.filename}]")
+        paragraphs.append(message.attachment.content)
     return "\n".join(paragraphs)
 
 

@@ -128,13 +128,20 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
             to_epoch(ctx.now),
         )
     await look_after(ctx, text, "a check-in reflection")
+    options = [
+        ("keep", "Keep private"),
+        ("named", "Share with my name"),
+        ("anon", "Share anonymously"),
+    ]
+    anonymous_only = await ctx.db.fetchval(
+        "SELECT share_anonymously FROM member_prefs WHERE community_id = ? AND user_key = ?",
+        ctx.community.ref.key,
+        ctx.actor.user.key,
+    )
+    if anonymous_only:  # the member's privacy setting: never offer to share with their name
+        options.remove(("named", "Share with my name"))
     choices = tuple(
-        Choice(choice_ids.encode("share", reflection_id, how), label, how)
-        for how, label in (
-            ("keep", "Keep private"),
-            ("named", "Share with my name"),
-            ("anon", "Share anonymously"),
-        )
+        Choice(choice_ids.encode("share", reflection_id, how), label, how) for how, label in options
     )
     return Reply(
         message(
@@ -149,6 +156,12 @@ async def share_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     reflection_id, how = choice.field_int(0), choice.fields[1] if len(choice.fields) > 1 else ""
     if how not in {"keep", "named", "anon"}:
         raise ChoiceIdError("unknown share choice")
+    if how == "named" and await ctx.db.fetchval(
+        "SELECT share_anonymously FROM member_prefs WHERE community_id = ? AND user_key = ?",
+        ctx.community.ref.key,
+        ctx.actor.user.key,
+    ):
+        how = "anon"  # the setting wins even over an old button
     row = await ctx.db.fetchone("SELECT * FROM reflections WHERE id = ?", reflection_id)
     if row is None or row["community_id"] != ctx.community.ref.key:
         raise UserError("I can't find that reflection any more, so nothing was shared.")

@@ -14,6 +14,8 @@ class Tx(ABC):
     """One open transaction. Everything a member's action writes happens in one of these and is
     committed before the acknowledgement is sent."""
 
+    dialect: str
+
     @abstractmethod
     async def execute(self, sql: str, *params: Any) -> int:
         """Run a statement; return the number of rows it changed."""

@@ -37,6 +37,8 @@ def _rowcount(status: str) -> int:
 
 
 class PostgresTx(Tx):
+    dialect = "postgresql"
+
     def __init__(self, conn: asyncpg.Connection | PoolConnectionProxy) -> None:
         self._conn = conn
 

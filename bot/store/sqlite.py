@@ -23,6 +23,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 class SqliteTx(Tx):
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
@@ -62,6 +64,22 @@ class SqliteDatabase(Database):
         await conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         await conn.execute("PRAGMA foreign_keys = ON")
         return cls(conn, path)
+
+    # A lone statement outside a transaction needs no BEGIN IMMEDIATE/COMMIT pair: in autocommit
+    # mode SQLite runs it atomically in its own transaction, in one round trip to aiosqlite's
+    # thread instead of three. The lock still keeps it out of another coroutine's open transaction.
+    async def fetchall(self, sql: str, *params: Any) -> list[Row]:
+        async with self._lock:
+            rows = await self._conn.execute_fetchall(sql, params)
+        return [dict(row) for row in rows]
+
+    async def fetchone(self, sql: str, *params: Any) -> Row | None:
+        rows = await self.fetchall(sql, *params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        row = await self.fetchone(sql, *params)
+        return None if row is None else next(iter(row.values()))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:

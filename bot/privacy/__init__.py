@@ -1,0 +1,37 @@
+"""Privacy: what Kith stores about a member, their settings, export, forget and retention."""
+
+from __future__ import annotations
+
+from bot.privacy import commands
+from bot.privacy.retention import RETENTION_JOB
+from bot.registry import Command, Option, OptionKind, Registry
+
+
+def register(registry: Registry) -> None:
+    registry.maintenance.append(RETENTION_JOB)
+    registry.choice("pref", commands.pref_clicked)
+    registry.choice("forget", commands.forget_clicked)
+    registry.command(
+        Command(
+            ("kith", "privacy"), "what Kith stores about me; my settings", commands.privacy_command
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "export"), "all my data as a file, sent only to me", commands.export_command
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "forget"), "delete all my data here, after a confirm", commands.forget_command
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "setup", "privacy"),
+            "how long reflections and notes are kept",
+            commands.setup_privacy,
+            admin=True,
+            options=(Option("retention", OptionKind.INTEGER, "days, 7 to 365"),),
+        )
+    )

@@ -1,0 +1,240 @@
+"""A member's privacy: what Kith stores, their settings, export, and forget."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from bot import choice_ids
+from bot.choice_ids import ChoiceId, ChoiceIdError
+from bot.clock import to_epoch
+from bot.commands.parse import Invocation
+from bot.context import Context
+from bot.errors import UserError
+from bot.kindness.config import KindnessConfig
+from bot.kindness.prefs import (
+    DEFAULT_MODE,
+    IN,
+    OUT,
+    get_prefs,
+    set_leaderboard,
+    set_public_mentions,
+    visible,
+)
+from bot.messages import Attachment, Choice, ChoiceStyle, Reply, Text, message
+from bot.privacy.data import (
+    DEFAULT_RETENTION_DAYS,
+    export_json,
+    export_member,
+    forget_member,
+    retention_days,
+)
+from bot.programmes import get_programme
+
+CONFIRM_WINDOW_S = 10 * 60
+LABELS = {
+    "members": "your name and time zone",
+    "moods": "check-in moods",
+    "reflections": "reflections",
+    "safety_events": "times Kith checked in on you",
+    "member_prefs": "your settings",
+    "kind_acts": "kind acts",
+    "kind_members": "your streak",
+    "kind_totals": "leaderboard totals",
+    "kind_thanks": "thank-you notes, given and received",
+    "kind_milestones": "milestones",
+    "buddy_members": "your buddy-pool membership",
+    "buddy_avoid": "your do-not-pair list",
+    "buddy_group_members": "buddy groups and answers",
+    "pending_inputs": "a reflection Kith is waiting for",
+    "custom_prompts": "prompts you added",
+}
+SETTINGS = ("leaderboard", "mentions", "anonymous", "notify")
+
+
+def _member_tag(user_key: str) -> str:
+    """A short, one-way tag tying a confirm button to the member it was shown to."""
+    return hashlib.sha256(user_key.encode()).hexdigest()[:12]
+
+
+async def _settings(ctx: Context) -> dict[str, bool]:
+    prefs = await get_prefs(ctx.db, ctx.community.ref.key, ctx.actor.user.key)
+    programme = await get_programme(ctx.db, ctx.community.ref.key, "kindness")
+    mode = KindnessConfig.of(programme).leaderboard if programme else DEFAULT_MODE
+    row = await ctx.db.fetchone(
+        "SELECT share_anonymously, notify_thanks FROM member_prefs"
+        " WHERE community_id = ? AND user_key = ?",
+        ctx.community.ref.key,
+        ctx.actor.user.key,
+    )
+    return {
+        "leaderboard": visible(mode, prefs.leaderboard),
+        "mentions": prefs.public_mentions,
+        "anonymous": bool(row["share_anonymously"]) if row else False,
+        "notify": bool(row["notify_thanks"]) if row else True,
+    }
+
+
+def _settings_lines(values: dict[str, bool]) -> list[str]:
+    def onoff(flag: bool) -> str:
+        return "on" if flag else "off"
+
+    return [
+        f"• Show me on the leaderboard: {onoff(values['leaderboard'])}",
+        f"• Name me when I reach a streak milestone: {onoff(values['mentions'])}",
+        f"• Share my reflections anonymously by default: {onoff(values['anonymous'])}",
+        f"• Tell me privately when someone thanks me: {onoff(values['notify'])}",
+    ]
+
+
+def _toggles(values: dict[str, bool]) -> tuple[Choice, ...]:
+    names = {
+        "leaderboard": "leaderboard",
+        "mentions": "milestone names",
+        "anonymous": "anonymous sharing",
+        "notify": "thanks notes",
+    }
+    return tuple(
+        Choice(
+            choice_ids.encode("pref", name, "off" if values[name] else "on"),
+            f"Turn {names[name]} {'off' if values[name] else 'on'}",
+            name,
+        )
+        for name in SETTINGS
+    )
+
+
+async def privacy_command(ctx: Context, inv: Invocation) -> Reply:
+    document = await export_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
+    stored = [f"{LABELS.get(t, t)}: {len(rows)}" for t, rows in document["tables"].items()]
+    days = await retention_days(ctx.db, ctx.community.ref.key)
+    values = await _settings(ctx)
+    return Reply(
+        message(
+            (Text("Your privacy here", bold=True),),
+            "What Kith stores about you: " + ("; ".join(stored) if stored else "nothing yet") + ".",
+            f"Reflections and notes are deleted after {days} days. Moods only ever appear in "
+            "community stats as totals of 5 or more answers.",
+            *_settings_lines(values),
+            "/kith export sends you all of it as a file; /kith forget deletes it.",
+            choices=_toggles(values),
+        )
+    )
+
+
+async def pref_clicked(ctx: Context, choice: ChoiceId) -> Reply:
+    name = choice.fields[0] if choice.fields else ""
+    value = choice.fields[1] if len(choice.fields) > 1 else ""
+    if name not in SETTINGS or value not in {"on", "off"}:
+        raise ChoiceIdError("unknown setting")
+    on = value == "on"
+    key, user = ctx.community.ref.key, ctx.actor.user.key
+    async with ctx.db.transaction() as tx:
+        if name == "leaderboard":
+            await set_leaderboard(tx, key, user, IN if on else OUT, ctx.now)
+        elif name == "mentions":
+            await set_public_mentions(tx, key, user, on, ctx.now)
+        else:
+            column = "share_anonymously" if name == "anonymous" else "notify_thanks"
+            await tx.execute(
+                "INSERT INTO member_prefs (community_id, user_key, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (community_id, user_key) DO NOTHING",
+                key,
+                user,
+                to_epoch(ctx.now),
+            )
+            await tx.execute(
+                f"UPDATE member_prefs SET {column} = ?, updated_at = ?"
+                " WHERE community_id = ? AND user_key = ?",
+                int(on),
+                to_epoch(ctx.now),
+                key,
+                user,
+            )
+    values = await _settings(ctx)
+    return Reply(
+        message(
+            "Saved. It takes effect right away.", *_settings_lines(values), choices=_toggles(values)
+        )
+    )
+
+
+async def export_command(ctx: Context, inv: Invocation) -> Reply:
+    document = await export_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
+    name = f"kith-export-{ctx.now:%Y%m%d}.json"
+    reply = Reply.text("Here is everything Kith stores about you in this community, only for you.")
+    assert reply.message is not None
+    return replace(
+        reply, message=replace(reply.message, attachment=Attachment(name, export_json(document)))
+    )
+
+
+async def forget_command(ctx: Context, inv: Invocation) -> Reply:
+    stamp = to_epoch(ctx.now)
+    tag = _member_tag(ctx.actor.user.key)
+    return Reply(
+        message(
+            "This deletes everything Kith stores about you in this community: moods, reflections, "
+            "kind acts and streaks, thanks, buddy history and settings. It can't be undone. "
+            "Totals already counted in community stats stay, without your name.",
+            "Want a copy first? /kith export.",
+            choices=(
+                Choice(
+                    choice_ids.encode("forget", tag, stamp, "yes"),
+                    "Delete my data",
+                    "yes",
+                    ChoiceStyle.DANGER,
+                ),
+                Choice(choice_ids.encode("forget", tag, stamp, "no"), "Keep it", "no"),
+            ),
+        )
+    )
+
+
+async def forget_clicked(ctx: Context, choice: ChoiceId) -> Reply:
+    tag, stamp = choice.fields[0] if choice.fields else "", choice.field_int(1)
+    answer = choice.fields[2] if len(choice.fields) > 2 else ""
+    if answer not in {"yes", "no"}:
+        raise ChoiceIdError("unknown answer")
+    if tag != _member_tag(ctx.actor.user.key):
+        raise UserError("That button was for someone else, so nothing was deleted.")
+    if answer == "no":
+        return Reply.text("Nothing was deleted.")
+    if not 0 <= to_epoch(ctx.now) - stamp <= CONFIRM_WINDOW_S:
+        raise UserError(
+            "That confirmation has expired, so nothing was deleted. "
+            "Run /kith forget again if you still want to."
+        )
+    async with ctx.db.transaction() as tx:
+        removed = await forget_member(tx, ctx.community.ref.key, ctx.actor.user.key)
+    total = sum(removed.values())
+    return Reply.text(
+        f"Done: {total} records about you are deleted from this community. "
+        "If you use Kith again, it starts fresh."
+    )
+
+
+async def setup_privacy(ctx: Context, inv: Invocation) -> Reply:
+    text = inv.options.get("retention", "").strip().lower().removesuffix("d")
+    if not text:
+        days = await retention_days(ctx.db, ctx.community.ref.key)
+        return Reply.text(
+            f"Reflections and notes are kept for {days} days. "
+            "Change with /kith setup privacy retention:<days> (7 to 365)."
+        )
+    if not text.isdigit() or not 7 <= int(text) <= 365:
+        raise UserError("retention: is a number of days from 7 to 365. Nothing was changed.")
+    async with ctx.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO privacy_settings (community_id, retention_days, updated_at)"
+            " VALUES (?, ?, ?) ON CONFLICT (community_id) DO UPDATE SET"
+            " retention_days = excluded.retention_days, updated_at = excluded.updated_at",
+            ctx.community.ref.key,
+            int(text),
+            to_epoch(ctx.now),
+        )
+    default = " (the default)" if int(text) == DEFAULT_RETENTION_DAYS else ""
+    return Reply.text(
+        f"Reflections and notes are now kept for {text} days{default}; older ones "
+        "are deleted by the daily retention job."
+    )

@@ -1,0 +1,143 @@
+"""Exporting and forgetting a member's data, and trimming old free text, driven by the
+catalogue of personal tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import to_epoch
+from bot.privacy.catalogue import PERSONAL, PersonalTable
+from bot.store.base import Database, Row, Tx
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+async def _existing(db: Database | Tx) -> set[str]:
+    # Only tables that exist: a deployment may not have every adapter's tables.
+    rows = await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        if db.dialect == "sqlite"
+        else "SELECT table_name AS name FROM information_schema.tables"
+        " WHERE table_schema = current_schema()"
+    )
+    return {r["name"] for r in rows}
+
+
+def _where(entry: PersonalTable, columns: tuple[str, ...]) -> str:
+    return "community_id = ? AND (" + " OR ".join(f"{c} = ?" for c in columns) + ")"
+
+
+async def export_member(
+    db: Database, community_key: str, user_key: str, now: datetime
+) -> dict[str, Any]:
+    present = await _existing(db)
+    tables: dict[str, list[Row]] = {}
+    for entry in PERSONAL:
+        columns = entry.member_columns + entry.mention_columns
+        if entry.table not in present or not columns:
+            continue
+        rows = await db.fetchall(
+            f"SELECT * FROM {entry.table} WHERE {_where(entry, columns)}",
+            community_key,
+            *([user_key] * len(columns)),
+        )
+        if rows:
+            tables[entry.table] = rows
+    if "buddy_group_members" in present and "buddy_members" in present:
+        rows = await db.fetchall(
+            "SELECT g.* FROM buddy_group_members g JOIN buddy_members m ON m.id = g.member_id"
+            " WHERE m.community_id = ? AND m.user_key = ?",
+            community_key,
+            user_key,
+        )
+        if rows:
+            tables["buddy_group_members"] = rows
+    return {
+        "format": "kith-export-1",
+        "community": community_key,
+        "member": user_key,
+        "exported_at": now.isoformat(),
+        "tables": tables,
+    }
+
+
+def export_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+async def forget_member(tx: Tx, community_key: str, user_key: str) -> dict[str, int]:
+    """Delete everything personal about the member in this community; return rows per table."""
+    present = await _existing(tx)
+    removed: dict[str, int] = {}
+    if "buddy_group_members" in present and "buddy_members" in present:
+        # Explicitly, not only by cascade: SQLite enforces it only with foreign_keys on.
+        removed["buddy_group_members"] = await tx.execute(
+            "DELETE FROM buddy_group_members WHERE member_id IN (SELECT id FROM buddy_members"
+            " WHERE community_id = ? AND user_key = ?)",
+            community_key,
+            user_key,
+        )
+    for entry in PERSONAL:
+        if entry.table not in present:
+            continue
+        count = 0
+        for column in entry.mention_columns:
+            blank = "''" if entry.table == "custom_prompts" else "NULL"
+            count += await tx.execute(
+                f"UPDATE {entry.table} SET {column} = {blank}"
+                f" WHERE community_id = ? AND {column} = ?",
+                community_key,
+                user_key,
+            )
+        if entry.member_columns:
+            count += await tx.execute(
+                f"DELETE FROM {entry.table} WHERE {_where(entry, entry.member_columns)}",
+                community_key,
+                *([user_key] * len(entry.member_columns)),
+            )
+        if count:
+            removed[entry.table] = count
+    row = await tx.fetchone("SELECT admin_users FROM communities WHERE id = ?", community_key)
+    if row is not None and user_key in json.loads(row["admin_users"]):
+        admins = [k for k in json.loads(row["admin_users"]) if k != user_key]
+        await tx.execute(
+            "UPDATE communities SET admin_users = ? WHERE id = ?", json.dumps(admins), community_key
+        )
+    return removed
+
+
+async def retention_days(db: Database | Tx, community_key: str) -> int:
+    value = await db.fetchval(
+        "SELECT retention_days FROM privacy_settings WHERE community_id = ?", community_key
+    )
+    return int(value) if value is not None else DEFAULT_RETENTION_DAYS
+
+
+async def trim_old_text(tx: Tx, community_key: str, now: datetime, days: int) -> dict[str, int]:
+    """Delete (or blank) free text older than ``days``: reflections go, acts keep their date."""
+    cutoff = to_epoch(now - timedelta(days=days))
+    present = await _existing(tx)
+    trimmed: dict[str, int] = {}
+    for entry in PERSONAL:
+        if entry.retention is None or entry.table not in present:
+            continue
+        assert entry.text_column and entry.created_column
+        if entry.retention == "delete":
+            count = await tx.execute(
+                f"DELETE FROM {entry.table} WHERE community_id = ? AND {entry.created_column} < ?",
+                community_key,
+                cutoff,
+            )
+        else:
+            count = await tx.execute(
+                f"UPDATE {entry.table} SET {entry.text_column} = ''"
+                f" WHERE community_id = ? AND {entry.created_column} < ?"
+                f" AND {entry.text_column} <> ''",
+                community_key,
+                cutoff,
+            )
+        if count:
+            trimmed[entry.table] = count
+    return trimmed
