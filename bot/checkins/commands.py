@@ -9,15 +9,13 @@ from bot.checkins.post import checkin_message, prompt_for
 from bot.checkins.rule import CHECKIN_KIND, KIND, POST, PRIVATE, daily_rule
 from bot.clock import to_epoch
 from bot.commands.parse import Invocation, clean_text
-from bot.commands.values import channel_value, timezone_value
+from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
 from bot.messages import Reply
 from bot.programmes import get_programme, save_programme
 from bot.schedule import ScheduleError, format_days, parse_days, parse_time
 from bot.timezones import local_date
-
-MAX_GRACE_MINUTES = 24 * 60
 
 
 async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
@@ -42,13 +40,7 @@ async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
     except ScheduleError as exc:
         raise UserError(f"{exc} Nothing was changed.") from None
     if "grace" in opts:
-        grace = opts["grace"].removesuffix("m")
-        if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
-            raise UserError(
-                "grace: is how many minutes late a post may still go out, 0 to 1440. "
-                "Nothing was changed."
-            )
-        config["grace_minutes"] = int(grace)
+        config["grace_minutes"] = grace_value(opts["grace"])
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else existing.channel  # type: ignore[union-attr]
     tz = (
         timezone_value(opts["tz"])

@@ -27,3 +27,17 @@ def timezone_value(text: str) -> str:
         return canonical_zone(text)
     except UnknownTimeZone as exc:
         raise UserError(str(exc)) from None
+
+
+MAX_GRACE_MINUTES = 24 * 60
+
+
+def grace_value(text: str, what: str = "a post may still go out") -> int:
+    """``grace:`` — minutes late a scheduled firing may still happen (``90`` or ``90m``)."""
+    grace = text.strip().removesuffix("m")
+    if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
+        raise UserError(
+            f"grace: is how many minutes late {what}, 0 to {MAX_GRACE_MINUTES}. "
+            "Nothing was changed."
+        )
+    return int(grace)

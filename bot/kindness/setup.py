@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.admin import local_label
 from bot.commands.parse import Invocation
-from bot.commands.values import channel_value, timezone_value
+from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
 from bot.kindness.challenge import challenge_rule, first_day
@@ -17,7 +17,6 @@ from bot.programmes import Programme, get_programme, save_programme
 from bot.schedule import ScheduleError, parse_time
 from bot.timezones import local_date
 
-MAX_GRACE_MINUTES = 24 * 60
 MODE_WORDS = {
     "opt-in": "opt-in",
     "optin": "opt-in",
@@ -55,13 +54,9 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
         except ScheduleError as exc:
             raise UserError(f"{exc} Nothing was changed.") from None
     if "grace" in opts:
-        grace = opts["grace"].removesuffix("m")
-        if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
-            raise UserError(
-                "grace: is how many minutes late a challenge post may still go out, 0 to 1440. "
-                "Nothing was changed."
-            )
-        config = replace(config, grace_minutes=int(grace))
+        config = replace(
+            config, grace_minutes=grace_value(opts["grace"], "a challenge post may still go out")
+        )
     challenge = None
     if "challenge" in opts:
         challenge = CHALLENGE_WORDS.get(opts["challenge"].lower())

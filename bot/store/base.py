@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -54,8 +55,36 @@ class Database(ABC):
         """Move the ``id`` counter past ids inserted explicitly (PostgreSQL needs it)."""
 
     @abstractmethod
+    async def lock_migrations(self, tx: Tx) -> None:
+        """Serialise migrations across processes."""
+
     async def migrate(self) -> list[int]:
-        """Apply pending migrations; return the versions applied."""
+        """Apply pending migrations in one transaction; return the versions applied."""
+        from bot.store.migrations import load_migrations
+
+        applied: list[int] = []
+        async with self.transaction() as tx:
+            await self.lock_migrations(tx)
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            done = {
+                r["version"] for r in await tx.fetchall("SELECT version FROM schema_migrations")
+            }
+            for migration in load_migrations(self.dialect):
+                if migration.version in done:
+                    continue
+                for statement in migration.statements:
+                    await tx.execute(statement)
+                await tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    migration.version,
+                    migration.name,
+                    int(time.time()),
+                )
+                applied.append(migration.version)
+        return applied
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
         async with self.transaction() as tx:

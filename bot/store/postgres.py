@@ -8,7 +8,6 @@ step exactly once.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -18,7 +17,6 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.store.base import Database, Row, Tx
-from bot.store.migrations import load_migrations
 
 MIGRATION_LOCK = 0x6B697468  # 'kith'
 _PLACEHOLDER = re.compile(r"\?")
@@ -91,26 +89,6 @@ class PostgresDatabase(Database):
     async def close(self) -> None:
         await self._pool.close()
 
-    async def migrate(self) -> list[int]:
-        applied: list[int] = []
-        async with self.transaction() as tx:
-            await tx.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK)
-            await tx.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            )
-            rows = await tx.fetchall("SELECT version FROM schema_migrations")
-            done = {r["version"] for r in rows}
-            for migration in load_migrations(self.dialect):
-                if migration.version in done:
-                    continue
-                for statement in migration.statements:
-                    await tx.execute(statement)
-                await tx.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    migration.version,
-                    migration.name,
-                    int(time.time()),
-                )
-                applied.append(migration.version)
-        return applied
+    async def lock_migrations(self, tx: Tx) -> None:
+        # Processes starting together wait here, so each step is applied exactly once.
+        await tx.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK)

@@ -17,7 +17,6 @@ from typing import Any
 import aiosqlite
 
 from bot.store.base import Database, Row, Tx
-from bot.store.migrations import load_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -121,29 +120,8 @@ class SqliteDatabase(Database):
     async def after_bulk_copy(self, table: str) -> None:
         """SQLite moves AUTOINCREMENT counters past explicit ids by itself."""
 
+    async def lock_migrations(self, tx: Tx) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already holds SQLite's write lock."""
+
     async def close(self) -> None:
         await self._conn.close()
-
-    async def migrate(self) -> list[int]:
-        applied: list[int] = []
-        async with self.transaction() as tx:
-            await tx.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            )
-            done = {
-                r["version"] for r in await tx.fetchall("SELECT version FROM schema_migrations")
-            }
-            for migration in load_migrations(self.dialect):
-                if migration.version in done:
-                    continue
-                for statement in migration.statements:
-                    await tx.execute(statement)
-                await tx.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    migration.version,
-                    migration.name,
-                    int(time.time()),
-                )
-                applied.append(migration.version)
-        return applied
