@@ -10,8 +10,14 @@
    generated directly with executemany in big transactions (not through the core), with streak
    state and totals computed by the same pure functions the core uses.
 
-    python -m bench.kindness [--members 100000] [--acts 3000000] [--actions 4000]
-                             [--concurrency 8] [--queries 300] [--dir DIR]
+With ``--engine postgresql`` the same actions and queries run through the core on a throwaway
+PostgreSQL database (created on 127.0.0.1:5432 and dropped afterwards): the raw ceiling is then
+single-row autocommitted inserts over one asyncpg connection, there is one action run
+(``synchronous`` is SQLite's), the big community is loaded with COPY, and the plans printed are
+PostgreSQL's.
+
+    python -m bench.kindness [--engine sqlite|postgresql] [--members 100000] [--acts 3000000]
+                             [--actions 4000] [--concurrency 8] [--queries 300] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import machine, percentile
+from bench.scheduler import drop, fresh_url
 from bot.app import build_kith
 from bot.clock import SimulatedClock, to_epoch
 from bot.core import Kith
@@ -131,13 +138,12 @@ class ActionRun:
 
 
 async def action_rate(
-    folder: Path, synchronous: str, actions: int, concurrency: int, members: int
+    url: str, synchronous: str, actions: int, concurrency: int, members: int
 ) -> ActionRun:
     """Members log acts concurrently (each about twice, so the day's duplicate check and
     counters are exercised); latency is from the event to the committed, acknowledged reply."""
-    path = folder / f"actions-{synchronous.lower()}.sqlite3"
     clock = SimulatedClock(START)
-    kith, db = await build_kith(str(path), clock, sqlite_synchronous=synchronous)
+    kith, db = await build_kith(url, clock, sqlite_synchronous=synchronous)
     chat = NullChat()
     await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), chat)
     warmup = min(500, actions // 5)
@@ -393,10 +399,10 @@ QUERIES = [
 
 
 async def query_latency(
-    path: Path, members: int, queries: int, mode: str
+    url: str, members: int, queries: int, mode: str
 ) -> list[tuple[str, float, float]]:
     clock = SimulatedClock(NOW)
-    kith, db = await build_kith(str(path), clock)
+    kith, db = await build_kith(url, clock)
     chat = NullChat()
     await kith.handle(
         CommandEvent(actor(0, admin=True), f"/kith setup kindness leaderboard:{mode}", CHANNEL),
@@ -423,7 +429,7 @@ async def query_latency(
 
 
 async def show_plans(db: Any, kith: Kith, mode: str) -> None:
-    """Print how SQLite runs the board queries, so a regression to a scan is visible."""
+    """Print how the engine runs the board queries, so a regression to a scan is visible."""
     from bot.kindness import leaderboard
 
     captured: list[tuple[str, tuple[Any, ...]]] = []
@@ -439,8 +445,16 @@ async def show_plans(db: Any, kith: Kith, mode: str) -> None:
         await leaderboard.board(db, "bench:c1", mode, window, by, NOW.date(), NOW, config)
     db.fetchall = original
     for sql, params in captured:
-        plan = await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", *params)
-        steps = "; ".join(str(r["detail"]) for r in plan)
+        if db.dialect == "postgresql":
+            plan = await db.fetchall(f"EXPLAIN {sql}", *params)
+            steps = "; ".join(
+                " ".join(str(r["QUERY PLAN"]).split()).removeprefix("-> ")
+                for r in plan
+                if "Scan" in str(r["QUERY PLAN"])
+            )
+        else:
+            plan = await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", *params)
+            steps = "; ".join(str(r["detail"]) for r in plan)
         print(f"    plan ({mode}): {steps}")
 
 
@@ -449,6 +463,10 @@ async def show_plans(db: Any, kith: Kith, mode: str) -> None:
 
 async def run(args: argparse.Namespace, folder: Path) -> None:
     print(f"Kith kindness benchmark · {machine()}")
+    print(f"engine: {args.engine}")
+    if args.engine == "postgresql":
+        await run_postgresql(args)
+        return
     print(f"disk: {folder}")
     raw = {s: raw_commit_rate(folder, s) for s in ("FULL", "NORMAL")}
     print(
@@ -457,19 +475,36 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     )
     for synchronous in ("FULL", "NORMAL"):
         result = await action_rate(
-            folder, synchronous, args.actions, args.concurrency, args.action_members
+            str(folder / f"actions-{synchronous.lower()}.sqlite3"),
+            synchronous,
+            args.actions,
+            args.concurrency,
+            args.action_members,
         )
-        print(
-            f"/kind through the core, synchronous={synchronous}, {args.concurrency} members "
-            f"at once: {result.per_second:,.0f} acknowledged/s · p50 {result.p50_ms:.1f} ms · "
-            f"p99 {result.p99_ms:.1f} ms · {result.per_second / raw[synchronous]:.0%} of the raw "
-            f"{synchronous} commit rate"
-        )
+        print_actions(result, args.concurrency, raw[synchronous], f"synchronous={synchronous}")
     big = folder / "big.sqlite3"
-    kith, db = await build_kith(str(big), SimulatedClock(NOW - timedelta(days=31)))
+    await setup_big(str(big))
+    timings = load_community(big, args.members, args.acts)
+    print_generated(args, timings)
+    await run_queries(args, str(big))
+
+
+def print_actions(result: ActionRun, concurrency: int, raw: float, label: str) -> None:
+    print(
+        f"/kind through the core, {label}, {concurrency} members "
+        f"at once: {result.per_second:,.0f} acknowledged/s · p50 {result.p50_ms:.1f} ms · "
+        f"p99 {result.p99_ms:.1f} ms · {result.per_second / raw:.0%} of the raw commit rate"
+    )
+
+
+async def setup_big(url: str) -> None:
+    """The big community's kindness programme, set up through the core before the bulk load."""
+    kith, db = await build_kith(url, SimulatedClock(NOW - timedelta(days=31)))
     await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), NullChat())
     await db.close()
-    timings = load_community(big, args.members, args.acts)
+
+
+def print_generated(args: argparse.Namespace, timings: dict[str, float]) -> None:
     print(
         f"generated {args.members:,} members, {args.acts:,} acts, "
         f"{int(timings['totals_rows']):,} period totals in "
@@ -477,17 +512,163 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         f"(plan {timings['plan']:.0f} s, insert {timings['insert']:.0f} s, "
         f"indexes {timings['index']:.0f} s)"
     )
+
+
+async def run_queries(args: argparse.Namespace, url: str) -> None:
     worst = 0.0
     for mode in ("everyone", "opt-in"):
         print(f"  queries through the core, leaderboard mode {mode}, {args.queries} each:")
-        for label, p50, p99 in await query_latency(big, args.members, args.queries, mode):
+        for label, p50, p99 in await query_latency(url, args.members, args.queries, mode):
             worst = max(worst, p99)
             print(f"    {label:<24} p50 {p50:6.2f} ms · p99 {p99:6.2f} ms")
     print(f"worst query p99: {worst:.2f} ms")
 
 
+# ---- PostgreSQL -------------------------------------------------------------------------------
+
+
+async def pg_raw_commit_rate(url: str, commits: int = 3000) -> float:
+    """Single-row autocommitted inserts over one connection: PostgreSQL's per-commit ceiling
+    here (each a network round trip on loopback plus the WAL flush)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    await conn.execute("CREATE TABLE bench_raw (id BIGSERIAL PRIMARY KEY, v TEXT NOT NULL)")
+    started = time.perf_counter()
+    for i in range(commits):
+        await conn.execute("INSERT INTO bench_raw (v) VALUES ($1)", f"row {i}")
+    elapsed = time.perf_counter() - started
+    await conn.execute("DROP TABLE bench_raw")
+    await conn.close()
+    return commits / elapsed
+
+
+async def load_community_pg(url: str, members: int, acts: int) -> dict[str, float]:
+    """The same generated community as ``load_community``, loaded with COPY. Secondary indexes
+    (not those behind keys) are dropped during the load and rebuilt from their definitions."""
+    import asyncpg
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    planned = plan_members(members, acts)
+    timings["plan"] = time.perf_counter() - started
+    conn = await asyncpg.connect(url)
+    raw_config = await conn.fetchval(
+        "SELECT config FROM programmes WHERE community_id = $1 AND kind = 'kindness'", "bench:c1"
+    )
+    config = KindnessConfig.from_dict(json.loads(raw_config))
+    tables = ["kind_acts", "kind_members", "kind_totals"]
+    indexes = await conn.fetch(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY($1::text[])"
+        " AND i.schemaname = current_schema() AND NOT EXISTS"
+        " (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        tables,
+    )
+    started = time.perf_counter()
+    now_epoch = to_epoch(NOW)
+    acts_rows: list[tuple[Any, ...]] = []
+    states: list[tuple[Any, ...]] = []
+    totals_rows: list[tuple[Any, ...]] = []
+    for member in planned:
+        a, s, t = _member_rows(member, config, now_epoch)
+        acts_rows.extend(a)
+        states.append(s)
+        totals_rows.extend(t)
+    async with conn.transaction():
+        for index in indexes:
+            await conn.execute(f'DROP INDEX "{index["indexname"]}"')
+        await conn.copy_records_to_table(
+            "members",
+            records=[
+                ("bench:c1", f"bench:c1:m{m.index:06d}", f"Member {m.index:06d}", m.zone, 0)
+                for m in planned
+            ],
+            columns=["community_id", "user_key", "display_name", "tz", "created_at"],
+        )
+        await conn.copy_records_to_table(
+            "member_prefs",
+            records=[
+                ("bench:c1", f"bench:c1:m{m.index:06d}", m.pref, 0)
+                for m in planned
+                if m.pref != "default"
+            ],
+            columns=["community_id", "user_key", "leaderboard", "updated_at"],
+        )
+        await conn.copy_records_to_table(
+            "kind_acts",
+            records=acts_rows,
+            columns=[
+                "community_id",
+                "user_key",
+                "text",
+                "source",
+                "for_user",
+                "local_date",
+                "tz",
+                "counted",
+                "created_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "kind_members",
+            records=states,
+            columns=[
+                "community_id",
+                "user_key",
+                "last_date",
+                "run_start",
+                "current_len",
+                "rest_date",
+                "current_at",
+                "alive_until",
+                "longest",
+                "longest_at",
+                "active_days",
+                "day_date",
+                "day_counted",
+                "day_keys",
+                "noticed",
+                "pref",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "kind_totals",
+            records=totals_rows,
+            columns=["community_id", "period", "user_key", "acts", "reached_at", "pref"],
+        )
+    timings["insert"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for index in indexes:
+        await conn.execute(index["indexdef"])
+    await conn.execute("ANALYZE")
+    timings["index"] = time.perf_counter() - started
+    assert len(acts_rows) == acts, len(acts_rows)
+    timings["totals_rows"] = len(totals_rows)
+    await conn.close()
+    return timings
+
+
+async def run_postgresql(args: argparse.Namespace) -> None:
+    url, name = await fresh_url("postgresql", Path("."), 0)
+    big_url, big_name = await fresh_url("postgresql", Path("."), 1)
+    try:
+        raw = await pg_raw_commit_rate(url)
+        print(f"raw PostgreSQL single-row commits (autocommit, one connection): {raw:,.0f}/s")
+        result = await action_rate(url, "FULL", args.actions, args.concurrency, args.action_members)
+        print_actions(result, args.concurrency, raw, "PostgreSQL")
+        await setup_big(big_url)
+        timings = await load_community_pg(big_url, args.members, args.acts)
+        print_generated(args, timings)
+        await run_queries(args, big_url)
+    finally:
+        await drop(name)
+        await drop(big_name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--acts", type=int, default=3_000_000)
     parser.add_argument("--actions", type=int, default=4000)
