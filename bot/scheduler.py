@@ -183,7 +183,6 @@ class Scheduler:
         """
         report = RunReport()
         await self.materialise(now)
-        await self.run_maintenance(now)
         semaphore = asyncio.Semaphore(CONCURRENCY)
         while batch := await self.claim(now):
             programmes = await self._programmes({o.programme_id for o in batch})
@@ -199,6 +198,7 @@ class Scheduler:
                 *(guarded(o, programmes.get(o.programme_id), prepared.get(o.id)) for o in batch)
             )
             await self._record(outcomes, now, report)
+        await self.run_maintenance(now)  # housekeeping after posts, never before them
         return report
 
     async def _programmes(self, ids: set[int]) -> dict[int, Programme]:

@@ -4,7 +4,7 @@ catalogue of personal tables."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.clock import to_epoch
@@ -115,28 +115,27 @@ async def retention_days(db: Database | Tx, community_key: str) -> int:
     return int(value) if value is not None else DEFAULT_RETENTION_DAYS
 
 
-async def trim_old_text(tx: Tx, community_key: str, now: datetime, days: int) -> dict[str, int]:
-    """Delete (or blank) free text older than ``days``: reflections go, acts keep their date."""
-    cutoff = to_epoch(now - timedelta(days=days))
+async def trim_all_communities(tx: Tx, now: datetime) -> dict[str, int]:
+    """Retention for every community at once: one statement per table, each community's own
+    period (or the default) applied by a correlated lookup."""
     present = await _existing(tx)
+    period = (
+        f"COALESCE((SELECT p.retention_days FROM privacy_settings p"
+        f" WHERE p.community_id = {{table}}.community_id), {DEFAULT_RETENTION_DAYS}) * 86400"
+    )
     trimmed: dict[str, int] = {}
     for entry in PERSONAL:
         if entry.retention is None or entry.table not in present:
             continue
         assert entry.text_column and entry.created_column
+        old = f"{entry.created_column} < ? - {period.format(table=entry.table)}"
         if entry.retention == "delete":
-            count = await tx.execute(
-                f"DELETE FROM {entry.table} WHERE community_id = ? AND {entry.created_column} < ?",
-                community_key,
-                cutoff,
-            )
+            count = await tx.execute(f"DELETE FROM {entry.table} WHERE {old}", to_epoch(now))
         else:
             count = await tx.execute(
                 f"UPDATE {entry.table} SET {entry.text_column} = ''"
-                f" WHERE community_id = ? AND {entry.created_column} < ?"
-                f" AND {entry.text_column} <> ''",
-                community_key,
-                cutoff,
+                f" WHERE {old} AND {entry.text_column} <> ''",
+                to_epoch(now),
             )
         if count:
             trimmed[entry.table] = count

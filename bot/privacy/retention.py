@@ -12,29 +12,18 @@ from datetime import datetime
 
 from bot.context import Services
 from bot.logs import event
-from bot.privacy.data import retention_days, trim_old_text
+from bot.privacy.data import trim_all_communities
 from bot.registry import MaintenanceJob
 
 log = logging.getLogger("kith.privacy")
 
 
 async def run_retention(services: Services, now: datetime) -> str:
-    communities = [r["id"] for r in await services.db.fetchall("SELECT id FROM communities")]
-    total = 0
-    for community in communities:
-        async with services.db.transaction() as tx:
-            days = await retention_days(tx, community)
-            trimmed = await trim_old_text(tx, community, now, days)
-        if trimmed:
-            total += sum(trimmed.values())
-            event(
-                log,
-                "retention",
-                community=community,
-                days=days,
-                **{table: count for table, count in trimmed.items()},
-            )
-    return f"trimmed {total} records in {len(communities)} communities"
+    async with services.db.transaction() as tx:
+        trimmed = await trim_all_communities(tx, now)
+    if trimmed:
+        event(log, "retention", **trimmed)
+    return f"trimmed {sum(trimmed.values())} records"
 
 
 RETENTION_JOB = MaintenanceJob("retention", at_seconds=3 * 3600 + 17 * 60, run=run_retention)
