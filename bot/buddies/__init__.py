@@ -58,14 +58,14 @@ def register(registry: Registry) -> None:
             "never pair me with someone (private)",
             commands.buddy_avoid,
             "@member",
-            (Option("member", OptionKind.USER, "who"),),
+            (),
         ),
         (
             "unavoid",
             "take someone off my do-not-pair list",
             commands.buddy_unavoid,
             "@member",
-            (Option("member", OptionKind.USER, "who"),),
+            (),
         ),
     )
     for word, summary, handler, usage, options in member_commands:

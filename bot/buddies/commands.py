@@ -28,7 +28,7 @@ from bot.buddies.rule import (
 from bot.buddies.stats import round_line, round_stats
 from bot.clock import to_epoch
 from bot.commands.parse import Invocation
-from bot.commands.values import channel_value, timezone_value, user_value
+from bot.commands.values import channel_value, grace_value, timezone_value, user_value
 from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
@@ -39,7 +39,6 @@ from bot.store.base import Tx
 from bot.timezones import local_date
 
 EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}
-MAX_GRACE_MINUTES = 24 * 60
 MAX_PAUSE = timedelta(days=366)
 MAX_AVOID = 100
 SETUP_USAGE = (
@@ -70,16 +69,6 @@ def _parse_size(text: str) -> int:
     if text.strip() not in {"2", "3", "4"}:
         raise UserError("size: is how many people per group: 2, 3 or 4. Nothing was changed.")
     return int(text)
-
-
-def _parse_grace(text: str) -> int:
-    grace = text.strip().removesuffix("m")
-    if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
-        raise UserError(
-            "grace: is how many minutes late a round may still start, 0 to 1440. "
-            "Nothing was changed."
-        )
-    return int(grace)
 
 
 def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date:
@@ -119,7 +108,7 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
     if "size" in opts:
         config["size"] = _parse_size(opts["size"])
     if "grace" in opts:
-        config["grace_minutes"] = _parse_grace(opts["grace"])
+        config["grace_minutes"] = grace_value(opts["grace"], "a round may still start")
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
     tz = timezone_value(opts["tz"]) if "tz" in opts else None
     if existing is not None:
@@ -308,7 +297,7 @@ async def buddy_skip(ctx: Context, inv: Invocation) -> Reply:
 
 
 def _target(ctx: Context, inv: Invocation, verb: str) -> tuple[str, str]:
-    text = inv.options.get("member") or (inv.args[0] if inv.args else "")
+    text = inv.args[0] if inv.args else ""
     if not text:
         raise UserError(f"Who? Mention them: /buddy {verb} @name.")
     user = user_value(ctx, text)

@@ -11,10 +11,11 @@ what counts as a kind act for the streak of those who met.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import choice_ids
-from bot.buddies.intros import names
+from bot.buddies.intros import WRITE_EVERY, names
 from bot.buddies.pool import get_member, update
 from bot.buddies.rounds import Group, Round, find_round, round_groups
 from bot.buddies.rule import KIND, day_label
@@ -28,6 +29,7 @@ from bot.logs import event
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.ports import DeliveryError, GroupDelivery
 from bot.programmes import get_programme
+from bot.store.base import Database
 from bot.timezones import local_date
 
 log = logging.getLogger("kith.buddies")
@@ -89,13 +91,13 @@ async def _to_groups(ctx: DeliveryContext, what: str) -> MessageRef | None:
     round_ = await find_round(db, ctx.programme.id, ctx.occurrence.slot)
     if round_ is None:
         return None
-    column = f"{what}_state"
     groups = await round_groups(
         db,
         round_.occurrence_id,
-        where=f"AND g.intro_state = 'sent' AND g.{column} = 'pending'",
+        where=f"AND g.intro_state = 'sent' AND g.{what}_state = 'pending'",
     )
     transient: list[str] = []
+    done: list[Sent] = []
     for group in groups:
         people = [p for p in group.people if p.active]
         outcome: GroupDelivery | DeliveryError | None = None
@@ -118,7 +120,11 @@ async def _to_groups(ctx: DeliveryContext, what: str) -> MessageRef | None:
                     continue
                 outcome = exc
                 event(log, f"buddy_{what}_failed", logging.WARNING, group=group.id)
-        await _record(ctx, group, what, [p.member_id for p in people], outcome)
+        done.append(Sent(group, {p.member_id for p in people}, outcome))
+        if len(done) >= WRITE_EVERY:
+            await _record(db, what, done)
+            done = []
+    await _record(db, what, done)
     if transient:
         raise DeliveryError(
             f"{len(transient)} group messages will be retried: {transient[0]}", permanent=False
@@ -132,33 +138,46 @@ async def _to_groups(ctx: DeliveryContext, what: str) -> MessageRef | None:
     return None
 
 
-async def _record(
-    ctx: DeliveryContext,
-    group: Group,
-    what: str,
-    recipients: list[int],
-    outcome: GroupDelivery | DeliveryError | None,
-) -> None:
-    state = (
-        "none" if outcome is None else "failed" if isinstance(outcome, DeliveryError) else "sent"
-    )
-    async with ctx.services.db.transaction() as tx:
-        await tx.execute(f"UPDATE buddy_groups SET {what}_state = ? WHERE id = ?", state, group.id)
-        if what != "followup" or outcome is None:
-            return
-        unreachable = (
-            {u.key for u in outcome.unreachable} if isinstance(outcome, GroupDelivery) else None
-        )
-        for person in group.people:
-            if person.member_id not in recipients:
-                continue
-            reached = unreachable is not None and person.user.key not in unreachable
-            await tx.execute(
-                "UPDATE buddy_group_members SET asked = ? WHERE group_id = ? AND member_id = ?",
-                int(reached),
-                group.id,
-                person.member_id,
+@dataclass(frozen=True)
+class Sent:
+    group: Group
+    recipients: set[int]  # member ids the message was for (those still in the pool)
+    outcome: GroupDelivery | DeliveryError | None  # None: nobody left to send to
+
+
+async def _record(db: Database, what: str, done: list[Sent]) -> None:
+    """Mark each group's nudge or follow-up done; for the follow-up, whom it reached (only they
+    count toward "rounds in a row without an answer")."""
+    if not done:
+        return
+    async with db.transaction() as tx:
+        for sent in done:
+            outcome = sent.outcome
+            state = (
+                "none"
+                if outcome is None
+                else "failed"
+                if isinstance(outcome, DeliveryError)
+                else "sent"
             )
+            await tx.execute(
+                f"UPDATE buddy_groups SET {what}_state = ? WHERE id = ?", state, sent.group.id
+            )
+            if what != "followup" or outcome is None:
+                continue
+            unreachable = (
+                {u.key for u in outcome.unreachable} if isinstance(outcome, GroupDelivery) else None
+            )
+            for person in sent.group.people:
+                if person.member_id not in sent.recipients:
+                    continue
+                reached = unreachable is not None and person.user.key not in unreachable
+                await tx.execute(
+                    "UPDATE buddy_group_members SET asked = ? WHERE group_id = ? AND member_id = ?",
+                    int(reached),
+                    sent.group.id,
+                    person.member_id,
+                )
 
 
 REPLIES = {

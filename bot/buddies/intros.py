@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot import choice_ids
 from bot.buddies.rounds import Group, Person, Round, people_by_id, plan_round, round_groups
@@ -103,9 +103,9 @@ async def deliver_round(ctx: DeliveryContext) -> MessageRef | None:
         else:
             outcomes.append((group, delivered))
         if len(outcomes) >= WRITE_EVERY:
-            await record_intros(db, outcomes, ctx.now)
+            await record_intros(db, outcomes)
             outcomes = []
-    await record_intros(db, outcomes, ctx.now)
+    await record_intros(db, outcomes)
     if transient:
         # Retry later: only groups still pending are sent again, under the same keys.
         raise DeliveryError(
@@ -115,8 +115,9 @@ async def deliver_round(ctx: DeliveryContext) -> MessageRef | None:
 
 
 async def record_intros(
-    db: Database, outcomes: list[tuple[Group, GroupDelivery | DeliveryError]], now: datetime
+    db: Database, outcomes: list[tuple[Group, GroupDelivery | DeliveryError]]
 ) -> None:
+    """Write which groups were introduced and whom the platform could not reach."""
     if not outcomes:
         return
     async with db.transaction() as tx:

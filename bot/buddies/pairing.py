@@ -35,7 +35,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
+from operator import and_, floordiv, mod
 
 # Pools up to this size (by group size) are solved exactly; each takes well under 0.1 s.
 EXACT_LIMIT = {2: 16, 3: 12, 4: 12}
@@ -44,6 +45,7 @@ LOOKAHEAD = 8  # candidates compared when the first compatible one met someone l
 SWAP_SAMPLE = 64  # groups tried per conflicted member in a large pool's local search
 FULL_SCAN_LIMIT = 2_000  # below this pool size, the local search tries every group
 MAX_PASSES = 12  # local-search passes over the conflicted members
+FLAG_LIMIT = 50_000_000  # member ids up to this are counted with a byte per id
 # Fresh shuffles tried while the search still ends in a conflict: many for a small pool, where
 # history is dense; one for a large pool, where a conflict-free grouping is found at once.
 RESTARTS = ((60, 24), (400, 6))
@@ -61,17 +63,41 @@ class History:
 
     base: int
     last_met: Mapping[int, int] = field(default_factory=dict)
-    depth: int = 0  # how many rounds the history covers
+    rounds: tuple[Sequence[int], ...] = ()  # each round's pair codes, latest first
+
+    @property
+    def depth(self) -> int:
+        """How many rounds the history covers."""
+        return len(self.rounds)
 
     @classmethod
-    def from_codes(cls, rounds: Sequence[Iterable[int]], base: int) -> History:
+    def from_codes(cls, rounds: Sequence[Sequence[int]], base: int) -> History:
         """``rounds[0]`` holds the pair codes of the latest round, ``rounds[1]`` the one before…"""
         last_met: dict[int, int] = {}
         # Oldest first, so a later (more recent) meeting overwrites an earlier one at C speed.
         for age in range(len(rounds), 0, -1):
-            codes = rounds[age - 1]
-            last_met.update(zip(codes, repeat(age)))
-        return cls(base, last_met, len(rounds))
+            last_met.update(zip(rounds[age - 1], repeat(age)))
+        return cls(base, last_met, tuple(rounds))
+
+    def recent_pairs(self, window: int, members: Sequence[int]) -> int:
+        """How many distinct pairs of ``members`` met within the last ``window`` rounds.
+
+        Done with C-level iteration (a flag per member id), because at 100,000 members this
+        looks at 300,000 pairs and a Python loop over them costs a noticeable part of a round.
+        """
+        recent = set(chain.from_iterable(self.rounds[:window]))
+        if not recent or not members:
+            return 0
+        if self.base > FLAG_LIMIT:
+            pool = set(members)
+            return sum(1 for c in recent if c // self.base in pool and c % self.base in pool)
+        flags = bytearray(self.base)
+        for member in members:
+            flags[member] = 1
+        codes = list(recent)
+        low = map(flags.__getitem__, map(floordiv, codes, repeat(self.base)))
+        high = map(flags.__getitem__, map(mod, codes, repeat(self.base)))
+        return sum(map(and_, low, high))
 
     @classmethod
     def from_groups(cls, rounds: Sequence[Iterable[Sequence[int]]], base: int) -> History:
@@ -170,6 +196,9 @@ class _Costs:
 
     def into(self, member: int, group: Sequence[int]) -> int:
         """The cost ``member`` adds to ``group`` (``member`` itself is skipped if present)."""
+        if len(group) == 1:  # the common case, seeding a pair: no generator
+            other = group[0]
+            return 0 if other == member else self.pair(member, other)
         return sum(self.pair(member, other) for other in group if other != member)
 
 
@@ -195,8 +224,7 @@ def pair_round(
     weights = Weights(len(members), size, window, history.depth)
     costs = _Costs(history, avoid_codes, weights, base)
     rng = random.Random(seed)
-    order = members[:]
-    rng.shuffle(order)
+    order = _shuffled(members, rng)
     if len(order) < 2:
         groups: list[list[int]] = []
         unplaced = order
@@ -205,6 +233,12 @@ def pair_round(
     else:
         groups, unplaced = _heuristic(order, size, costs, rng)
     return _result(groups, unplaced, members, history, window, base)
+
+
+def _shuffled(members: list[int], rng: random.Random) -> list[int]:
+    order = members[:]
+    rng.shuffle(order)
+    return order
 
 
 def _result(
@@ -224,12 +258,7 @@ def _result(
                 age = met.get(lo * base + hi)
                 if age is not None and age <= window:
                     repeats.append(Repeat(lo, hi, age))
-    in_pool = set(members)
-    recent_in_pool = sum(
-        1
-        for code, age in met.items()
-        if age <= window and code // base in in_pool and code % base in in_pool
-    )
+    recent_in_pool = history.recent_pairs(window, members)
     return Pairing(
         groups=tuple(tuple(sorted(g)) for g in groups),
         unplaced=tuple(sorted(unplaced)),
@@ -354,8 +383,7 @@ def _heuristic(
     best: tuple[int, list[list[int]], set[int]] | None = None
     for attempt in range(restarts):
         if attempt:
-            order = order[:]
-            rng.shuffle(order)
+            order = _shuffled(order, rng)
         groups, suspects = _greedy(order, sizes, costs)
         touched = _local_search(groups, suspects, costs, rng)
         conflict = sum(costs.into(m, groups[g]) for g in touched for m in groups[g]) // 2

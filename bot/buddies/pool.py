@@ -91,7 +91,7 @@ def concat_ints(dialect: str, expression: str) -> str:
 
 
 def split_ints(text: str | None) -> list[int]:
-    return [int(part) for part in text.split(",")] if text else []
+    return list(map(int, text.split(","))) if text else []
 
 
 async def eligible(tx: Tx, dialect: str, community_key: str, local_day: date) -> list[int]:

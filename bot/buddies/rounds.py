@@ -84,13 +84,13 @@ class Round:
         )
 
 
-def starter_for(catalogue: Catalogue, programme_id: int, number: int) -> Prompt:
-    """Round ``number``'s conversation starter: the deck in an order of the programme's own,
+def starter_for(catalogue: Catalogue, programme: Programme, number: int) -> Prompt:
+    """Round ``number``'s conversation starter: the deck in an order of the community's own,
     dealt one per round, so nobody sees a starter twice until the deck is used up."""
     deck = sorted(catalogue.starters, key=lambda p: p.key)
     if not deck:
         raise ValueError("the conversation starter deck is empty")
-    random.Random(f"starters:{programme_id}").shuffle(deck)
+    random.Random(f"starters:{programme.community_key}:{programme.id}").shuffle(deck)
     return deck[(number - 1) % len(deck)]
 
 
@@ -209,7 +209,7 @@ async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[
         )
         + 1
     )
-    starter = starter_for(ctx.services.catalogue, programme.id, number)
+    starter = starter_for(ctx.services.catalogue, programme, number)
     rule = buddy_rule(programme)
     paired = sum(len(g) for g in pairing.groups)
     note = None

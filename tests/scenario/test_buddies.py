@@ -381,7 +381,7 @@ async def test_avoid_is_a_hard_private_constraint(harness: Harness) -> None:
     await join(harness, "bo", "cy", "di", "ed")
     reply = reply_text(await harness.say("bo", "/buddy avoid @cy"))
     assert "won't be paired with @Cy" in reply and "Nobody is told" in reply
-    await harness.say("di", "/buddy avoid member:@ed")
+    await harness.say("di", "/buddy avoid @ed")
     sent_before = len(harness.chat.sent)
     await harness.advance(5 * WEEK)
     for groups in (await rounds(harness)).values():
@@ -590,3 +590,16 @@ async def test_home_shows_my_buddy_only_once_i_joined(harness: Harness) -> None:
         for line in await home_lines(context("bo"))
     ]
     assert "Your buddies (round 1, since Mon 02 Mar): @Cy." in lines
+
+
+async def test_a_member_we_cannot_reach_is_not_counted_as_ignoring(harness: Harness) -> None:
+    await setup(harness)
+    await join(harness, "bo", "cy", "di", "ed")
+    harness.chat.closed_dms.add("cy")
+    await weeks_with_answers(harness, 4, ["bo", "di", "ed"], "couldnt")
+    await harness.advance(timedelta(hours=4))
+    assert "cy" in set(itertools.chain.from_iterable((await rounds(harness))[5]))
+    assert (
+        await harness.db.fetchval("SELECT ignored FROM buddy_members WHERE user_key = ?", key("cy"))
+        == 0
+    )
