@@ -21,10 +21,11 @@ from bot.buddies.rounds import Group, Round, find_round, round_groups
 from bot.buddies.rule import KIND, day_label
 from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.clock import to_epoch
-from bot.community import touch_member
+from bot.community import member_timezone, touch_member
 from bot.context import Context, DeliveryContext
 from bot.errors import UserError
 from bot.identity import MessageRef
+from bot.kindness.acts import record_act
 from bot.logs import event
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.ports import DeliveryError, GroupDelivery
@@ -233,6 +234,19 @@ async def answer_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             group_id,
             member.id,
         )
+        if answer == "met" and previous != "met":
+            # Meeting up counts as a kind act for the streak (one per group: the text is the
+            # same, and kindness counts the same text once a day).
+            zone = await member_timezone(tx, ctx.community, ctx.actor.user.key)
+            await record_act(
+                tx,
+                ctx.community.ref.key,
+                ctx.actor.user.key,
+                f"met my buddy group in round {row['number']}",
+                "buddy",
+                ctx.now,
+                zone,
+            )
         # Any answer shows the member is still around, even one given late.
         await update(tx, member, ctx.now, ignored=0)
     if previous == answer:

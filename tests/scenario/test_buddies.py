@@ -226,6 +226,9 @@ async def test_nudge_halfway_and_followup_at_the_end_only_for_the_group(harness:
     )
     assert [(r["user_key"], r["answer"]) for r in rows] == [(key("bo"), "met")]
     assert len(bo_group) == 2
+    # "We met" counted once as a kind act for Bo's streak, however often Bo clicked.
+    acts = await harness.db.fetchall("SELECT user_key, source, counted FROM kind_acts")
+    assert [(r["user_key"], r["source"], r["counted"]) for r in acts] == [(key("bo"), "buddy", 1)]
 
 
 async def test_answers_before_the_followup_or_after_the_round_closed_are_refused(
