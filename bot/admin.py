@@ -10,6 +10,7 @@ from bot.commands.parse import Invocation
 from bot.commands.values import timezone_value, user_value
 from bot.community import display_names, member_timezone, touch_member
 from bot.context import Context
+from bot.delivery_health import DeliveryProblem, delivery_problem
 from bot.errors import UserError
 from bot.identity import UserRef
 from bot.messages import Inline, Mention, Reply, Text
@@ -102,6 +103,9 @@ async def status_command(ctx: Context, inv: Invocation) -> Reply:
         )
         if next_due is not None and not programme.paused:
             paragraphs.append(f"  Next: {local_label(from_epoch(next_due), programme.tz)}")
+        problem = await delivery_problem(ctx.db, programme.id)
+        if problem is not None and not programme.paused:
+            paragraphs.append(_problem_line(problem, programme.tz))
         problems = await ctx.db.fetchall(
             "SELECT state, due_at, detail FROM occurrences WHERE programme_id = ?"
             " AND state IN ('missed', 'failed') AND due_at >= ? ORDER BY due_at DESC LIMIT 5",
@@ -117,6 +121,18 @@ async def status_command(ctx: Context, inv: Invocation) -> Reply:
         if kind is not None and kind.status is not None:
             paragraphs.extend(f"  {line}" for line in await kind.status(ctx, programme))
     return Reply.text(*paragraphs)
+
+
+def _problem_line(problem: DeliveryProblem, tz: str) -> str:
+    """What is wrong right now, since when, and whether Kith is still trying."""
+    affected = f" ({problem.affected} posts affected)" if problem.affected > 1 else ""
+    reason = problem.reason.rstrip(".")
+    if problem.retry_at is not None:  # the adapters' "; will retry" is said better by the time
+        reason = reason.removesuffix("; will retry").removesuffix("; will try again")
+    line = f"  ⚠ Delivery problem since {local_label(problem.since, tz)}{affected}: {reason}"
+    if problem.retry_at is not None:
+        line += f". Next try: {local_label(problem.retry_at, tz)}"
+    return line + "."
 
 
 async def _set_paused(ctx: Context, inv: Invocation, paused: bool) -> Reply:

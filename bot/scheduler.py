@@ -34,6 +34,10 @@ LOOKBACK = timedelta(days=35)  # after a long outage, account for at most this m
 LEASE = timedelta(seconds=90)
 CLAIM_BATCH = 200
 CONCURRENCY = 32
+# One send may take this long (the platform clients' own 429 waits and 5xx retries fit inside);
+# past it the send is abandoned and retried later, so a platform that stops answering holds up
+# neither the rest of the batch nor the next run. Well inside LEASE, so the claim stays ours.
+DELIVERY_TIMEOUT = timedelta(seconds=30)
 
 
 @dataclass
@@ -249,16 +253,29 @@ class Scheduler:
                 f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
                 f" past the {_humanise(grace)} grace window)",
             )
+        context = DeliveryContext(self.services, chat, programme, occ, now, prepared)
         try:
-            ref = await deliver(DeliveryContext(self.services, chat, programme, occ, now, prepared))
+            async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
+                ref = await deliver(context)
+        except TimeoutError:
+            # The post may have landed; the retry carries the same delivery key, so it is
+            # deduplicated rather than posted twice.
+            event(log, "occurrence_timeout", logging.WARNING, occurrence=occ.id, kind=occ.kind)
+            seconds = DELIVERY_TIMEOUT.total_seconds()
+            reason = f"the chat platform did not answer within {seconds:g} s; will retry"
+            return Outcome(occ, self._retry_or_fail(occ, now, grace), reason)
         except DeliveryError as exc:
-            too_late = now + _backoff(occ.attempts) - occ.due_at > grace
-            state = "failed" if exc.permanent or too_late else "retry"
+            state = "failed" if exc.permanent else self._retry_or_fail(occ, now, grace)
             return Outcome(occ, state, exc.reason[:300])
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
             return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
         return Outcome(occ, "sent", message_key=f"{ref.channel_key}|{ref.id}" if ref else None)
+
+    @staticmethod
+    def _retry_or_fail(occ: Occurrence, now: datetime, grace: timedelta) -> str:
+        """Retry after the backoff, unless that would land past the grace window."""
+        return "failed" if now + _backoff(occ.attempts) - occ.due_at > grace else "retry"
 
     async def _record(self, outcomes: list[Outcome], now: datetime, report: RunReport) -> None:
         async with self.db.transaction() as tx:

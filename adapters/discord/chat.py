@@ -21,11 +21,13 @@ from adapters.discord.errors import (
     UNKNOWN_CHANNEL,
     delivery_error,
     error_code,
+    token_rejected,
 )
 from adapters.discord.ids import channel_ref, parse_mention_token, snowflake
 from adapters.discord.render import Rendered, render_message
 from adapters.discord.store import AdapterStore
 from adapters.discord.views import build_view
+from bot.alarm import Alarm
 from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
@@ -92,6 +94,7 @@ class DiscordChat:
         self.client = client
         self.store = store
         self.clock = clock
+        self.token_alarm = Alarm(log, "discord_token_rejected")
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -108,9 +111,18 @@ class DiscordChat:
             try:
                 sent = await target.send(part.content, **kwargs)
             except Exception as exc:
-                raise delivery_error(exc, where) from exc
+                raise self._failure(exc, where) from exc
         assert sent is not None
+        self.token_alarm.clear()
         return sent
+
+    def _failure(self, exc: BaseException, where: str) -> DeliveryError:
+        """Classify a failed call; a rejected token is logged once, not once per send."""
+        if token_rejected(exc):
+            self.token_alarm.raise_(
+                status=401, hint="reset the bot token in the Developer Portal, then restart"
+            )
+        return delivery_error(exc, where)
 
     async def send_channel(
         self,
@@ -153,9 +165,9 @@ class DiscordChat:
             )
         except discord.HTTPException as exc:
             if exc.code != THREAD_ALREADY_CREATED:
-                raise delivery_error(exc, where) from exc
+                raise self._failure(exc, where) from exc
         except Exception as exc:
-            raise delivery_error(exc, where) from exc
+            raise self._failure(exc, where) from exc
         sent = await self._post(thread_id, message, delivery_key, where)
         return MessageRef(thread_ref.key, str(sent.id))
 
@@ -166,7 +178,7 @@ class DiscordChat:
         try:
             dm = await self.client.create_dm(discord.Object(id=_id(user.id)))
         except Exception as exc:
-            raise delivery_error(exc, where) from exc
+            raise self._failure(exc, where) from exc
         sent = await self._post(dm.id, message, delivery_key, where)
         await self.store.remember_dm(str(sent.id), str(dm.id), user.community, self.clock.now())
         return MessageRef(channel_ref(user.community.id, dm.id).key, str(sent.id))
@@ -244,7 +256,7 @@ class DiscordChat:
                 invitable=True,  # the group may invite others; Kith needs no Manage Threads
             )
         except Exception as exc:
-            failure = delivery_error(exc, self.channel_label(channel))
+            failure = self._failure(exc, self.channel_label(channel))
             if not failure.permanent:
                 raise failure from exc
             event(
@@ -264,7 +276,7 @@ class DiscordChat:
         try:
             await self.client.http.add_user_to_thread(thread_id, _id(member.id))
         except Exception as exc:
-            failure = delivery_error(exc, "the intro thread")
+            failure = self._failure(exc, "the intro thread")
             if not failure.permanent:
                 raise failure from exc
             return False

@@ -1,8 +1,9 @@
 """Discord failures as ``DeliveryError``: permanent ones are reported, transient ones retried.
 
 discord.py already retries 429s (when Discord sends ``Via`` and ``retry_after``) and 500/502/504;
-what reaches here is final for this attempt. The reasons are written for the admin who reads them
-in ``/kith status``.
+what reaches here is final for this attempt. A rejected token (401) is retried like an outage:
+it is the operator's to fix, and posts still within their grace window go out once it is.
+The reasons are written for the admin who reads them in ``/kith status``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ PERMANENT_REASONS = {
 }
 
 
+TOKEN_REJECTED = (
+    "Discord rejected Kith's bot token (HTTP 401): the token was reset or the application "
+    "deleted. Reset the token in the Developer Portal, set DISCORD_TOKEN and restart Kith; "
+    "will retry"
+)
+
+
+def token_rejected(exc: BaseException) -> bool:
+    """A 401: the bot token itself no longer works, for every server, not this one's fault."""
+    return isinstance(exc, discord.HTTPException) and exc.status == 401
+
+
 def delivery_error(exc: BaseException, where: str = "") -> DeliveryError:
     """Classify a failed Discord call. ``where`` names the target for the admin (``<#1>``)."""
     prefix = f"{where}: " if where else ""
@@ -49,6 +62,10 @@ def delivery_error(exc: BaseException, where: str = "") -> DeliveryError:
             f"{prefix}Discord had a server error ({exc.status}); will retry", permanent=False
         )
     if isinstance(exc, discord.HTTPException):
+        if token_rejected(exc):
+            # Retried, not failed: once the token is replaced, posts still in their grace
+            # window go out. The scheduler's backoff keeps the retries sparse meanwhile.
+            return DeliveryError(TOKEN_REJECTED, permanent=False)
         if exc.status == 429:
             return DeliveryError(
                 f"{prefix}Discord kept rate-limiting the request; will retry", permanent=False

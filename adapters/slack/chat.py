@@ -20,9 +20,10 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import inbound
 from adapters.slack.directory import Directory
-from adapters.slack.errors import FAILURES, delivery_error, error_code
+from adapters.slack.errors import FAILURES, TOKEN_ERRORS, TOKEN_HINT, delivery_error, error_code
 from adapters.slack.render import SECTION_TEXT, SlackMessage, file_name, render_message
 from adapters.slack.store import DeliveryLog
+from bot.alarm import Alarm
 from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
@@ -58,6 +59,7 @@ class SlackChat:
         self.directory = directory
         self.deliveries = DeliveryLog(db)
         self._dm_channels: dict[str, str] = {}
+        self.token_alarm = Alarm(log, "slack_token_rejected")
 
     # -- the ChatPort --------------------------------------------------------------------------
 
@@ -216,17 +218,27 @@ class SlackChat:
     ) -> AsyncSlackResponse:
         """One Web API call, with a join-and-retry for public channels Kith is not in yet."""
         try:
-            return await call()
+            response = await call()
         except SlackApiError as exc:
             code = error_code(exc)
             if channel_id and code == "not_in_channel" and await self._join(channel_id):
                 try:
-                    return await call()
+                    response = await call()
                 except FAILURES as again:
-                    raise delivery_error(again, action) from None
-            raise delivery_error(exc, action) from None
+                    raise self._failure(again, action) from None
+                self.token_alarm.clear()
+                return response
+            raise self._failure(exc, action) from None
         except FAILURES as exc:
-            raise delivery_error(exc, action) from None
+            raise self._failure(exc, action) from None
+        self.token_alarm.clear()
+        return response
+
+    def _failure(self, exc: BaseException, action: str) -> DeliveryError:
+        """Classify a failed call; a rejected token is logged once, not once per send."""
+        if isinstance(exc, SlackApiError) and error_code(exc) in TOKEN_ERRORS:
+            self.token_alarm.raise_(code=error_code(exc), hint=TOKEN_HINT)
+        return delivery_error(exc, action)
 
     async def _join(self, channel_id: str) -> bool:
         """Public channels can be joined without an invite (channels:join)."""

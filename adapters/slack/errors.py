@@ -32,11 +32,6 @@ PERMANENT: dict[str, str] = {
     "team_access_not_granted": "Kith is not installed for that workspace",
     "missing_scope": "the Slack app lacks a permission (reinstall it from the manifest)",
     "not_allowed_token_type": "the Slack token is of the wrong type",
-    "invalid_auth": "Slack rejected the bot token",
-    "not_authed": "Slack rejected the bot token",
-    "account_inactive": "the bot token belongs to a deactivated app or user",
-    "token_revoked": "the bot token was revoked",
-    "token_expired": "the bot token expired",
     "no_permission": "Kith lacks permission for that",
     "access_denied": "Kith lacks permission for that",
     "msg_too_long": "the message was too long for Slack",
@@ -53,9 +48,18 @@ FAILURES: tuple[type[BaseException], ...] = (
     TimeoutError,
     OSError,
 )
-TOKEN_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-)
+# The bot token itself stopped working: every workspace call fails until an operator replaces it.
+# Retried like an outage rather than failed, so posts still in their grace window go out once
+# the token is fixed; the scheduler's backoff keeps the retries sparse meanwhile.
+TOKEN: dict[str, str] = {
+    "invalid_auth": "Slack rejected the bot token",
+    "not_authed": "Slack rejected the bot token",
+    "account_inactive": "the bot token belongs to a deactivated app or user",
+    "token_revoked": "the bot token was revoked",
+    "token_expired": "the bot token expired",
+}
+TOKEN_ERRORS = frozenset(TOKEN)
+TOKEN_HINT = "reinstall the app and set SLACK_BOT_TOKEN to its Bot User OAuth Token, then restart"
 
 
 def error_code(exc: SlackApiError) -> str:
@@ -71,6 +75,11 @@ def delivery_error(exc: BaseException, action: str) -> DeliveryError:
     """A DeliveryError whose reason an admin can act on, without secrets or payloads."""
     if isinstance(exc, SlackApiError):
         code = error_code(exc)
+        if code in TOKEN:
+            return DeliveryError(
+                f"Slack {action}: {TOKEN[code]} ({code}): {TOKEN_HINT}; will try again",
+                permanent=False,
+            )
         if code in PERMANENT:
             return DeliveryError(f"Slack {action}: {PERMANENT[code]} ({code})", permanent=True)
         if code == "ratelimited":

@@ -5,12 +5,14 @@ here). It keeps just enough state to be honest: guilds and channels, messages wi
 deduplication (``enforce_nonce``), DM channels, private threads and their members, registered
 commands, and every interaction's responses. Faults are injected per route: 429 with or without
 ``Via``, 5xx, and Discord's JSON error codes (50007, 50013, 50001, 10003, …), optionally after the
-action took effect ("the post landed but the answer was lost").
+action took effect ("the post landed but the answer was lost") or after hanging (a platform that
+stops answering). Removing the token from ``tokens`` makes every authenticated call a 401.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -32,6 +34,10 @@ GUILD_TEXT, DM, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 11, 12
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -56,6 +62,7 @@ class Fault:
     retry_after: float = 0.01
     is_global: bool = False
     commit: bool = False  # do the real thing first, then answer with the fault
+    hang: float = 0.0  # hold the request this long (or until ``release``) before answering
 
     def response(self) -> web.Response:
         if self.status == 429:
@@ -76,6 +83,7 @@ class Call:
     body: Any
     query: dict[str, str]
     status: int = 0
+    at: float = 0.0  # loop time the request arrived (to check the client's waits)
 
 
 @dataclass
@@ -89,6 +97,8 @@ class Interaction:
     original: dict[str, Any] | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
     deleted_original: bool = False
+    sent_at: float = 0.0  # loop time INTERACTION_CREATE went out …
+    acked_at: float = 0.0  # … and the first callback arrived (the acknowledgement)
 
     @property
     def type(self) -> int:
@@ -169,6 +179,8 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.faults: list[Fault] = []
+        self.released = asyncio.Event()  # ends every hanging fault
+        self._by_token_index: dict[str, Interaction] = {}
         self.calls: list[Call] = []
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -192,6 +204,7 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        self.release()
         for session in self.sessions.values():
             if session.ws is not None and not session.ws.closed:
                 await session.ws.close()
@@ -342,6 +355,20 @@ class FakeDiscord:
         self.faults.append(fault)
         return fault
 
+    def release(self) -> None:
+        """End every hanging request now (they answer with their fault)."""
+        self.released.set()
+
+    def clear_faults(self) -> None:
+        """The platform recovers: no more injected faults, hanging requests end."""
+        self.faults.clear()
+        self.release()
+
+    async def _hold(self, fault: Fault) -> None:
+        if fault.hang > 0 and not self.released.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.released.wait(), fault.hang)
+
     def _fault_for(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
             if fault.times > 0 and fault.method == method and fault.path.fullmatch(path):
@@ -387,7 +414,7 @@ class FakeDiscord:
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        call = Call(request.method, path, body, dict(request.query))
+        call = Call(request.method, path, body, dict(request.query), at=_loop_time())
         self.calls.append(call)
         response = await self._route(request, path, body)
         call.status = response.status
@@ -422,10 +449,14 @@ class FakeDiscord:
                     return _error(401, 0, "401: Unauthorized")
             fault = self._fault_for(request.method, path)
             if fault is not None and not fault.commit:
+                await self._hold(fault)
                 return fault.response()
             handler = getattr(self, handler_name)
             response: web.Response = await handler(body or {}, **match.groupdict())
-            return fault.response() if fault is not None else response
+            if fault is None:
+                return response
+            await self._hold(fault)  # the work is done; the answer is late or lost
+            return fault.response()
         return _error(404, 0, f"404: no fake route for {request.method} {path}")
 
     async def _me(self, body: Any) -> web.Response:
@@ -619,6 +650,7 @@ class FakeDiscord:
             return _error(404, 10062, "Unknown interaction")
         if record.callbacks:
             return _error(400, 40060, "Interaction has already been acknowledged.")
+        record.acked_at = _loop_time()
         record.callbacks.append(body)
         kind = int(body["type"])
         data = {**(body.get("data") or {}), "_files": body.get("_files", [])}
@@ -645,7 +677,7 @@ class FakeDiscord:
         return _json(result)
 
     def _by_token(self, token: str) -> Interaction | None:
-        return next((i for i in self.interactions.values() if i.token == token), None)
+        return self._by_token_index.get(token)
 
     async def _edit_original(self, body: dict[str, Any], app: str, token: str) -> web.Response:
         record = self._by_token(token)
@@ -840,7 +872,9 @@ class FakeDiscord:
             payload["message"] = message
         record = Interaction(interaction_id, payload["token"], payload)
         self.interactions[interaction_id] = record
+        self._by_token_index[record.token] = record
         target = guild_id or next(iter(self.guilds))
+        record.sent_at = _loop_time()
         await self.dispatch(target, "INTERACTION_CREATE", payload)
         return record
 

@@ -11,6 +11,7 @@ Tests never sleep: they wait on the fake's call log with ``wait_for``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -53,6 +54,7 @@ class Fault:
     status: int = 200
     retry_after: int | None = None
     after: bool = False  # do the work, then fail: "the post happened but the answer was lost"
+    hang: float = 0.0  # hold the request this long (or until ``release``) before answering
 
 
 @dataclass
@@ -118,6 +120,8 @@ class FakeSlack:
         self.homes: dict[str, dict[str, Any]] = {}  # views.publish by user
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → name, bytes, channel
         self.faults: dict[str, list[Fault]] = {}
+        self.token_error: str | None = None  # e.g. "token_revoked": the bot token stops working
+        self.released = asyncio.Event()  # ends every hanging fault
         self.expired_triggers: set[str] = set()
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_opens = 0
@@ -142,6 +146,16 @@ class FakeSlack:
 
     def fail(self, method: str, *faults: Fault) -> None:
         self.faults.setdefault(method, []).extend(faults)
+
+    def release(self) -> None:
+        """End every hanging request now (they answer with their fault)."""
+        self.released.set()
+
+    def clear_faults(self) -> None:
+        """Slack recovers: no more injected faults, hanging requests end, the token works."""
+        self.faults.clear()
+        self.token_error = None
+        self.release()
 
     def posts(self, channel_id: str) -> list[dict[str, Any]]:
         return list(self.channels[channel_id].messages) if channel_id in self.channels else []
@@ -195,6 +209,7 @@ class FakeSlack:
         return self
 
     async def close(self) -> None:
+        self.release()
         for ws in list(self.sockets):
             await ws.close()
         if self._runner is not None:
@@ -218,9 +233,11 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, args, token))
         try:
+            if self.token_error and token == BOT_TOKEN:
+                return _ok_false(self.token_error)
             fault = self.faults.get(method, [])
             if fault and not fault[0].after:
-                return self._fault(fault.pop(0))
+                return await self._fault(fault.pop(0))
             expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
             if token != expected:
                 return _ok_false("invalid_auth" if token else "not_authed")
@@ -231,12 +248,15 @@ class FakeSlack:
             if isinstance(result, str):
                 return _ok_false(result)
             if fault and fault[0].after:
-                return self._fault(fault.pop(0))
+                return await self._fault(fault.pop(0))
             return _json({"ok": True, **result})
         finally:
             await self._notify()
 
-    def _fault(self, fault: Fault) -> web.Response:
+    async def _fault(self, fault: Fault) -> web.Response:
+        if fault.hang > 0 and not self.released.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.released.wait(), fault.hang)
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         return _json({"ok": False, "error": fault.error}, status=fault.status, headers=headers)
 

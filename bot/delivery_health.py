@@ -1,0 +1,47 @@
+"""Is a programme's delivery healthy right now? One line for ``/kith status`` if not.
+
+Read from the occurrences alone: a problem is any failed or still-retrying post after the
+programme's last successful one. It clears by itself when a post goes out again, so an admin sees
+a problem exactly while it lasts ("since" is when the first affected post was due). Posts missed
+while Kith was not running are not a delivery problem; status lists them separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import from_epoch
+from bot.store.base import Database, Tx
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    since: datetime  # when the first post affected was due
+    reason: str  # the latest failure, in the adapter's words
+    affected: int  # posts failed or still retrying since the last success
+    retry_at: datetime | None  # the next attempt, if one is still coming
+
+
+async def delivery_problem(db: Database | Tx, programme_id: int) -> DeliveryProblem | None:
+    last_sent = await db.fetchval(
+        "SELECT MAX(due_at) FROM occurrences WHERE programme_id = ? AND state = 'sent'",
+        programme_id,
+    )
+    rows = await db.fetchall(
+        "SELECT state, due_at, ready_at, detail FROM occurrences WHERE programme_id = ?"
+        " AND due_at > ? AND (state = 'failed' OR (state = 'pending' AND attempts > 0))"
+        " ORDER BY due_at, id",
+        programme_id,
+        last_sent if last_sent is not None else -1,
+    )
+    if not rows:
+        return None
+    latest = rows[-1]
+    retrying = [r for r in rows if r["state"] == "pending"]
+    return DeliveryProblem(
+        since=from_epoch(rows[0]["due_at"]),
+        reason=str(latest["detail"] or "unknown error"),
+        affected=len(rows),
+        retry_at=from_epoch(min(r["ready_at"] for r in retrying)) if retrying else None,
+    )
