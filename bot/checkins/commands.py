@@ -156,7 +156,7 @@ async def prompts_add(ctx: Context, inv: Invocation) -> Reply:
 
 async def prompts_remove(ctx: Context, inv: Invocation) -> Reply:
     ident = inv.args[0].lstrip("#") if inv.args else ""
-    if not ident.isdigit() or len(ident) > 12:
+    if not ident.isdecimal() or len(ident) > 12:  # "²" passes isdigit() but not int()
         raise UserError(
             "Which prompt? Give its number from /kith prompts list, like /kith prompts remove 3."
         )

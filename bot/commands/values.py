@@ -35,7 +35,8 @@ MAX_GRACE_MINUTES = 24 * 60
 def grace_value(text: str, what: str = "a post may still go out") -> int:
     """``grace:`` — minutes late a scheduled firing may still happen (``90`` or ``90m``)."""
     grace = text.strip().removesuffix("m")
-    if not grace.isdigit() or int(grace) > MAX_GRACE_MINUTES:
+    # isdecimal, not isdigit: "²" is a digit to Python but no number to int().
+    if not grace.isdecimal() or len(grace) > 6 or int(grace) > MAX_GRACE_MINUTES:
         raise UserError(
             f"grace: is how many minutes late {what}, 0 to {MAX_GRACE_MINUTES}. "
             "Nothing was changed."

@@ -222,7 +222,8 @@ async def setup_privacy(ctx: Context, inv: Invocation) -> Reply:
             f"Reflections and notes are kept for {days} days. "
             "Change with /kith setup privacy retention:<days> (7 to 365)."
         )
-    if not text.isdigit() or not 7 <= int(text) <= 365:
+    # isdecimal, not isdigit: "²" is a digit to Python but no number to int().
+    if not text.isdecimal() or len(text) > 6 or not 7 <= int(text) <= 365:
         raise UserError("retention: is a number of days from 7 to 365. Nothing was changed.")
     async with ctx.db.transaction() as tx:
         await tx.execute(
