@@ -162,8 +162,8 @@ class InteractionHandler:
     async def _run(self, interaction: discord.Interaction[Any], evt: Event) -> None:
         """Ack first: answer directly if the core is quick, else defer, then deliver."""
         task = asyncio.ensure_future(self.kith.handle(evt, self.chat))
-        done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
-        if not done:
+        # A budget of 0 means "always defer" (the core may well finish without ever suspending).
+        if self.ack_budget <= 0 or not (await asyncio.wait({task}, timeout=self.ack_budget))[0]:
             await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await task
         await self._deliver(interaction, reply)

@@ -1,7 +1,20 @@
-"""The embedded SQLite engine (aiosqlite), in WAL mode with a busy timeout.
+"""The embedded SQLite engine: WAL, ``synchronous=FULL`` and group commit.
 
-One connection per process; an asyncio lock serialises transactions on it, and ``BEGIN IMMEDIATE``
-takes SQLite's write lock up front so two processes sharing a file never deadlock on upgrade.
+Why the statements run on the event-loop thread: a hop to a worker thread costs 55–135 µs on a
+small machine, a statement on a warm page cache a few µs, and a member's action is 6–8
+statements, so a thread hop per statement (how this store first worked, through aiosqlite)
+capped acknowledged actions near 650/s. Here:
+
+- One writer connection. A transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``;
+  when another process holds it, the loop retries with a short sleep instead of blocking), so
+  its statements never wait for a lock and run inline in microseconds.
+- Group commit. Transactions that queue up while one runs share its physical transaction, each
+  in a savepoint (a failing one rolls back only its own writes). Whoever finishes with nobody
+  left waiting commits for the whole batch, in a worker thread so the fsync does not stall the
+  loop, and every member returns only after that ``COMMIT``: an acknowledgement still follows a
+  durable commit, but one fsync now covers many actions.
+- Reads outside a transaction use a second connection, which in WAL mode sees exactly the
+  committed data and never waits for the writer or its batch.
 """
 
 from __future__ import annotations
@@ -10,67 +23,128 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.store.base import Database, Row, Tx
 
 BUSY_TIMEOUT_MS = 10_000
+# A batch commits when nobody else is waiting, or at this size so a steady stream of arrivals
+# cannot keep the first members waiting for their acknowledgement.
+MAX_BATCH = 64
+STATEMENT_CACHE = 512  # prepared statements kept per connection; Kith has a few hundred
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+class BatchAborted(sqlite3.OperationalError):
+    """SQLite rolled the shared transaction back by itself (an I/O error, a full disk …): every
+    member of the batch lost its writes and must not be acknowledged."""
 
 
 class SqliteTx(Tx):
     dialect = "sqlite"
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    # One round trip to aiosqlite's thread per call: the hop, not SQLite, is the cost here.
     async def execute(self, sql: str, *params: Any) -> int:
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
+        return self._conn.execute(sql, params).rowcount
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        self._conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return [dict(row) for row in rows]
+        return [dict(row) for row in self._conn.execute(sql, params).fetchall()]
+
+
+class _Batch:
+    """One physical transaction shared by the logical ones that queued up behind each other."""
+
+    def __init__(self) -> None:
+        self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # A failed batch whose members were all cancelled must not log "exception never retrieved".
+        self.committed.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self.members = 0
+
+
+def _connect(path: str, synchronous: str, *, writer: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path,
+        isolation_level=None,
+        check_same_thread=False,  # opened in the worker thread, used on the loop, COMMIT in both
+        cached_statements=STATEMENT_CACHE,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    conn.row_factory = sqlite3.Row
+    if writer:
+        conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit survives power loss, not just a crash. An acknowledgement promises that.
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if writer:
+        # The write lock is taken by BEGIN IMMEDIATE, retried on the loop (see _begin); after it
+        # nothing in WAL mode waits for a lock, so SQLite's own busy wait would only ever block
+        # the event loop.
+        conn.execute("PRAGMA busy_timeout = 0")
+    else:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _BUSY_CODES
 
 
 class SqliteDatabase(Database):
     dialect = "sqlite"
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
+    def __init__(
+        self,
+        writer: sqlite3.Connection,
+        reader: sqlite3.Connection | None,
+        path: str,
+        worker: ThreadPoolExecutor,
+    ) -> None:
+        self._writer = writer
+        self._reader = reader  # None for ":memory:", which a second connection cannot share
+        self._worker = worker
         self._lock = asyncio.Lock()
+        self._waiting = 0
+        self._batch: _Batch | None = None
+        self._tasks: set[asyncio.Task[None]] = set()  # commits and rescues in flight
         self.path = path
+        self._closed = False
+        self.commits = 0  # physical COMMITs, each covering a batch of transactions
 
     @classmethod
     async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> SqliteDatabase:
         path = str(path)
+        synchronous = synchronous.upper()
+        if synchronous not in {"FULL", "NORMAL", "EXTRA"}:
+            raise ValueError("KITH_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a commit survives power loss, not just a crash. An acknowledgement promises that.
-        if synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
-            raise ValueError("KITH_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
-        await conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        return cls(conn, path)
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kith-sqlite")
+        loop = asyncio.get_running_loop()
+        # Opening can wait for another process's lock or a WAL recovery: not on the loop.
+        writer = await loop.run_in_executor(
+            worker, lambda: _connect(path, synchronous, writer=True)
+        )
+        reader = None
+        if path != ":memory:":
+            reader = await loop.run_in_executor(
+                worker, lambda: _connect(path, synchronous, writer=False)
+            )
+        return cls(writer, reader, path, worker)
 
-    # A lone statement outside a transaction needs no BEGIN IMMEDIATE/COMMIT pair: in autocommit
-    # mode SQLite runs it atomically in its own transaction, in one round trip to aiosqlite's
-    # thread instead of three. The lock still keeps it out of another coroutine's open transaction.
+    # ---- reads outside a transaction ------------------------------------------------------
+
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
-        async with self._lock:
-            rows = await self._conn.execute_fetchall(sql, params)
-        return [dict(row) for row in rows]
+        if self._reader is None:
+            return await super().fetchall(sql, *params)
+        return [dict(row) for row in self._reader.execute(sql, params).fetchall()]
 
     async def fetchone(self, sql: str, *params: Any) -> Row | None:
         rows = await self.fetchall(sql, *params)
@@ -80,32 +154,127 @@ class SqliteDatabase(Database):
         row = await self.fetchone(sql, *params)
         return None if row is None else next(iter(row.values()))
 
+    # ---- transactions, batched --------------------------------------------------------------
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self._lock:
-            await self._begin()
+        await self._acquire()
+        try:
+            batch = await self._join_batch()
+            self._writer.execute("SAVEPOINT kith_tx")
             try:
-                yield SqliteTx(self._conn)
+                yield SqliteTx(self._writer)
+                self._writer.execute("RELEASE kith_tx")
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                self._undo_savepoint(batch)
                 raise
-            else:
-                await self._conn.execute("COMMIT")
+            batch.members += 1
+        finally:
+            self._end_turn()
+        # Cancelling one member while it waits must not cancel the commit the others wait for.
+        await asyncio.shield(batch.committed)
+
+    async def _acquire(self) -> None:
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        except BaseException:
+            self._waiting -= 1
+            self._rescue_abandoned_batch()
+            raise
+        self._waiting -= 1
+
+    async def _join_batch(self) -> _Batch:
+        if self._batch is None:
+            await self._begin()
+            self._batch = _Batch()
+        return self._batch
 
     async def _begin(self) -> None:
-        # busy_timeout covers most contention; this loop covers the rare SQLITE_BUSY that
-        # BEGIN IMMEDIATE reports at once when another process holds the lock during a checkpoint.
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.001
         while True:
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                self._writer.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not _is_busy(exc) or time.monotonic() > deadline:
                     raise
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.01)
+            await asyncio.sleep(delay)  # another process writes: let the loop run meanwhile
+            delay = min(delay * 2, 0.05)
+
+    def _undo_savepoint(self, batch: _Batch) -> None:
+        if self._writer.in_transaction:
+            try:
+                self._writer.execute("ROLLBACK TO kith_tx")
+                self._writer.execute("RELEASE kith_tx")
+                return
+            except sqlite3.Error:
+                pass
+        self._abort_batch(batch, "SQLite rolled back the transaction after an error")
+
+    def _abort_batch(self, batch: _Batch, why: str) -> None:
+        if self._writer.in_transaction:
+            try:
+                self._writer.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if self._batch is batch:
+            self._batch = None
+        if not batch.committed.done():
+            batch.committed.set_exception(BatchAborted(f"{why}; nothing was saved"))
+
+    def _end_turn(self) -> None:
+        """Hand the lock on: to the next transaction in line, which joins this batch, or, with
+        nobody waiting, to the batch's commit, which releases it when done."""
+        batch = self._batch
+        if batch is None or (self._waiting and batch.members < MAX_BATCH):
+            self._lock.release()
+            return
+        if batch.members == 0:
+            self._abort_batch(batch, "no member of the batch completed")
+            self._lock.release()
+            return
+        task = asyncio.get_running_loop().create_task(self._commit_and_release(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _commit_and_release(self, batch: _Batch) -> None:
+        try:
+            await self._commit(batch)
+        finally:
+            self._lock.release()
+
+    async def _commit(self, batch: _Batch) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._worker, self._writer.execute, "COMMIT")
+        except sqlite3.Error as exc:
+            self._abort_batch(batch, f"the commit failed ({exc})")
+            return
+        except asyncio.CancelledError:
+            # The loop is shutting down; the COMMIT may still land. Nobody is acknowledged.
+            if not batch.committed.done():
+                batch.committed.cancel()
+            self._batch = None
+            raise
+        self._batch = None
+        self.commits += 1
+        batch.committed.set_result(None)
+
+    def _rescue_abandoned_batch(self) -> None:
+        """A cancelled waiter may have been the one the last member left the commit to."""
+        if self._batch is not None and self._waiting == 0 and not self._lock.locked():
+
+            async def finish() -> None:
+                await self._acquire()
+                self._end_turn()
+
+            task = asyncio.get_running_loop().create_task(finish())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    # ---- the rest -------------------------------------------------------------------------
 
     async def table_columns(self) -> dict[str, list[str]]:
         names = await self.fetchall(
@@ -124,4 +293,16 @@ class SqliteDatabase(Database):
         """Nothing to do: BEGIN IMMEDIATE already holds SQLite's write lock."""
 
     async def close(self) -> None:
-        await self._conn.close()
+        if self._closed:
+            return
+        self._closed = True
+        await self._acquire()  # a commit in flight finishes first
+        try:
+            if self._batch is not None:  # its last member left the commit to us
+                await self._commit(self._batch)
+        finally:
+            if self._reader is not None:
+                self._reader.close()
+            self._writer.close()
+            self._worker.shutdown(wait=True)
+            self._lock.release()

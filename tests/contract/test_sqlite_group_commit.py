@@ -1,0 +1,209 @@
+"""The SQLite store's group commit: concurrent transactions share a COMMIT, each keeps its own
+all-or-nothing, and none returns before its writes are durable."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.sqlite import BatchAborted, SqliteDatabase
+
+SCHEMA = (
+    "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+    "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+    # A deferred foreign key is checked at COMMIT: the one way to make a COMMIT itself fail.
+    "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+    " parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    database = await SqliteDatabase.open(tmp_path / "batch.sqlite3")
+    for statement in SCHEMA:
+        await database.execute(statement)
+    yield database
+    await database.close()
+
+
+def committed_texts(path: str) -> list[str]:
+    """What another connection (another process, after a crash) would find on disk."""
+    with sqlite3.connect(path) as conn:
+        return sorted(r[0] for r in conn.execute("SELECT text FROM notes"))
+
+
+async def add_note(db: SqliteDatabase, text: str, *, pause: bool = True) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO notes (text) VALUES (?)", text)
+        if pause:
+            await asyncio.sleep(0)  # let the others queue up behind this one
+
+
+async def test_concurrent_transactions_share_commits_and_all_land(db: SqliteDatabase) -> None:
+    before = db.commits
+    await asyncio.gather(*(add_note(db, f"note {i:03d}") for i in range(100)))
+    assert committed_texts(db.path) == [f"note {i:03d}" for i in range(100)]
+    assert 1 <= db.commits - before < 100 / 4  # batches, not a COMMIT per transaction
+
+
+async def test_each_transaction_returns_only_after_its_commit_is_on_disk(
+    db: SqliteDatabase,
+) -> None:
+    seen_on_return: dict[str, bool] = {}
+
+    async def add_and_check(text: str) -> None:
+        await add_note(db, text)
+        seen_on_return[text] = text in committed_texts(db.path)
+
+    await asyncio.gather(*(add_and_check(f"n{i}") for i in range(20)))
+    assert seen_on_return == {f"n{i}": True for i in range(20)}
+
+
+async def test_a_failing_transaction_rolls_back_alone(db: SqliteDatabase) -> None:
+    async def failing() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES ('half-written')")
+            await asyncio.sleep(0)
+            await tx.execute("INSERT INTO notes (text) VALUES ('a')")  # duplicate: fails
+
+    results = await asyncio.gather(
+        add_note(db, "a"), failing(), add_note(db, "b"), return_exceptions=True
+    )
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert committed_texts(db.path) == ["a", "b"]
+
+
+async def test_a_failed_commit_fails_every_member_and_the_store_goes_on(
+    db: SqliteDatabase,
+) -> None:
+    async def orphan() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO child (parent_id) VALUES (42)")
+
+    results = await asyncio.gather(
+        add_note(db, "x"), orphan(), add_note(db, "y"), return_exceptions=True
+    )
+    # The batch's COMMIT failed, so nobody in it may be told their write was saved.
+    assert all(isinstance(r, BatchAborted) for r in results), results
+    assert committed_texts(db.path) == []
+    await add_note(db, "after")
+    assert committed_texts(db.path) == ["after"]
+
+
+async def test_reads_outside_a_transaction_see_only_committed_data(db: SqliteDatabase) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES ('pending')")
+            inside.set()
+            await release.wait()
+
+    writer = asyncio.create_task(slow_writer())
+    await inside.wait()
+    assert await db.fetchval("SELECT COUNT(*) FROM notes") == 0  # and it did not wait
+    release.set()
+    await writer
+    assert await db.fetchval("SELECT COUNT(*) FROM notes") == 1
+
+
+async def test_a_member_cancelled_while_waiting_does_not_stop_the_others(
+    db: SqliteDatabase,
+) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def first() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES ('first')")
+            inside.set()
+            await release.wait()
+
+    holder = asyncio.create_task(first())
+    await inside.wait()
+    queued = [asyncio.create_task(add_note(db, f"q{i}")) for i in range(3)]
+    await asyncio.sleep(0)
+    queued[2].cancel()  # still waiting for its turn: it never runs
+    release.set()
+    await asyncio.gather(holder, queued[0], queued[1])
+    with pytest.raises(asyncio.CancelledError):
+        await queued[2]
+    assert committed_texts(db.path) == ["first", "q0", "q1"]
+
+
+async def test_when_the_last_in_line_is_cancelled_the_batch_still_commits(
+    db: SqliteDatabase,
+) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def first() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES ('first')")
+            inside.set()
+            await release.wait()
+
+    holder = asyncio.create_task(first())
+    await inside.wait()
+    waiter = asyncio.create_task(add_note(db, "never"))
+    await asyncio.sleep(0)
+    release.set()  # `first` sees someone waiting, so it leaves the COMMIT to the line …
+    await asyncio.sleep(0)
+    waiter.cancel()  # … whose only member then gives up before its turn
+    await asyncio.wait_for(holder, timeout=10)
+    assert committed_texts(db.path) == ["first"]
+
+
+async def test_another_process_holding_the_lock_does_not_block_the_loop(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    mine = await SqliteDatabase.open(path)
+    await mine.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    ticking = asyncio.create_task(ticker())
+    write = asyncio.create_task(mine.execute("INSERT INTO notes (text) VALUES ('waited')"))
+    await asyncio.sleep(0.2)
+    assert not write.done() and ticks >= 10  # waiting for the lock, the loop kept running
+    other.execute("COMMIT")
+    await asyncio.wait_for(write, timeout=10)
+    ticking.cancel()
+    other.close()
+    assert committed_texts(str(path)) == ["waited"]
+    await mine.close()
+
+
+async def test_close_commits_a_batch_left_to_it(db: SqliteDatabase) -> None:
+    await asyncio.gather(add_note(db, "one"), add_note(db, "two"), db.close())
+    assert committed_texts(db.path) == ["one", "two"]
+
+
+async def test_a_member_cancelled_during_the_commit_does_not_cancel_it(
+    db: SqliteDatabase,
+) -> None:
+    gate = threading.Event()
+    db._worker.submit(gate.wait)  # the COMMIT queues behind this in the store's one thread
+    members = [asyncio.create_task(add_note(db, f"m{i}")) for i in range(3)]
+    for _ in range(20):
+        await asyncio.sleep(0)  # every member has had its turn and now waits for the COMMIT
+    members[0].cancel()
+    gate.set()
+    await asyncio.gather(members[1], members[2])
+    with pytest.raises(asyncio.CancelledError):
+        await members[0]
+    # Its write was committed with the batch; it just never heard so (never acknowledged).
+    assert committed_texts(db.path) == ["m0", "m1", "m2"]
