@@ -44,6 +44,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str
+    at: float = field(default_factory=time.monotonic)  # to check the client's waits
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Fault:
     retry_after: int | None = None
     after: bool = False  # do the work, then fail: "the post happened but the answer was lost"
     hang: float = 0.0  # hold the request this long (or until ``release``) before answering
+    channel: str | None = None  # only calls about this channel (None: every call)
 
 
 @dataclass
@@ -235,9 +237,9 @@ class FakeSlack:
         try:
             if self.token_error and token == BOT_TOKEN:
                 return _ok_false(self.token_error)
-            fault = self.faults.get(method, [])
-            if fault and not fault[0].after:
-                return await self._fault(fault.pop(0))
+            fault = self._fault_for(method, args)
+            if fault is not None and not fault.after:
+                return await self._fault(method, fault)
             expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
             if token != expected:
                 return _ok_false("invalid_auth" if token else "not_authed")
@@ -247,13 +249,22 @@ class FakeSlack:
             result: dict[str, Any] | str = handler(args)
             if isinstance(result, str):
                 return _ok_false(result)
-            if fault and fault[0].after:
-                return await self._fault(fault.pop(0))
+            if fault is not None:
+                return await self._fault(method, fault)
             return _json({"ok": True, **result})
         finally:
             await self._notify()
 
-    async def _fault(self, fault: Fault) -> web.Response:
+    def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
+        """The next fault queued for this method (and this call's channel, if it names one)."""
+        queue = self.faults.get(method, [])
+        for fault in queue:
+            if fault.channel is None or fault.channel == args.get("channel"):
+                return fault
+        return None
+
+    async def _fault(self, method: str, fault: Fault) -> web.Response:
+        self.faults[method].remove(fault)  # each fault is served once
         if fault.hang > 0 and not self.released.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.released.wait(), fault.hang)
