@@ -81,7 +81,8 @@ class World:
     path: Path
     now: datetime
     issued: tuple[Sent, ...]  # every choice id sent or replied in either community
-    rows: dict[str, dict[str, tuple[int, ...]]]  # community key → table → row ids in it
+    # community key → table → row id → its occurrence kind/state, or the member it belongs to
+    rows: dict[str, dict[str, dict[int, str]]]
 
     def __repr__(self) -> str:  # hypothesis prints it with every failing example
         return f"World({self.path.name}, {len(self.issued)} choice ids)"
@@ -132,22 +133,21 @@ async def build_world(directory: Path) -> World:
             owner = None if sent.to.endswith((":general", ":kindness", ":buddies")) else sent.to
             community = sent.to.rsplit(":", 1)[0]
             issued += [Sent(community, owner, c.id) for c in sent.message.choices]
-        rows: dict[str, dict[str, tuple[int, ...]]] = {}
+        rows: dict[str, dict[str, dict[int, str]]] = {}
         for ref in (COMMUNITY, OTHER):
             rows[ref.key] = {
-                table: tuple(
-                    r["id"]
+                table: {
+                    r["id"]: r["what"]
                     for r in await h.db.fetchall(
-                        f"SELECT {column} AS id FROM {table} WHERE community_id = ? ORDER BY 1",
-                        ref.key,
+                        f"SELECT id, {what} AS what FROM {table} WHERE community_id = ?", ref.key
                     )
-                )
-                for table, column in (
-                    ("occurrences", "id"),
-                    ("reflections", "id"),
-                    ("buddy_groups", "id"),
-                    ("buddy_members", "id"),
-                    ("safety_events", "id"),
+                }
+                for table, what in (
+                    ("occurrences", "kind || '/' || state"),
+                    ("reflections", "user_key"),
+                    ("buddy_groups", "''"),
+                    ("buddy_members", "user_key"),
+                    ("safety_events", "user_key"),
                 )
             }
         now = h.clock.now()

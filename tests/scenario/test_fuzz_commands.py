@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bot.commands.parse import MAX_COMMAND_LENGTH, clean_text
@@ -199,7 +199,9 @@ async def test_every_command_with_fuzzed_arguments(
         outcome = await exchange(h, command(who, line))
     finally:
         await h.db.close()
-    if _refused_by_construction(cmd, who, line):
+    refuse = _refused_by_construction(cmd, who, line)
+    event("must be refused" if refuse else "accepted" if not outcome.refused else "refused")
+    if refuse:
         assert outcome.refused, f"{line!r} by {who.user.key} was accepted: {outcome.text!r}"
 
 
