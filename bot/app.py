@@ -33,4 +33,5 @@ async def build_kith(
         worker_id=worker_id(),
         default_grace_minutes=default_grace_minutes,
     )
+    services.metrics.activate()  # adapters' platform errors count here (bot.ops.metrics)
     return Kith(services), db

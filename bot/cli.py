@@ -1,4 +1,4 @@
-"""The ``kith`` command: run, console, migrate."""
+"""The ``kith`` command: run, console, migrate, backup, restore."""
 
 from __future__ import annotations
 
@@ -64,7 +64,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     copy.add_argument("--from", dest="source", required=True, help="source URL or SQLite path")
     copy.add_argument("--to", dest="target", required=True, help="target URL or SQLite path")
+    _ops_commands(sub)
     return parser
+
+
+def _ops_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = sub.add_parser(
+        "backup", help="copy the SQLite database to a file, safely while Kith is running"
+    )
+    backup.add_argument("target", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace the file if it exists")
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of the SQLite database (stop Kith first)"
+    )
+    restore.add_argument("backup", help="the backup file to restore")
+    for command in (backup, restore):
+        command.add_argument(
+            "--database", help="SQLite path (default: KITH_DATABASE_URL or the data directory)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,10 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _console(args)
         if args.command == "discord":
             return _discord_tool(args)
+        if args.command in ("backup", "restore"):
+            return _backup_tool(args)
         settings = Settings.from_env(_environment())
         from bot.logs import configure
 
-        configure(settings.log_level, settings.secrets)
+        configure(settings.log_level, settings.secrets, settings.log_format)
         if args.command == "db":
             return asyncio.run(_copy(args.source, args.target))
         if args.command == "migrate":
@@ -124,6 +143,40 @@ async def _copy(source_url: str, target_url: str) -> int:
     return 0
 
 
+def _backup_tool(args: argparse.Namespace) -> int:
+    """``kith backup`` / ``kith restore``: plain file work, no event loop, no logging set-up."""
+    from bot.ops.backup import BackupError, backup, restore
+    from bot.store.migrations import load_migrations
+
+    url = args.database or Settings.from_env(_environment()).database_url
+    try:
+        if args.command == "backup":
+            done = backup(url, Path(args.target), force=args.force)
+            print(
+                f"Backed up {done.source} to {done.target}: {_size(done.summary.bytes)}, "
+                f"{done.summary.tables} tables, schema version {done.summary.schema_version}, "
+                f"integrity check ok, in {done.seconds:.2f} s."
+            )
+            return 0
+        latest = max(m.version for m in load_migrations("sqlite"))
+        put = restore(Path(args.backup), url, latest_version=latest)
+    except BackupError as exc:
+        print(f"kith {args.command}: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Restored {put.backup} to {put.database}: {_size(put.summary.bytes)}, "
+        f"schema version {put.summary.schema_version}, integrity check ok."
+    )
+    if put.kept is not None:
+        print(f"The database it replaced is kept as {put.kept}.")
+    print("Start Kith again to use it.")
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
+
+
 def _run(settings: Settings) -> int:
     if settings.platform != "console":
         return _run_platform(settings)
@@ -133,7 +186,9 @@ def _run(settings: Settings) -> int:
         "tokens to connect a real community. Type /kith help; Ctrl-D quits.",
         file=sys.stderr,
     )
-    return asyncio.run(_console_session(settings.database_url, None, "UTC", False, None))
+    return asyncio.run(
+        _console_session(settings.database_url, None, "UTC", False, None, settings=settings)
+    )
 
 
 def _run_platform(settings: Settings) -> int:
@@ -201,20 +256,33 @@ def _console(args: argparse.Namespace) -> int:
 
 
 async def _console_session(
-    database: str, start: object, tz: str, as_json: bool, script: list[str] | None
+    database: str,
+    start: object,
+    tz: str,
+    as_json: bool,
+    script: list[str] | None,
+    *,
+    settings: Settings | None = None,
 ) -> int:
+    """``settings`` (``kith run`` only): serve /healthz and /metrics if KITH_OPS_PORT is set."""
     from adapters.console.runner import ConsoleClock, ConsoleCommunity
+    from bot.ops.server import start_ops, stop_ops
 
     clock = ConsoleClock(start)  # type: ignore[arg-type]
     community = await ConsoleCommunity.open(database, clock, tz, sys.stdout, sys.stderr, as_json)
+    ops = None
     try:
+        if settings is not None:
+            ops = await start_ops(settings, community.kith)
         if script is not None:
             await community.run_lines(script)
         elif not sys.stdin.isatty():
-            await community.run_lines(sys.stdin.read().splitlines())
+            # Read in a thread: the loop stays free for the timer and the ops endpoint.
+            await community.run_lines((await asyncio.to_thread(sys.stdin.read)).splitlines())
         else:
             await community.run_interactive(sys.stdin)
     finally:
+        await stop_ops(ops)
         await community.close()
     return 0
 

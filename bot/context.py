@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.events import Actor
 from bot.identity import ChannelRef, MessageRef
+from bot.ops.metrics import Metrics
 from bot.ports import ChatPort
 from bot.programmes import Programme
 from bot.prompts import Catalogue
@@ -26,6 +27,7 @@ class Services:
     registry: Registry
     worker_id: str = "kith"
     default_grace_minutes: int = 120
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @dataclass

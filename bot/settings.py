@@ -6,7 +6,7 @@ Secrets are wrapped so that printing or logging a Settings object never shows th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +78,9 @@ class Settings:
     slack_app_token: Secret = Secret("")
     slack_signing_secret: Secret = Secret("")
     http_port: int | None = None
+    ops_port: int | None = None  # /healthz and /metrics; None: not served
+    ops_host: str = "127.0.0.1"
+    log_format: str = "text"
 
     @property
     def secrets(self) -> list[str]:
@@ -136,6 +139,7 @@ class Settings:
         if guild_id and not (guild_id.isdigit() and len(guild_id) <= 20):
             raise SettingsError("KITH_DISCORD_GUILD_ID must be a server id (digits only).")
         shards = parse_shards(get("KITH_DISCORD_SHARDS")) if get("KITH_DISCORD_SHARDS") else None
+        ops_port, ops_host, log_format = _ops(get)
         return cls(
             platform=platform,
             platform_reason=reason,
@@ -150,4 +154,21 @@ class Settings:
             slack_app_token=slack_app,
             slack_signing_secret=signing,
             http_port=port,
+            ops_port=ops_port,
+            ops_host=ops_host,
+            log_format=log_format,
         )
+
+
+def _ops(get: Callable[[str], str]) -> tuple[int | None, str, str]:
+    """KITH_OPS_PORT (0: any free port, logged), KITH_OPS_HOST, KITH_LOG_FORMAT."""
+    text = get("KITH_OPS_PORT")
+    port: int | None = None
+    if text:
+        if not text.isdigit() or not 0 <= int(text) < 65536:
+            raise SettingsError(f"KITH_OPS_PORT={text[:10]!r} is not a port number.")
+        port = int(text)
+    log_format = (get("KITH_LOG_FORMAT") or "text").lower()
+    if log_format not in {"text", "json"}:
+        raise SettingsError("KITH_LOG_FORMAT must be text or json.")
+    return port, get("KITH_OPS_HOST") or "127.0.0.1", log_format

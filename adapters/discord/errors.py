@@ -13,6 +13,7 @@ import asyncio
 import aiohttp
 import discord
 
+from bot.ops.metrics import counts_platform_errors
 from bot.ports import DeliveryError
 
 CANNOT_DM = 50007
@@ -49,6 +50,24 @@ def token_rejected(exc: BaseException) -> bool:
     return isinstance(exc, discord.HTTPException) and exc.status == 401
 
 
+def error_kind(exc: BaseException) -> str:
+    """The ``kind`` label of ``kith_platform_errors_total`` for a failed Discord call."""
+    if isinstance(exc, discord.RateLimited):
+        return "rate_limited"
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            return "rate_limited"
+        if exc.status >= 500:
+            return "server_error"
+        if exc.status == 401:
+            return "auth"
+        if exc.status == 403 or exc.code in (CANNOT_DM, MISSING_PERMISSIONS, MISSING_ACCESS):
+            return "forbidden"
+        return "not_found" if exc.status == 404 else "refused"
+    return "timeout" if isinstance(exc, TimeoutError) else "network"
+
+
+@counts_platform_errors("discord", error_kind)
 def delivery_error(exc: BaseException, where: str = "") -> DeliveryError:
     """Classify a failed Discord call. ``where`` names the target for the admin (``<#1>``)."""
     prefix = f"{where}: " if where else ""

@@ -12,6 +12,7 @@ import discord
 from adapters.discord.client import ClientOptions, KithClient
 from bot.app import build_kith
 from bot.clock import SystemClock
+from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings
 
 log = logging.getLogger("kith.discord")
@@ -46,7 +47,9 @@ async def serve(settings: Settings, options: ClientOptions | None = None) -> int
         options
         or ClientOptions(guild_id=settings.discord_guild_id, shards=settings.discord_shards),
     )
+    ops = None
     try:
+        ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
         await client.start(settings.discord_token.value)
     except discord.LoginFailure:
         print(REJECTED_TOKEN, file=sys.stderr)
@@ -63,5 +66,6 @@ async def serve(settings: Settings, options: ClientOptions | None = None) -> int
     finally:
         if not client.is_closed():
             await client.close()
+        await stop_ops(ops)
         await db.close()
     return 0

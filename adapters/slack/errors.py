@@ -11,6 +11,7 @@ from __future__ import annotations
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.ops.metrics import counts_platform_errors
 from bot.ports import DeliveryError
 
 # What an admin reads in /kith status, per Slack error code.
@@ -71,6 +72,44 @@ def error_code(exc: SlackApiError) -> str:
     return "ratelimited" if status == 429 else f"http_{status}"
 
 
+# Slack error codes by the ``kind`` label of ``kith_platform_errors_total`` (others: refused).
+FORBIDDEN_CODES = frozenset(
+    {
+        "not_in_channel",
+        "is_archived",
+        "channel_is_archived",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "ekm_access_denied",
+        "team_access_not_granted",
+        "missing_scope",
+        "not_allowed_token_type",
+        "no_permission",
+        "access_denied",
+    }
+)
+SERVER_CODES = frozenset({"internal_error", "fatal_error", "service_unavailable"})
+
+
+def error_kind(exc: BaseException) -> str:
+    """The ``kind`` label of ``kith_platform_errors_total`` for a failed Slack call."""
+    if not isinstance(exc, SlackApiError):
+        return "timeout" if isinstance(exc, TimeoutError) else "network"
+    code = error_code(exc)
+    if code == "ratelimited":
+        return "rate_limited"
+    if code in TOKEN_ERRORS:
+        return "auth"
+    if code.endswith("_not_found") or code == "user_disabled":
+        return "not_found"
+    if code in FORBIDDEN_CODES or code.startswith("restricted_action"):
+        return "forbidden"
+    if code in SERVER_CODES or code.startswith("http_5"):
+        return "server_error"
+    return "timeout" if code == "request_timeout" else "refused"
+
+
+@counts_platform_errors("slack", error_kind)
 def delivery_error(exc: BaseException, action: str) -> DeliveryError:
     """A DeliveryError whose reason an admin can act on, without secrets or payloads."""
     if isinstance(exc, SlackApiError):

@@ -36,6 +36,7 @@ from bot.app import build_kith
 from bot.clock import SystemClock
 from bot.lifecycle import community_joined
 from bot.logs import event
+from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings, SettingsError
 from bot.timer import Timer
 
@@ -209,7 +210,9 @@ async def serve(
     timer = Timer(adapter.tick)
     handler: AsyncSocketModeHandler | None = None
     runner: web.AppRunner | None = None
+    ops = None
     try:
+        ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
         # A workspace that removed Kith and installed it again gets its programmes back.
         await community_joined(kith, community(identity["team_id"]), adapter.now())
         running = Running(adapter, mode, identity["team_id"])
@@ -243,6 +246,7 @@ async def serve(
         if runner is not None:
             await runner.cleanup()
         await adapter.drain()  # what was acknowledged is finished before the database closes
+        await stop_ops(ops)
         await db.close()
     return 0
 
