@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message
@@ -84,4 +84,15 @@ class ChatPort(Protocol):
 
     def channel_label(self, channel: ChannelRef) -> str:
         """How to name a channel in text (``#general``); never a ping."""
+        ...
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """Optional for a ChatPort: a platform log of keyed sends that can say, after a crash,
+    whether a post went out (the console's message log, Slack's write-ahead deliveries).
+    Discord's nonces deduplicate only for a few minutes and cannot be looked up later."""
+
+    async def delivered(self, delivery_key: str) -> MessageRef | None:
+        """The message sent with exactly this delivery key, or None if there is none."""
         ...

@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 
 from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
+from bot.identity import MessageRef
 from bot.logs import event
-from bot.ports import ChatPort, DeliveryError
+from bot.ports import ChatPort, DeliveryError, SentLookup
 from bot.programmes import Programme
 from bot.store.base import Database, Tx
 
@@ -247,6 +248,14 @@ class Scheduler:
         late = now - occ.due_at
         grace = kind.grace(programme)
         if late > grace:
+            earlier = await _sent_earlier(occ, chat)
+            if earlier is not None:
+                return Outcome(
+                    occ,
+                    "sent",
+                    "sent by an earlier attempt that stopped before recording it",
+                    message_key=f"{earlier.channel_key}|{earlier.id}",
+                )
             return Outcome(
                 occ,
                 "missed",
@@ -363,6 +372,15 @@ class Scheduler:
         if frontier is not None:
             candidates.append(max(from_epoch(frontier) - REFILL_BEFORE, now))
         return min(candidates) if candidates else None
+
+
+async def _sent_earlier(occ: Occurrence, chat: ChatPort) -> MessageRef | None:
+    """A claim that ended without a record (its process died) may have posted before dying.
+    Found past its grace window, such an occurrence was sent on time, not missed, if the
+    platform's log of keyed sends says so; a port without such a log cannot tell."""
+    if occ.attempts <= 1 or not isinstance(chat, SentLookup):
+        return None
+    return await chat.delivered(occ.delivery_key)
 
 
 def _humanise(delta: timedelta) -> str:

@@ -134,6 +134,14 @@ class ConsoleChat:
         ]
         return GroupDelivery(tuple(sent))
 
+    async def delivered(self, delivery_key: str) -> MessageRef | None:
+        """The log row a keyed send wrote, which is committed before the message is shown: so
+        after a crash it says exactly whether the post went out."""
+        row = await self.db.fetchone(
+            "SELECT id, target FROM console_messages WHERE delivery_key = ?", delivery_key
+        )
+        return MessageRef(row["target"], f"m{row['id']}") if row else None
+
     def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
         if len(token) > 1 and _NAME.match(token[1:]):
             if token.startswith("#"):
