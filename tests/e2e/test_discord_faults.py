@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
+from adapters.discord.ids import user_ref
 from bot import scheduler
 from bot.clock import to_epoch
+from bot.messages import message
+from bot.ports import DeliveryError
 from tests.e2e.discord_fake import TOKEN
 from tests.e2e.discord_helpers import World, discord_world
 
@@ -203,3 +206,25 @@ async def test_a_revoked_token_is_logged_once_retried_sparsely_and_recovers(
     assert len(two.fake.posts(two.away_channel["id"])) == 1
     assert "event=discord_token_rejected_cleared" in caplog.text
     assert "Delivery problem" not in await two.status()
+
+
+async def test_a_502_is_retried_inside_the_attempt_by_discord_py(two: Two) -> None:
+    two.fake.fail("POST", two.home_posts, 502)  # discord.py waits 1 s and tries again
+    await two.world.advance(NINE - START)
+    assert [c.status for c in two.home_calls()] == [502, 200]
+    home = await two.occurrence(two.world.gid)
+    assert (home["state"], home["attempts"]) == ("sent", 1)
+    await two.assert_away_on_time()
+
+
+async def test_closed_dms_are_permanent_and_never_retried(two: Two) -> None:
+    assert two.world.bot is not None
+    chat = two.world.bot.client.chat
+    two.fake.closed_dms.add(two.world.bo["id"])
+    bo = user_ref(two.world.gid, two.world.bo["id"])
+    for _ in range(2):
+        with pytest.raises(DeliveryError) as failed:
+            await chat.send_private(bo, message("hello"))
+        assert failed.value.permanent and "does not accept direct messages" in failed.value.reason
+    dm = two.fake.dm_of[two.world.bo["id"]]
+    assert len(two.fake.calls_to("POST", rf"/channels/{dm}/messages")) == 2  # one per send
