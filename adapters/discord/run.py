@@ -21,6 +21,7 @@ REJECTED_TOKEN = (
     "kith: Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal "
     "(your application → Bot → Reset Token) and set DISCORD_TOKEN to it."
 )
+AUTHENTICATION_FAILED = 4004  # gateway close code: the token is no longer valid
 INTENTS_REFUSED = (
     "kith: Discord refused the gateway intents Kith asked for. Kith needs no privileged intents; "
     "check that nothing overrides the default intents."
@@ -52,6 +53,13 @@ async def serve(settings: Settings, options: ClientOptions | None = None) -> int
         ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
         await client.start(settings.discord_token.value)
     except discord.LoginFailure:
+        print(REJECTED_TOKEN, file=sys.stderr)
+        return 2
+    except discord.ConnectionClosed as exc:
+        if exc.code != AUTHENTICATION_FAILED:
+            raise
+        # The token was reset while Kith ran: the same clear line as at start-up, and exit 2
+        # (a configuration error) so a supervisor does not restart into the same failure.
         print(REJECTED_TOKEN, file=sys.stderr)
         return 2
     except discord.PrivilegedIntentsRequired:

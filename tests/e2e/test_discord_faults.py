@@ -8,6 +8,7 @@ clears the next attempt posts exactly once and the problem line goes away.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import AsyncIterator
@@ -19,12 +20,14 @@ from typing import Any
 import pytest
 
 from adapters.discord.ids import user_ref
+from adapters.discord.run import serve
 from bot import scheduler
 from bot.clock import to_epoch
 from bot.messages import message
 from bot.ports import DeliveryError
+from bot.settings import Settings
 from tests.e2e.discord_fake import TOKEN
-from tests.e2e.discord_helpers import World, discord_world
+from tests.e2e.discord_helpers import FAST, World, discord_world
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 06:00 UTC
 NINE = START + timedelta(hours=3)  # 09:00 London (GMT): both check-ins are due
@@ -228,3 +231,26 @@ async def test_closed_dms_are_permanent_and_never_retried(two: Two) -> None:
         assert failed.value.permanent and "does not accept direct messages" in failed.value.reason
     dm = two.fake.dm_of[two.world.bo["id"]]
     assert len(two.fake.calls_to("POST", rf"/channels/{dm}/messages")) == 2  # one per send
+
+
+async def test_a_token_reset_while_running_ends_with_one_clear_line(
+    two: Two, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings.from_env(
+        {
+            "KITH_PLATFORM": "discord",
+            "DISCORD_TOKEN": TOKEN,
+            "KITH_DATABASE_URL": str(tmp_path / "other.sqlite3"),
+        }
+    )
+    known = set(two.fake.sessions)
+    running = asyncio.create_task(serve(settings, FAST))
+    await two.fake.until(lambda: bool(set(two.fake.sessions) - known))
+    (session,) = (two.fake.sessions[s] for s in set(two.fake.sessions) - known)
+    two.fake.tokens.discard(TOKEN)  # reset in the Developer Portal: Discord drops the session
+    assert session.ws is not None
+    await session.ws.close(code=4004, message=b"Authentication failed.")
+    assert await asyncio.wait_for(running, 15) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Discord rejected DISCORD_TOKEN" in err
+    assert TOKEN not in err and "Traceback" not in err
