@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot.clock import to_epoch
 from bot.events import Actor
@@ -22,12 +23,8 @@ class Community:
 
     @classmethod
     def from_row(cls, row: Row) -> Community:
-        return cls(
-            ref=CommunityRef.parse(row["id"]),
-            tz=row["tz"],
-            admin_users=frozenset(json.loads(row["admin_users"])),
-            admin_roles=frozenset(json.loads(row["admin_roles"])),
-            active=bool(row["active"]),
+        return _community(
+            row["id"], row["tz"], row["admin_users"], row["admin_roles"], bool(row["active"])
         )
 
     def is_admin(self, actor: Actor) -> bool:
@@ -38,6 +35,18 @@ class Community:
             or actor.user.key in self.admin_users
             or bool(actor.role_ids & self.admin_roles)
         )
+
+
+@lru_cache(maxsize=4096)
+def _community(key: str, tz: str, admin_users: str, admin_roles: str, active: bool) -> Community:
+    """Parsed once per distinct row: every event reads its community, which rarely changes."""
+    return Community(
+        ref=CommunityRef.parse(key),
+        tz=tz,
+        admin_users=frozenset(json.loads(admin_users)),
+        admin_roles=frozenset(json.loads(admin_roles)),
+        active=active,
+    )
 
 
 async def ensure_community(

@@ -21,6 +21,8 @@ class CommandSyntaxError(ValueError):
 
 def clean_text(text: str) -> str:
     """Drop control and zero-width characters (keeping newlines and tabs as spaces) and trim."""
+    if text.isascii() and text.isprintable():  # the common case: nothing to drop
+        return text.strip()
     kept = []
     for char in text:
         category = unicodedata.category(char)

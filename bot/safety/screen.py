@@ -54,23 +54,32 @@ class Signal:
 
 
 def _words(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # most text: nothing to decompose, and casefold() is lower() (faster)
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = _APOSTROPHES.sub("", plain.translate(_LOOKALIKES))
     words = _NON_LETTERS.sub(" ", plain).strip()
     return _REFLEXIVE.sub(r"\1\2", words)  # "my self" → "myself"
 
 
-def normalise(text: str) -> str:
-    words = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), _words(text))  # "k i l l" → kill
+def _squeeze(words: str) -> str:
+    words = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), words)  # "k i l l" → kill
     return _REPEATS.sub(r"\1", words)  # "kiiill" → "kil" (phrases get the same treatment)
+
+
+def _runs(words: str) -> list[str]:
+    return [_REPEATS.sub(r"\1", m.group(0).replace(" ", "")) for m in _SPACED.finditer(words)]
+
+
+def normalise(text: str) -> str:
+    return _squeeze(_words(text))
 
 
 def spaced_runs(text: str) -> list[str]:
     """Letters typed one by one ("k i l l m y s e l f"), joined: their word breaks are lost."""
-    return [
-        _REPEATS.sub(r"\1", m.group(0).replace(" ", "")) for m in _SPACED.finditer(_words(text))
-    ]
+    return _runs(_words(text))
 
 
 def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -110,10 +119,11 @@ class _Compiled:
     medium_squashed: re.Pattern[str] | None
 
     def screen(self, text: str) -> Signal | None:
-        normalised = normalise(text)
+        words = _words(text)
+        normalised = _squeeze(words)
         if self.exclusions is not None:
             normalised = self.exclusions.sub(" | ", normalised)
-        runs = " | ".join(spaced_runs(text))
+        runs = " | ".join(_runs(words))
         checks = (
             (Severity.HIGH, self.high, self.high_squashed),
             (Severity.MEDIUM, self.medium, self.medium_squashed),
