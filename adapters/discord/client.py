@@ -31,6 +31,7 @@ from bot.identity import CommunityRef
 from bot.lifecycle import community_joined, community_left
 from bot.logs import event
 from bot.settings import ShardRange
+from bot.shutdown import DRAIN_SECONDS, InFlight
 from bot.timer import Timer
 
 log = logging.getLogger("kith.discord")
@@ -73,6 +74,7 @@ class KithClient(discord.AutoShardedClient):
         self.timer: Timer | None = None
         self.commands_synced: bool | None = None
         self.reconciled = asyncio.Event()  # set once the first READY has been checked
+        self.inflight = InFlight()  # accepted work a shutdown waits for (bot.shutdown)
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -111,9 +113,18 @@ class KithClient(discord.AutoShardedClient):
 
     async def tick(self) -> datetime | None:
         """One scheduler pass: deliver what is due, say when there is more."""
-        clock = self.kith.services.clock
-        await self.kith.run_due(clock.now(), self.chat)
-        return await self.kith.scheduler.next_wake(clock.now())
+        async with self.inflight.working() as accepted:
+            if not accepted:
+                return None
+            clock = self.kith.services.clock
+            await self.kith.run_due(clock.now(), self.chat)
+            return await self.kith.scheduler.next_wake(clock.now())
+
+    async def shutdown(self, seconds: float = DRAIN_SECONDS) -> None:
+        """SIGTERM/SIGINT: take no new interactions or ticks, let the accepted ones finish and
+        answer (at most ``seconds``), then disconnect. The caller closes the database after."""
+        await self.inflight.close(seconds)  # ticks are refused too; close() stops the timer
+        await self.close()
 
     async def close(self) -> None:
         if self.timer is not None:
@@ -157,7 +168,9 @@ class KithClient(discord.AutoShardedClient):
             self.reconciled.set()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        await self.kith_handler.on_interaction(interaction)
+        async with self.inflight.working() as accepted:
+            if accepted:  # else shutting down: left unanswered, so the member can retry
+                await self.kith_handler.on_interaction(interaction)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Kith was added to a server: its community exists from now on."""
@@ -178,6 +191,11 @@ class KithClient(discord.AutoShardedClient):
     async def on_message(self, message: discord.Message) -> None:
         """Direct messages to Kith go to the core (safety screening, typed answers) for the
         community Kith last wrote to that member from. Channel messages are never read."""
+        async with self.inflight.working() as accepted:
+            if accepted:
+                await self._direct_message(message)
+
+    async def _direct_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot or not message.content:
             return
         key = await self.store.dm_community(None, str(message.channel.id))

@@ -14,6 +14,7 @@ from bot.app import build_kith
 from bot.clock import SystemClock
 from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings
+from bot.shutdown import stop_on_signals
 
 log = logging.getLogger("kith.discord")
 
@@ -30,13 +31,21 @@ INTENTS_REFUSED = (
 
 def main(settings: Settings) -> int:
     """Run the Discord bot; the exit code for ``kith run``."""
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        stop_on_signals(stop)  # SIGTERM/SIGINT: finish what was accepted, exit 0 (bot.shutdown)
+        return await serve(settings, stop=stop)
+
     try:
-        return asyncio.run(serve(settings))
+        return asyncio.run(run())
     except KeyboardInterrupt:
         return 130
 
 
-async def serve(settings: Settings, options: ClientOptions | None = None) -> int:
+async def serve(
+    settings: Settings, options: ClientOptions | None = None, stop: asyncio.Event | None = None
+) -> int:
     kith, db = await build_kith(
         settings.database_url,
         SystemClock(),
@@ -49,6 +58,7 @@ async def serve(settings: Settings, options: ClientOptions | None = None) -> int
         or ClientOptions(guild_id=settings.discord_guild_id, shards=settings.discord_shards),
     )
     ops = None
+    stopping = asyncio.create_task(_shutdown_on(stop, client)) if stop is not None else None
     try:
         ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
         await client.start(settings.discord_token.value)
@@ -72,8 +82,15 @@ async def serve(settings: Settings, options: ClientOptions | None = None) -> int
         )
         return 1
     finally:
+        if stopping is not None and not stopping.done():
+            stopping.cancel()
         if not client.is_closed():
             await client.close()
         await stop_ops(ops)
         await db.close()
     return 0
+
+
+async def _shutdown_on(stop: asyncio.Event, client: KithClient) -> None:
+    await stop.wait()
+    await client.shutdown()  # ends client.start(); serve then closes the database

@@ -15,6 +15,7 @@ import discord
 
 from adapters.discord.render import Button, ModalSpec
 from bot.choice_ids import VERSION
+from bot.shutdown import InFlight
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,8 +55,15 @@ class KithButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHOICE
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         handler: ClickHandler | None = getattr(interaction.client, "kith_handler", None)
-        if handler is not None:
+        inflight: InFlight | None = getattr(interaction.client, "inflight", None)
+        if handler is None:
+            return
+        if inflight is None:
             await handler.on_click(interaction, self.custom_id)
+            return
+        async with inflight.working() as accepted:
+            if accepted:  # else shutting down: unanswered, so the member can click again
+                await handler.on_click(interaction, self.custom_id)
 
 
 def build_view(rows: Sequence[Sequence[Button]]) -> discord.ui.View | None:

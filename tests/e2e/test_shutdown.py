@@ -1,0 +1,116 @@
+"""Graceful shutdown: SIGTERM or SIGINT during a burst of member actions, on real processes.
+
+Every action is either acknowledged and in the database, or not acknowledged (and then not in
+the database either: what was accepted finished, what came later was never started). The
+process exits promptly with 0, the database passes its integrity check, and a restart on it
+carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import discord_process
+from tests.e2e.discord_fake import FakeDiscord, Interaction
+
+LIMIT = 30.0
+
+
+def integrity(database: Path) -> str:
+    with sqlite3.connect(database) as conn:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def acts(database: Path) -> list[str]:
+    with sqlite3.connect(database) as conn:
+        return [r[0] for r in conn.execute("SELECT text FROM kind_acts ORDER BY id")]
+
+
+class Home:
+    """One server with #general and a few members, and the bot processes run against it."""
+
+    def __init__(self, fake: FakeDiscord, database: Path) -> None:
+        self.fake, self.database = fake, database
+        self.guild = fake.add_guild("Home", ("general",))
+        self.general = fake.channel(self.guild["id"], "general")
+        self.members = [fake.add_user(name) for name in ("Ada", "Bo", "Cy", "Di")]
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(self, **extra: str) -> asyncio.subprocess.Process:
+        sessions = len(self.fake.sessions)
+        process = await discord_process.start(
+            self.fake.api_base, self.fake.gateway_url, self.database, **extra
+        )
+        self.processes.append(process)
+        # Connected (READY and the server sent) and the slash commands registered.
+        await self.fake.until(
+            lambda: len(self.fake.sessions) > sessions and bool(self.fake.commands), LIMIT
+        )
+        return process
+
+    async def setup_kindness(self) -> None:
+        ada, general = self.members[0], self.general["id"]
+        record = await self.fake.slash(
+            self.guild["id"], ada, general, "kith setup kindness", {"channel": general}, admin=True
+        )
+        assert "set up" in (await self.fake.answer(record, LIMIT)).text
+
+    async def kind(self, n: int, text: str) -> Interaction:
+        member = self.members[n % len(self.members)]
+        return await self.fake.slash(
+            self.guild["id"], member, self.general["id"], "kind", {"what_i_did": text}
+        )
+
+
+@pytest.fixture
+async def home(tmp_path: Path) -> AsyncIterator[Home]:
+    fake = await FakeDiscord().start()
+    home = Home(fake, tmp_path / "kith.sqlite3")
+    try:
+        yield home
+    finally:
+        for process in home.processes:  # only if a test failed: a bot process still running
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        await fake.stop()
+
+
+def logged(record: Interaction) -> bool:
+    return record.answered and "Logged" in record.text
+
+
+async def test_discord_sigterm_during_a_burst_answers_what_it_took_and_nothing_else(
+    home: Home,
+) -> None:
+    fake = home.fake
+    process = await home.start()
+    await home.setup_kindness()
+    sent: list[Interaction] = []
+    for n in range(40):
+        sent.append(await home.kind(n, f"burst act {n}"))
+        if n == 15:
+            await fake.until(lambda: logged(sent[0]), LIMIT)
+            process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.005)
+    assert await asyncio.wait_for(process.wait(), LIMIT) == 0
+    answered = {r.payload["data"]["options"][0]["value"] for r in sent if logged(r)}
+    stored = acts(home.database)
+    # Acknowledged ⇔ stored: accepted work finished and answered, later work never started.
+    assert set(stored) == answered and len(stored) == len(answered)
+    assert 0 < len(answered) < len(sent)
+    assert all(r.answered == logged(r) for r in sent)  # nothing half-answered
+    assert integrity(home.database) == "ok"
+
+    # A restart on the same database carries on; SIGINT (Ctrl-C) stops it the same way.
+    process = await home.start()
+    again = await fake.answer(await home.kind(0, "after the restart"), LIMIT)
+    assert "Logged" in again.text and "after the restart" in acts(home.database)
+    process.send_signal(signal.SIGINT)
+    assert await asyncio.wait_for(process.wait(), LIMIT) == 0
