@@ -68,8 +68,8 @@ async def serve(
     except discord.ConnectionClosed as exc:
         if exc.code != AUTHENTICATION_FAILED:
             raise
-        # The token was reset while Kith ran: the same clear line as at start-up, and exit 2
-        # (a configuration error) so a supervisor does not restart into the same failure.
+        # The token was reset while Kith ran: the same clear line as at start-up and exit 2, a
+        # configuration error a supervisor can be told not to restart on, not a traceback.
         print(REJECTED_TOKEN, file=sys.stderr)
         return 2
     except discord.PrivilegedIntentsRequired:
