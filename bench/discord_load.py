@@ -41,6 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- the bot, in a child process --------------------------------------------------------------
 
 
+def use_stdlib_json() -> None:
+    """discord.py parses with orjson when it is installed; this measures it without."""
+    import json
+
+    import discord.utils
+
+    discord.utils._from_json = json.loads
+    discord.utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"))
+
+
 async def serve_bot(api: str, gateway: str, db_path: str, profile: str) -> None:
     """The child: KithClient on the real core, pointed at the fake; commands on stdin."""
     import discord
@@ -109,7 +119,9 @@ class Child:
         self.log = log
 
     @classmethod
-    async def start(cls, fake: FakeDiscord, db_path: Path, log: Path, profile: str) -> Child:
+    async def start(
+        cls, fake: FakeDiscord, db_path: Path, log: Path, profile: str, extra: tuple[str, ...]
+    ) -> Child:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -123,6 +135,7 @@ class Child:
             str(db_path),
             "--profile",
             profile,
+            *extra,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=log.open("wb"),
@@ -334,13 +347,14 @@ async def run_once(
     warmup: float = 1.0,
     drain: float = 30.0,
     profile: str = "",
+    child_args: tuple[str, ...] = (),
 ) -> Result:
     fake = await FakeDiscord().start()
     child: Child | None = None
     try:
         world, admin = await build_world(fake, members)
         db_path = workdir / "kith.sqlite3"
-        child = await Child.start(fake, db_path, workdir / "bot.log", profile)
+        child = await Child.start(fake, db_path, workdir / "bot.log", profile, child_args)
         await fake.until(lambda: bool(fake.commands), 30)
         await set_up(world, admin, child)
         if warmup:  # JIT-free Python still has caches to fill: connections, statements
@@ -407,12 +421,18 @@ def describe(result: Result) -> str:
 
 async def main_async(args: argparse.Namespace) -> int:
     print(machine())
+    print(f"bot: event loop {args.loop}, discord.py JSON {args.json}")
     results: list[Result] = []
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="kith-load-") as tmp:
             profile = args.profile if args.profile and run == 0 else ""
             result = await run_once(
-                args.rate, args.seconds, args.members, Path(tmp), profile=profile
+                args.rate,
+                args.seconds,
+                args.members,
+                Path(tmp),
+                profile=profile,
+                child_args=("--loop", args.loop, "--json", args.json),
             )
             if run == 0 and args.show_log:
                 print((Path(tmp) / "bot.log").read_text()[-3000:])
@@ -444,13 +464,29 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--profile", default="", help="cProfile the bot into this file")
     parser.add_argument("--show-log", action="store_true")
+    parser.add_argument(
+        "--loop", choices=("asyncio", "uvloop"), default="asyncio", help="the bot's event loop"
+    )
+    parser.add_argument(
+        "--json",
+        choices=("auto", "stdlib"),
+        default="auto",
+        help="stdlib: the bot's discord.py parses with json even if orjson is installed",
+    )
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--gateway", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
-        asyncio.run(serve_bot(args.api, args.gateway, args.db, args.profile))
+        if args.json == "stdlib":
+            use_stdlib_json()
+        if args.loop == "uvloop":
+            import uvloop
+
+            uvloop.run(serve_bot(args.api, args.gateway, args.db, args.profile))
+        else:
+            asyncio.run(serve_bot(args.api, args.gateway, args.db, args.profile))
         return 0
     if args.rate * args.seconds > 200_000:
         parser.error("rate × seconds is capped at 200,000 actions")
