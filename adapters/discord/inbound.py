@@ -7,7 +7,7 @@ platform. Channel and user options become mention tokens that ``parse_mention`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,25 +51,35 @@ def actor(
     )
 
 
+def _objects(value: Any) -> list[Mapping[str, Any]]:
+    """The objects in a list from a payload; anything else in it (or no list) is ignored, so a
+    malformed payload reaches the core as an unknown command rather than an exception here."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
 def parse_invocation(data: Mapping[str, Any]) -> Invocation:
     """Walk the nested subcommand options down to the leaf's values."""
-    path = [str(data["name"])]
-    options: Sequence[Mapping[str, Any]] = data.get("options") or []
+    path = [str(data.get("name", ""))]
+    options = _objects(data.get("options"))
     while options and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
-        path.append(str(options[0]["name"]))
-        options = options[0].get("options") or []
-    values = {str(o["name"]): o.get("value") for o in options}
-    focused = next((str(o["name"]) for o in options if o.get("focused")), None)
+        path.append(str(options[0].get("name", "")))
+        options = _objects(options[0].get("options"))
+    values = {str(o.get("name", "")): o.get("value") for o in options}
+    focused = next((str(o.get("name", "")) for o in options if o.get("focused")), None)
     return Invocation(tuple(path), values, focused)
 
 
 def _value_text(kind: OptionKind, value: Any) -> str:
     if value is None:
         return ""
-    if kind is OptionKind.USER:
-        return f"<@{value}>"
-    if kind is OptionKind.CHANNEL:
-        return f"<#{value}>"
+    if kind in (OptionKind.USER, OptionKind.CHANNEL):
+        # Discord sends a snowflake; anything else would smuggle words into the command line.
+        ident = str(value)
+        if not ident.isascii() or not ident.isdigit() or len(ident) > 21:
+            return ""
+        return f"<@{ident}>" if kind is OptionKind.USER else f"<#{ident}>"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return " ".join(str(value).split())
@@ -117,13 +127,13 @@ def click_event(
     return ClickEvent(who, custom_id, message, channel)
 
 
-def modal_values(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def modal_values(components: Any) -> dict[str, str]:
     """Every text input's value in a modal submission, whether Discord wraps inputs in action
     rows (type 1) or labels (type 18)."""
     values: dict[str, str] = {}
-    for component in components:
+    for component in _objects(components):
         if component.get("type") == 1:
-            values.update(modal_values(component.get("components") or []))
+            values.update(modal_values(component.get("components")))
         elif component.get("type") == 18 and isinstance(component.get("component"), Mapping):
             values.update(modal_values([component["component"]]))
         elif "custom_id" in component and isinstance(component.get("value"), str):
@@ -131,7 +141,5 @@ def modal_values(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return values
 
 
-def form_event(
-    who: Actor, custom_id: str, components: Sequence[Mapping[str, Any]]
-) -> FormSubmitEvent:
+def form_event(who: Actor, custom_id: str, components: Any) -> FormSubmitEvent:
     return FormSubmitEvent(who, custom_id, modal_values(components))

@@ -107,20 +107,25 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _m(value: Any) -> Mapping[str, Any]:
+    """A payload's nested object, or an empty one when it is missing or not an object: a
+    malformed payload gives an event the core turns away, never an exception here."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def who_from_command(body: Mapping[str, Any]) -> Who:
     return Who(_s(body.get("team_id")), _s(body.get("user_id")), _s(body.get("user_name")))
 
 
 def who_from_interaction(body: Mapping[str, Any]) -> Who:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
+    user, team = _m(body.get("user")), _m(body.get("team"))
     team_id = _s(team.get("id")) or _s(user.get("team_id"))
     name = _s(user.get("name")) or _s(user.get("username"))
     return Who(team_id, _s(user.get("id")), name)
 
 
 def who_from_event(body: Mapping[str, Any]) -> Who:
-    event = body.get("event") or {}
+    event = _m(body.get("event"))
     team_id = _s(body.get("team_id")) or _s(event.get("team"))
     return Who(team_id, _s(event.get("user")), "")
 
@@ -134,9 +139,9 @@ def command_origin(body: Mapping[str, Any]) -> Origin:
 
 
 def interaction_origin(body: Mapping[str, Any]) -> Origin:
-    container = body.get("container") or {}
-    channel = body.get("channel") or {}
-    view = body.get("view") or {}
+    container = _m(body.get("container"))
+    channel = _m(body.get("channel"))
+    view = _m(body.get("view"))
     channel_id = _s(channel.get("id")) or _s(container.get("channel_id"))
     return Origin(
         channel_id=channel_id or None,
@@ -155,13 +160,13 @@ def command_event(body: Mapping[str, Any], actor: Actor) -> CommandEvent:
 
 def click_event(body: Mapping[str, Any], action: Mapping[str, Any], actor: Actor) -> ClickEvent:
     origin = interaction_origin(body)
-    container = body.get("container") or {}
+    container = _m(body.get("container"))
     channel = (
         ChannelRef(actor.community, origin.channel_id)
         if origin.channel_id and CHANNEL_ID.match(origin.channel_id)
         else None
     )
-    message_ts = _s(container.get("message_ts")) or _s((body.get("message") or {}).get("ts"))
+    message_ts = _s(container.get("message_ts")) or _s(_m(body.get("message")).get("ts"))
     message = MessageRef(channel.key, message_ts) if channel and message_ts else None
     return ClickEvent(actor, _s(action.get("action_id")), message, channel)
 
@@ -169,11 +174,9 @@ def click_event(body: Mapping[str, Any], action: Mapping[str, Any], actor: Actor
 def form_values(view: Mapping[str, Any]) -> dict[str, str]:
     """``view.state.values[block_id][action_id].value`` → ``{action_id: value}``."""
     values: dict[str, str] = {}
-    blocks = ((view.get("state") or {}).get("values")) or {}
+    blocks = _m(_m(view.get("state")).get("values"))
     for actions in blocks.values():
-        if not isinstance(actions, Mapping):
-            continue
-        for action_id, state in actions.items():
+        for action_id, state in _m(actions).items():
             if isinstance(state, Mapping):
                 value = state.get("value")
                 values[str(action_id)] = value if isinstance(value, str) else ""
@@ -181,7 +184,7 @@ def form_values(view: Mapping[str, Any]) -> dict[str, str]:
 
 
 def form_event(body: Mapping[str, Any], actor: Actor) -> FormSubmitEvent:
-    view = body.get("view") or {}
+    view = _m(body.get("view"))
     return FormSubmitEvent(actor, _s(view.get("callback_id")), form_values(view))
 
 
@@ -192,7 +195,7 @@ def form_metadata(origin: Origin) -> str:
 
 
 def form_origin(body: Mapping[str, Any]) -> Origin:
-    view = body.get("view") or {}
+    view = _m(body.get("view"))
     try:
         data = json.loads(_s(view.get("private_metadata")) or "{}")
     except ValueError:
