@@ -33,6 +33,8 @@ from bench.common import machine, median, percentile
 from tests.e2e.discord_fake import FakeDiscord, Interaction, custom_ids
 
 SORRY_WORDS = "Something went wrong"
+# Answers that mean the action did not do what the member asked (a bug in the driver or the bot).
+FAILED_WORDS = (SORRY_WORDS, "isn't one I know", "I don't know the command", "no longer does")
 DEADLINE = 3.0  # Discord's limit for the first answer to an interaction
 ACTIONS = ("kind", "streak", "mood")
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,46 @@ def use_stdlib_json() -> None:
 
     discord.utils._from_json = json.loads
     discord.utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"))
+
+
+SPLIT: dict[str, float] = {}
+
+
+def time_cpu(owner: Any, name: str, label: str, by: Any = None) -> None:
+    """Add the process CPU time spent inside ``owner.name`` (a coroutine method) to ``SPLIT``.
+
+    Only meaningful at a low rate, when actions do not overlap: the CPU of anything the event
+    loop runs while the method awaits is counted too (SQLite's worker thread is meant to be).
+    """
+    original = getattr(owner, name)
+
+    async def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return await original(*args, **kwargs)
+        finally:
+            key = f"{label}:{by(*args)}" if by is not None else label
+            SPLIT[key] = SPLIT.get(key, 0.0) + time.process_time() - start
+
+    setattr(owner, name, timed)
+
+
+def split_cpu() -> None:
+    """Time the parts of an action: gateway parsing, the core, the answer to Discord."""
+    import discord
+
+    from bot.core import Kith
+
+    time_cpu(discord.gateway.DiscordWebSocket, "received_message", "gateway")
+
+    def action(kith: Any, event: Any, chat: Any = None) -> str:
+        text = getattr(event, "text", "")
+        return text.split()[0].lstrip("/") if text else "click"  # /kind, /streak, a click
+
+    time_cpu(Kith, "handle", "core", action)
+    for name in ("send_message", "defer", "send_modal"):
+        time_cpu(discord.InteractionResponse, name, "answer")
+    time_cpu(discord.Interaction, "edit_original_response", "answer")
 
 
 async def serve_bot(api: str, gateway: str, db_path: str, profile: str) -> None:
@@ -91,6 +133,8 @@ async def serve_bot(api: str, gateway: str, db_path: str, profile: str) -> None:
             profiler.disable()
             profiler.dump_stats(profile)
             print("ok", flush=True)
+        elif line == "split":
+            print("split " + " ".join(f"{k}={v:.4f}" for k, v in SPLIT.items()), flush=True)
         elif line == "quit":
             break
     await client.close()
@@ -213,6 +257,7 @@ class Result:
     recorded_moods: int = 0
     clickers: int = 0
     error_samples: list[str] = field(default_factory=list)
+    split_s: dict[str, float] = field(default_factory=dict)  # bot CPU seconds per part
 
     @property
     def throughput(self) -> float:
@@ -274,7 +319,8 @@ async def act(world: World, n: int) -> tuple[str, Interaction]:
             world.guild_id, member, world.kindness, "kind", {"what_i_did": text}
         )
     elif kind == "streak":
-        record = await fake.slash(world.guild_id, member, world.kindness, "streak")
+        # /streak has subcommands, so Discord offers the command itself as /streak show.
+        record = await fake.slash(world.guild_id, member, world.kindness, "streak show")
     else:
         mood = world.mood_ids[n % len(world.mood_ids)]
         record = await fake.click(member, world.post, mood, guild_id=world.guild_id)
@@ -320,7 +366,7 @@ async def drive(world: World, rate: float, seconds: float, drain: float) -> Resu
         last_ack = max(last_ack, record.acked_at)
         result.late += latency > DEADLINE
         result.deferred += record.type == 5
-        if not record.answered or SORRY_WORDS in record.text:
+        if not record.answered or any(words in record.text for words in FAILED_WORDS):
             result.errors += 1
             result.error_samples.append(f"{kind}: {record.text[:80]!r}")
     refused = [c for c in world.fake.calls if c.status >= 400]
@@ -371,6 +417,9 @@ async def run_once(
         if profile:
             await child.ask("profile off", "ok")
         after = child.status()
+        if "--split" in child_args:
+            words = (await child.ask("split", "split")).split()[1:]
+            result.split_s = {k: float(v) for k, v in (w.split("=") for w in words)}
         result.load_before, result.load_after = load_before, os.getloadavg()
         result.rss_before_kb, result.rss_after_kb = before["VmRSS"], after["VmRSS"]
         result.peak_rss_kb = after["VmHWM"]
@@ -416,6 +465,22 @@ def describe(result: Result) -> str:
         f"{result.recorded_moods} moods for {result.clickers} members who clicked",
         f"load average before {load(result.load_before)} · after {load(result.load_after)}",
     ]
+    if result.split_s:
+        acked = max(result.acked, 1)
+        core = {k: v for k, v in result.split_s.items() if k.startswith("core:")}
+        per = {k: 1000 * v / acked for k, v in result.split_s.items() if k not in core}
+        per["core"] = 1000 * sum(core.values()) / acked
+        rest = 1000 * result.bot_cpu_s / acked - sum(per.values())
+        parts = [f"{k} {v:.2f}" for k, v in per.items()] + [f"rest {rest:.2f}"]
+        lines.append("bot CPU per action, ms: " + " · ".join(parts))
+        counts = {"core:kind": "kind", "core:streak": "streak", "core:click": "mood"}
+        lines.append(
+            "core CPU per action of each kind, ms: "
+            + " · ".join(
+                f"{label} {1000 * core.get(key, 0.0) / max(result.by_action.get(label, 0), 1):.2f}"
+                for key, label in counts.items()
+            )
+        )
     return "\n".join(lines)
 
 
@@ -432,7 +497,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 args.members,
                 Path(tmp),
                 profile=profile,
-                child_args=("--loop", args.loop, "--json", args.json),
+                child_args=("--loop", args.loop, "--json", args.json)
+                + (("--split",) if args.split else ()),
             )
             if run == 0 and args.show_log:
                 print((Path(tmp) / "bot.log").read_text()[-3000:])
@@ -465,6 +531,11 @@ def main() -> int:
     parser.add_argument("--profile", default="", help="cProfile the bot into this file")
     parser.add_argument("--show-log", action="store_true")
     parser.add_argument(
+        "--split",
+        action="store_true",
+        help="time the bot's CPU per part (gateway, core, answer); use a low --rate",
+    )
+    parser.add_argument(
         "--loop", choices=("asyncio", "uvloop"), default="asyncio", help="the bot's event loop"
     )
     parser.add_argument(
@@ -481,6 +552,8 @@ def main() -> int:
     if args.serve_bot:
         if args.json == "stdlib":
             use_stdlib_json()
+        if args.split:
+            split_cpu()
         if args.loop == "uvloop":
             import uvloop
 
