@@ -10,6 +10,7 @@ that could ping anyone.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import re
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 
 from adapters.discord import render as discord_render
@@ -250,6 +252,16 @@ async def build_world(directory: Path) -> World:
     finally:
         await h.db.close()
     return World(path, now, tuple(dict.fromkeys(issued)), rows)
+
+
+_built: list[World] = []
+
+
+def shared_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The world, built once per test run (it is never written to: examples work on copies)."""
+    if not _built:
+        _built.append(asyncio.run(build_world(tmp_path_factory.mktemp("fuzz-world"))))
+    return _built[0]
 
 
 def _fresh_copy(world: World, directory: Path) -> Path:

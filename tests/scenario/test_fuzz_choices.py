@@ -10,7 +10,6 @@ classified from the world, never from the reply; ``exchange`` checks the rest.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,10 +28,10 @@ from tests.fuzzing import (
     OTHER,
     World,
     actor,
-    build_world,
     click,
     exchange,
     open_world,
+    shared_world,
     submit,
 )
 
@@ -65,7 +64,7 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield asyncio.run(build_world(tmp_path_factory.mktemp("world")))
+    yield shared_world(tmp_path_factory)
 
 
 def test_every_choice_and_form_kind_is_fuzzed() -> None:
@@ -212,7 +211,7 @@ def a_click(draw: st.DrawFn, world: World) -> tuple[str, Actor]:
     return choice_id, who
 
 
-@FUZZ
+@settings(FUZZ, max_examples=70)
 @given(data=st.data())
 async def test_forged_and_borrowed_clicks(
     world: World, tmp_path: Path, data: st.DataObject
@@ -229,7 +228,7 @@ async def test_forged_and_borrowed_clicks(
         assert outcome.refused, f"{choice_id!r} by {who.user.key}: {outcome.text!r}"
 
 
-@FUZZ
+@settings(FUZZ, max_examples=40)
 @given(data=st.data())
 async def test_private_buttons_only_work_for_their_member(
     world: World, tmp_path: Path, data: st.DataObject
@@ -256,7 +255,7 @@ async def test_private_buttons_only_work_for_their_member(
     assert outcome.refused, f"{given_out} clicked by {who.user.key}: {outcome.text!r}"
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)
 @given(data=st.data())
 async def test_forged_form_submissions(world: World, tmp_path: Path, data: st.DataObject) -> None:
     """The reflection form's id names a check-in; its values are whatever the client sent."""

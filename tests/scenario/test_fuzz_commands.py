@@ -10,9 +10,9 @@ same parsers the features use) must be refused.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import date
+from itertools import cycle
 from pathlib import Path
 
 import pytest
@@ -34,10 +34,10 @@ from tests.fuzzing import (
     WORD,
     World,
     actor,
-    build_world,
     command,
     exchange,
     open_world,
+    shared_world,
 )
 
 REGISTRY = build_registry()
@@ -47,7 +47,7 @@ ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield asyncio.run(build_world(tmp_path_factory.mktemp("world")))
+    yield shared_world(tmp_path_factory)
 
 
 FUZZ = settings(
@@ -97,7 +97,7 @@ def _refused_by_construction(cmd: Command, who: Actor, line: str) -> bool:
     return cmd.admin and who.user.id != ADMIN
 
 
-@FUZZ
+@settings(FUZZ, max_examples=70)
 @given(data=st.data())
 async def test_every_command_with_fuzzed_arguments(
     world: World, tmp_path: Path, data: st.DataObject
@@ -188,7 +188,7 @@ def invalid_value(draw: st.DrawFn, cmd: Command, option: Option) -> str:
     )
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)
 @given(data=st.data())
 async def test_invalid_option_values_are_refused_and_change_nothing(
     world: World, tmp_path: Path, data: st.DataObject
@@ -231,7 +231,7 @@ async def test_superscript_digits_get_a_clear_refusal(
     assert "Nothing was changed" in outcome.text or "Which prompt" in outcome.text
 
 
-@FUZZ
+@settings(FUZZ, max_examples=40)
 @given(data=st.data())
 async def test_admin_commands_are_refused_to_members_whatever_follows(
     world: World, tmp_path: Path, data: st.DataObject
@@ -247,7 +247,7 @@ async def test_admin_commands_are_refused_to_members_whatever_follows(
     assert outcome.refused, f"{line!r} by a member was accepted: {outcome.text!r}"
 
 
-@FUZZ
+@settings(FUZZ, max_examples=40)
 @given(text=st.one_of(WORD, LONG, st.lists(WORD, max_size=6).map(" ".join)), who=someone())
 async def test_free_text_to_kith_in_private(
     world: World, tmp_path: Path, text: str, who: Actor
@@ -257,5 +257,37 @@ async def test_free_text_to_kith_in_private(
     h = await open_world(world, tmp_path)
     try:
         await exchange(h, DirectTextEvent(who, text))
+    finally:
+        await h.db.close()
+
+
+# Every command, every run: hostile positional words, every option given a hostile value, an
+# overlong line, and the same again from a member, whatever hypothesis happens to draw above.
+HOSTILE = (
+    "@everyone <@123456789012345678> <@&123456789012345678> <!channel> <!here> <@U0123ABCD>"
+    " **x** `y` \u202eevil\u202c zero\u200bwidth \x00 \x1b[31m [a](https://evil.example) ²"
+)
+
+
+def _sweep(cmd: Command) -> list[str]:
+    path = "/" + " ".join(cmd.path)
+    options = " ".join(f"{o.name}:{word}" for o, word in zip(cmd.options, cycle(HOSTILE.split())))
+    return [
+        f"{path} {HOSTILE}",
+        f"{path} {options}",
+        f"{path} " + "@everyone " * 250,
+        path.upper(),
+    ]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=[c.name for c in COMMANDS])
+async def test_every_command_with_hostile_input(world: World, tmp_path: Path, cmd: Command) -> None:
+    h = await open_world(world, tmp_path)
+    try:
+        for line in _sweep(cmd):
+            for who in (actor(COMMUNITY, ADMIN, "@everyone"), actor(COMMUNITY, "bo", "<!here>")):
+                outcome = await exchange(h, command(who, line))
+                if cmd.admin and who.user.id != ADMIN:
+                    assert outcome.refused, line
     finally:
         await h.db.close()

@@ -9,7 +9,6 @@ everything sent on every platform's rendering, and that no scheduled delivery fa
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -29,24 +28,24 @@ from tests.fuzzing import (
     World,
     actor,
     assert_cannot_ping,
-    build_world,
     click,
     command,
     exchange,
     open_world,
+    shared_world,
 )
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield asyncio.run(build_world(tmp_path_factory.mktemp("world")))
+    yield shared_world(tmp_path_factory)
 
 
 TEXT = st.one_of(WORD, LONG, st.lists(WORD, min_size=1, max_size=5).map(" ".join))
 
 
 @settings(
-    max_examples=20,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -81,7 +81,7 @@ JSON = st.recursive(
     max_leaves=10,
 )
 PAYLOAD = st.dictionaries(KEYS, JSON, max_size=6)
-FUZZ = settings(max_examples=50, deadline=None, derandomize=True)
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True)
 
 
 @FUZZ
