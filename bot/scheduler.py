@@ -291,6 +291,7 @@ class Scheduler:
             applied = [await self._apply(tx, outcome, now) for outcome in outcomes]
         for outcome, ok in zip(outcomes, applied, strict=True):
             occ = outcome.occurrence
+            self.services.metrics.occurrence(occ.kind, outcome.state if ok else "lost_lease")
             if not ok:
                 report.lost_lease += 1
                 event(log, "occurrence_lost_lease", logging.WARNING, occurrence=occ.id)

@@ -1,0 +1,177 @@
+"""The ops endpoint over real HTTP on an ephemeral port: /healthz follows the database, /metrics
+follows real actions through the core, scheduled posts, and platform errors from an adapter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.core import Kith
+from bot.ops.server import OpsServer, start_ops, stop_ops
+from bot.settings import Settings
+from tests.e2e.discord_helpers import discord_world
+from tests.fakes import Harness, make_harness, reply_text
+
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 06:00 UTC
+
+
+async def serve(kith: Kith) -> OpsServer:
+    settings = Settings.from_env({"KITH_OPS_PORT": "0"})
+    server = await start_ops(settings, kith)
+    assert server is not None
+    return server
+
+
+async def get(server: OpsServer, path: str, method: str = "GET") -> tuple[int, str, str]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, f"http://127.0.0.1:{server.port}{path}") as response,
+    ):
+        return response.status, response.headers["Content-Type"], await response.text()
+
+
+async def scrape(server: OpsServer) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    status, content_type, text = await get(server, "/metrics")
+    assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def sample(
+    found: dict[tuple[str, frozenset[tuple[str, str]]], float], metric: str, /, **labels: str
+) -> float:
+    return found.get((metric, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[tuple[Harness, OpsServer]]:
+    h = await make_harness(tmp_path / "kith.sqlite3", START)
+    h.admins.add("ada")
+    server = await serve(h.kith)
+    yield h, server
+    await stop_ops(server)
+    await h.db.close()
+
+
+async def test_healthz_answers_200_while_the_database_answers_and_503_once_it_does_not(
+    running: tuple[Harness, OpsServer],
+) -> None:
+    h, server = running
+    status, content_type, body = await get(server, "/healthz")
+    assert (status, content_type) == (200, "application/json")
+    assert '"status": "ok"' in body and '"database": "ok"' in body
+    await h.db.close()
+    status, _, body = await get(server, "/healthz")
+    assert status == 503
+    assert '"status": "unavailable"' in body and "the database failed" in body
+
+
+async def test_metrics_count_actions_through_the_core_and_scheduled_posts(
+    running: tuple[Harness, OpsServer],
+) -> None:
+    h, server = running
+    before = await scrape(server)
+    assert sample(before, "kith_actions_total", action="command", name="/kind", outcome="ok") == 0
+
+    await h.say("ada", "/kith setup kindness channel:#kindness")
+    assert "streak" in reply_text(await h.say("bo", "/kind carried a neighbour's shopping"))
+    await h.say("bo", "/kind held the door")
+    await h.say("bo", "/nosuchcommand please")  # refused, and the member's words are no label
+    await h.say("bo", "/kith setup checkin channel:#general time:09:00 days:mon-fri tz:UTC")
+    await h.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri tz:UTC")
+    await h.say("bo", "hello there")
+    await h.advance_to(START.replace(hour=9, minute=1))  # the 09:00 check-in goes out
+    (post,) = [s for s in h.chat.to("#general") if s.message.choices]
+    await h.click("bo", post.choice("4"))
+    # Kith was down across Tuesday's post and came back past its grace window: missed.
+    h.clock.set(START + timedelta(days=1, hours=6))  # Tuesday 12:00, three hours late
+    await h.run_due()
+
+    found = await scrape(server)
+    counts = {
+        ("/kith setup kindness", "ok"): 1,
+        ("/kind", "ok"): 2,
+        ("unknown", "refused"): 1,
+        ("/kith setup checkin", "refused"): 1,
+        ("/kith setup checkin", "ok"): 1,
+    }
+    for (name, outcome), n in counts.items():
+        assert (
+            sample(found, "kith_actions_total", action="command", name=name, outcome=outcome) == n
+        ), (name, outcome)
+    assert sample(found, "kith_actions_total", action="text", name="message", outcome="ok") == 1
+    assert sample(found, "kith_actions_total", action="click", name="mood", outcome="ok") == 1
+    assert not any("nosuchcommand" in str(labels) for _, labels in found)
+    assert sample(found, "kith_action_seconds_count", action="command") == 6
+    assert sample(found, "kith_action_seconds_bucket", action="command", le="+Inf") == 6
+    assert sample(found, "kith_occurrences_total", kind="checkin.post", outcome="sent") == 1
+    assert sample(found, "kith_occurrences_total", kind="checkin.post", outcome="missed") == 1
+    assert sample(found, "kith_scheduler_run_seconds_count") >= 2
+    assert sample(found, "process_start_time_seconds") > 0
+
+
+async def test_only_the_two_routes_answer_and_a_bad_request_harms_nothing(
+    running: tuple[Harness, OpsServer],
+) -> None:
+    _, server = running
+    assert (await get(server, "/"))[0] == 404
+    assert (await get(server, "/metrics", "POST"))[0] == 405
+    status, _, body = await get(server, "/healthz?verbose=1", "HEAD")
+    assert status == 200 and body == ""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"\x16\x03\x01 not http at all\r\n\r\n")  # a TLS hello, say
+    await writer.drain()
+    assert (await reader.read()).startswith(b"HTTP/1.1 400 ")
+    writer.close()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.close()  # hangs up without a word
+    assert (await get(server, "/healthz"))[0] == 200
+
+
+async def test_no_port_means_no_endpoint(running: tuple[Harness, OpsServer]) -> None:
+    h, _ = running
+    assert await start_ops(Settings.from_env({}), h.kith) is None
+
+
+async def test_a_platform_error_in_the_discord_adapter_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with discord_world(tmp_path, monkeypatch, START) as world:
+        assert world.bot is not None
+        server = await serve(world.bot.client.kith)
+        try:
+            setup = await world.slash(
+                world.ada,
+                "kith setup checkin",
+                {"channel": world.general["id"], "time": "09:00", "days": "mon-fri", "tz": "UTC"},
+            )
+            assert "09:00" in setup.text, setup.text
+            # Kith lost Send Messages in #general: the 09:00 post fails, permanently.
+            world.fake.fail(
+                "POST",
+                rf"/channels/{world.general['id']}/messages",
+                403,
+                code=50013,
+                message="Missing Permissions",
+            )
+            await world.advance(timedelta(hours=3, minutes=1))
+            found = await scrape(server)
+        finally:
+            await stop_ops(server)
+    assert sample(found, "kith_platform_errors_total", platform="discord", kind="forbidden") == 1
+    assert sample(found, "kith_occurrences_total", kind="checkin.post", outcome="failed") == 1
+    assert (
+        sample(
+            found, "kith_actions_total", action="command", name="/kith setup checkin", outcome="ok"
+        )
+        == 1
+    )
