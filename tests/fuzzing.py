@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import os
 import re
 import shutil
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from adapters.discord import render as discord_render
@@ -252,6 +254,20 @@ async def build_world(directory: Path) -> World:
     finally:
         await h.db.close()
     return World(path, now, tuple(dict.fromkeys(issued)), rows)
+
+
+# KITH_FUZZ_SCALE=50 runs every fuzz test with 50 times the examples, on fresh random seeds: for
+# hunting, not for CI (which runs the derandomized default, the same examples every time).
+FUZZ_SCALE = max(1, int(os.environ.get("KITH_FUZZ_SCALE", "1") or 1))
+
+
+def fuzz_settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples * FUZZ_SCALE,
+        deadline=None,
+        derandomize=FUZZ_SCALE == 1,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 _built: list[World] = []

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from bot import choice_ids
@@ -30,6 +30,7 @@ from tests.fuzzing import (
     actor,
     click,
     exchange,
+    fuzz_settings,
     open_world,
     shared_world,
     submit,
@@ -53,13 +54,6 @@ ROW = {
 ANYONES = {"pref"}  # acts on whoever clicks: fine for anyone to click
 COMMUNITIES = (COMMUNITY.key, OTHER.key)
 PEOPLE = (ADMIN, *MEMBERS, "zed")
-
-FUZZ = settings(
-    max_examples=90,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +205,7 @@ def a_click(draw: st.DrawFn, world: World) -> tuple[str, Actor]:
     return choice_id, who
 
 
-@settings(FUZZ, max_examples=70)
+@fuzz_settings(70)
 @given(data=st.data())
 async def test_forged_and_borrowed_clicks(
     world: World, tmp_path: Path, data: st.DataObject
@@ -228,7 +222,7 @@ async def test_forged_and_borrowed_clicks(
         assert outcome.refused, f"{choice_id!r} by {who.user.key}: {outcome.text!r}"
 
 
-@settings(FUZZ, max_examples=40)
+@fuzz_settings(40)
 @given(data=st.data())
 async def test_private_buttons_only_work_for_their_member(
     world: World, tmp_path: Path, data: st.DataObject
@@ -255,7 +249,7 @@ async def test_private_buttons_only_work_for_their_member(
     assert outcome.refused, f"{given_out} clicked by {who.user.key}: {outcome.text!r}"
 
 
-@settings(FUZZ, max_examples=50)
+@fuzz_settings(50)
 @given(data=st.data())
 async def test_forged_form_submissions(world: World, tmp_path: Path, data: st.DataObject) -> None:
     """The reflection form's id names a check-in; its values are whatever the client sent."""

@@ -16,7 +16,7 @@ from itertools import cycle
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from bot.commands.parse import MAX_COMMAND_LENGTH, clean_text
@@ -36,6 +36,7 @@ from tests.fuzzing import (
     actor,
     command,
     exchange,
+    fuzz_settings,
     open_world,
     shared_world,
 )
@@ -48,14 +49,6 @@ ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     yield shared_world(tmp_path_factory)
-
-
-FUZZ = settings(
-    max_examples=80,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @st.composite
@@ -97,7 +90,7 @@ def _refused_by_construction(cmd: Command, who: Actor, line: str) -> bool:
     return cmd.admin and who.user.id != ADMIN
 
 
-@settings(FUZZ, max_examples=70)
+@fuzz_settings(70)
 @given(data=st.data())
 async def test_every_command_with_fuzzed_arguments(
     world: World, tmp_path: Path, data: st.DataObject
@@ -188,7 +181,7 @@ def invalid_value(draw: st.DrawFn, cmd: Command, option: Option) -> str:
     )
 
 
-@settings(FUZZ, max_examples=50)
+@fuzz_settings(50)
 @given(data=st.data())
 async def test_invalid_option_values_are_refused_and_change_nothing(
     world: World, tmp_path: Path, data: st.DataObject
@@ -231,7 +224,7 @@ async def test_superscript_digits_get_a_clear_refusal(
     assert "Nothing was changed" in outcome.text or "Which prompt" in outcome.text
 
 
-@settings(FUZZ, max_examples=40)
+@fuzz_settings(40)
 @given(data=st.data())
 async def test_admin_commands_are_refused_to_members_whatever_follows(
     world: World, tmp_path: Path, data: st.DataObject
@@ -247,7 +240,7 @@ async def test_admin_commands_are_refused_to_members_whatever_follows(
     assert outcome.refused, f"{line!r} by a member was accepted: {outcome.text!r}"
 
 
-@settings(FUZZ, max_examples=40)
+@fuzz_settings(40)
 @given(text=st.one_of(WORD, LONG, st.lists(WORD, max_size=6).map(" ".join)), who=someone())
 async def test_free_text_to_kith_in_private(
     world: World, tmp_path: Path, text: str, who: Actor

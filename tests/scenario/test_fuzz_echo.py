@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.events import DirectTextEvent
@@ -31,6 +31,7 @@ from tests.fuzzing import (
     click,
     command,
     exchange,
+    fuzz_settings,
     open_world,
     shared_world,
 )
@@ -44,12 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 TEXT = st.one_of(WORD, LONG, st.lists(WORD, min_size=1, max_size=5).map(" ".join))
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz_settings(15)
 @given(text=TEXT, name=DISPLAY_NAME)
 async def test_stored_member_text_and_names_never_ping_when_shown_later(
     world: World, tmp_path: Path, text: str, name: str

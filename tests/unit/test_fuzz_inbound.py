@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.discord import inbound as discord_inbound
@@ -22,6 +22,7 @@ from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent, FormSub
 from bot.features import build_registry
 from bot.identity import CommunityRef, UserRef
 from bot.registry import OptionKind
+from tests.fuzzing import fuzz_settings
 
 TREE = build_tree(build_registry())
 GUILD = "111111111111111111"
@@ -81,10 +82,9 @@ JSON = st.recursive(
     max_leaves=10,
 )
 PAYLOAD = st.dictionaries(KEYS, JSON, max_size=6)
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True)
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(data=PAYLOAD)
 def test_discord_command_payloads_never_raise(data: dict[str, Any]) -> None:
     invocation = discord_inbound.parse_invocation(data)
@@ -104,7 +104,7 @@ MENTIONS = [
 ]
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(leaf=st.sampled_from(sorted(TREE.leaves)), data=st.data())
 def test_discord_option_values_of_any_type_make_a_command_line(
     leaf: tuple[str, ...], data: st.DataObject
@@ -115,7 +115,7 @@ def test_discord_option_values_of_any_type_make_a_command_line(
     assert text.startswith("/" + " ".join(known.command_path)) and "\n" not in text
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(leaf=st.sampled_from(MENTIONS), data=st.data())
 def test_discord_member_and_channel_options_are_one_mention_or_nothing(
     leaf: tuple[str, ...], data: st.DataObject
@@ -133,7 +133,7 @@ def test_discord_member_and_channel_options_are_one_mention_or_nothing(
         assert re.fullmatch(r"<[@#]\d{1,21}>", mention), text
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(components=JSON)
 def test_discord_modal_components_never_raise(components: Any) -> None:
     values = discord_inbound.modal_values(components if isinstance(components, list) else [])
@@ -142,7 +142,7 @@ def test_discord_modal_components_never_raise(components: Any) -> None:
     assert isinstance(event, FormSubmitEvent)
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(custom_id=st.one_of(st.text(max_size=200), st.just("v1:mood:1:3" + "9" * 5000)))
 def test_discord_any_custom_id_reaches_the_core_unchanged(custom_id: str) -> None:
     event = discord_inbound.click_event(
@@ -154,7 +154,7 @@ def test_discord_any_custom_id_reaches_the_core_unchanged(custom_id: str) -> Non
 SLACK_SPECIAL = re.compile(r"<![a-z]")
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(body=PAYLOAD, action=PAYLOAD, event=PAYLOAD)
 def test_slack_payloads_never_raise(
     body: dict[str, Any], action: dict[str, Any], event: dict[str, Any]
@@ -183,7 +183,7 @@ def test_slack_payloads_never_raise(
     assert text is None or (isinstance(text, DirectTextEvent) and text.text)
 
 
-@FUZZ
+@fuzz_settings(40)
 @given(
     command=st.one_of(st.text(max_size=20), st.sampled_from(["/kith", "kith", "/kind"])),
     text=st.lists(
