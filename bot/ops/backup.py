@@ -111,9 +111,12 @@ def _install(partial: Path, target: Path) -> None:
 
 
 def backup(url: str, target: Path, *, force: bool = False) -> BackupReport:
+    """Copy the database at ``url`` to ``target`` (a folder: a time-stamped file in it)."""
     source = sqlite_path(url, action="backup")
     if not source.is_file():
         raise BackupError(f"there is no database at {source}")
+    if target.is_dir():
+        target = target / f"kith-{_stamp()}.sqlite3"
     if target.exists() and not force:
         raise BackupError(f"{target} already exists: choose another name, or add --force")
     if target.exists() and target.resolve() == source.resolve():
@@ -133,6 +136,8 @@ def backup(url: str, target: Path, *, force: bool = False) -> BackupReport:
         _install(partial, target)
     except sqlite3.Error as exc:
         raise BackupError(f"the backup failed: {exc}") from None
+    except OSError as exc:
+        raise BackupError(f"could not write {target}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(source, target, summary, time.perf_counter() - started)
@@ -191,6 +196,10 @@ def restore(backup_file: Path, url: str, *, latest_version: int) -> RestoreRepor
     try:
         shutil.copyfile(backup_file, partial)
         _install(partial, database)
+    except OSError as exc:  # a full disk, say: put the database back as it was
+        if kept is not None:
+            _move_with_sidecars(kept, database)
+        raise BackupError(f"could not write {database}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return RestoreReport(backup_file, database, summary, kept)
@@ -200,15 +209,23 @@ def _set_aside(database: Path) -> Path | None:
     """Rename the database and its sidecar files to ``<name>.before-restore-<UTC time>``."""
     if not database.exists():
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = _stamp()
     kept = database.with_name(f"{database.name}.before-restore-{stamp}")
     n = 1
     while kept.exists():
         n += 1
         kept = database.with_name(f"{database.name}.before-restore-{stamp}-{n}")
-    for suffix in SIDECARS:
-        sidecar = database.with_name(database.name + suffix)
-        if sidecar.exists():
-            os.replace(sidecar, kept.with_name(kept.name + suffix))
-    os.replace(database, kept)
+    _move_with_sidecars(database, kept)
     return kept
+
+
+def _move_with_sidecars(source: Path, target: Path) -> None:
+    for suffix in SIDECARS:
+        sidecar = source.with_name(source.name + suffix)
+        if sidecar.exists():
+            os.replace(sidecar, target.with_name(target.name + suffix))
+    os.replace(source, target)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

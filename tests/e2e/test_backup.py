@@ -126,6 +126,12 @@ def test_backup_refuses_postgresql_an_existing_file_and_a_missing_database(
     printed = capsys.readouterr().out
     assert f"to {target}" in printed and "integrity check ok" in printed
     assert query(target, "SELECT COUNT(*) FROM schema_migrations") == [LATEST]
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    assert main(["backup", str(folder), "--database", str(source)]) == 0  # a dated file inside
+    (dated,) = folder.iterdir()
+    assert dated.name.startswith("kith-") and dated.suffix == ".sqlite3"
+    assert f"to {dated}" in capsys.readouterr().out
     with pytest.raises(BackupError, match="not a Kith database"):
         empty = tmp_path / "empty.sqlite3"
         sqlite3.connect(empty).close()
