@@ -187,6 +187,9 @@ class World:
     def __repr__(self) -> str:  # hypothesis prints it with every failing example
         return f"World({self.path.name}, {len(self.issued)} choice ids)"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
 
 async def _say(h: Harness, who: Actor, text: str) -> Reply:
     event: Event = command(who, text) if text.startswith("/") else DirectTextEvent(who, text)

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from bot import choice_ids
 from bot.clock import to_epoch
+from bot.commands.parse import clean_text
 from bot.community import member_timezone
 from bot.context import Context
 from bot.identity import ChannelRef
@@ -109,6 +110,8 @@ async def look_after(ctx: Context, text: str, source: str) -> Signal | None:
     Returns the signal (or None). Never raises for delivery problems: the member's own action
     must not fail because a safety message could not be sent.
     """
+    # Zero-width and control characters would split words ("ki\u200bll") and hide a phrase.
+    text = clean_text(text)
     settings = await load_settings(ctx.db, ctx.community.ref.key)
     signal = settings.phrases().screen(text)
     if signal is None:

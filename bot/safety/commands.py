@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.messages import Reply
 from bot.safety.care import load_settings
 from bot.safety.resources import regions
+from bot.safety.screen import normalise
 
 MAX_EXTRA_PHRASES = 200
 
@@ -85,6 +86,13 @@ async def phrases_command(ctx: Context, inv: Invocation) -> Reply:
     if action == "add":
         if len(phrase) > 80 or len(phrase) < 3:
             raise UserError("A phrase is 3 to 80 characters. Nothing was added.")
+        if len(normalise(phrase).replace(" ", "")) < 3:
+            # Screening compares letters a to z (accents dropped), so "💔💔💔" or a phrase in
+            # another script would be saved and then silently never match.
+            raise UserError(
+                f"“{phrase[:40]}” has fewer than 3 letters from a to z (accents are fine), so I "
+                "could never match it. Nothing was added."
+            )
         if phrase in extra:
             raise UserError("That phrase is already on the list.")
         if len(extra) >= MAX_EXTRA_PHRASES:

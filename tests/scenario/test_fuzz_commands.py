@@ -284,3 +284,54 @@ async def test_every_command_with_hostile_input(world: World, tmp_path: Path, cm
                     assert outcome.refused, line
     finally:
         await h.db.close()
+
+
+@pytest.mark.parametrize("phrase", ["умру", "死にたい", "💔💔💔", "a a a", "!!! ???"])
+async def test_safety_phrases_that_could_never_match_are_refused(
+    world: World, tmp_path: Path, phrase: str
+) -> None:
+    """Regression: a phrase without 3 letters a-z was "Added" and then never matched anything."""
+    h = await open_world(world, tmp_path)
+    try:
+        outcome = await exchange(
+            h, command(actor(COMMUNITY, ADMIN), f"/kith safety phrases add {phrase}")
+        )
+    finally:
+        await h.db.close()
+    assert outcome.refused and "could never match" in outcome.text
+
+
+@fuzz_settings(30)
+@given(phrase=st.one_of(WORD, st.lists(WORD, min_size=1, max_size=4).map(" ".join)))
+async def test_an_added_safety_phrase_is_recognised(
+    world: World, tmp_path: Path, phrase: str
+) -> None:
+    """Whatever an admin adds to the phrase list, a member writing exactly that is looked after."""
+    h = await open_world(world, tmp_path)
+    try:
+        admin = actor(COMMUNITY, ADMIN)
+        added = await exchange(h, command(admin, f"/kith safety phrases add {phrase}"))
+        event("added" if not added.refused else "refused")
+        if not added.refused:
+            before = await h.db.fetchval("SELECT COUNT(*) FROM safety_events")
+            await exchange(h, DirectTextEvent(actor(COMMUNITY, "eve"), phrase))
+            assert await h.db.fetchval("SELECT COUNT(*) FROM safety_events") == before + 1
+    finally:
+        await h.db.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to ki\u200bll myself", "I think about sui\u00adcide", "I feel so hope\u200dless"],
+)
+async def test_invisible_characters_do_not_hide_a_worrying_message(
+    world: World, tmp_path: Path, text: str
+) -> None:
+    """Regression: a zero-width space or soft hyphen inside a word split it for the screen."""
+    h = await open_world(world, tmp_path)
+    try:
+        before = len(h.chat.to("@eve"))
+        await exchange(h, DirectTextEvent(actor(COMMUNITY, "eve"), text))
+        assert len(h.chat.to("@eve")) == before + 1  # the caring message
+    finally:
+        await h.db.close()
