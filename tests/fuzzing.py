@@ -183,6 +183,7 @@ class World:
     issued: tuple[Sent, ...]  # every choice id sent or replied in either community
     # community key → table → row id → its occurrence kind/state, or the member it belongs to
     rows: dict[str, dict[str, dict[int, str]]]
+    deleted: dict[str, set[tuple[str, int]]]  # community key → (table, id) of rows gone since
 
     def __repr__(self) -> str:  # hypothesis prints it with every failing example
         return f"World({self.path.name}, {len(self.issued)} choice ids)"
@@ -236,6 +237,17 @@ async def build_world(directory: Path) -> World:
             owner = None if sent.to.endswith((":general", ":kindness", ":buddies")) else sent.to
             community = sent.to.rsplit(":", 1)[0]
             issued += [Sent(community, owner, c.id) for c in sent.message.choices]
+        # The first check-in post of each community is deleted (as if cleaned up): its buttons
+        # are still out there.
+        deleted: dict[str, set[tuple[str, int]]] = {}
+        for ref in (COMMUNITY, OTHER):
+            first = await h.db.fetchval(
+                "SELECT MIN(id) FROM occurrences WHERE community_id = ? AND kind = 'checkin.post'",
+                ref.key,
+            )
+            async with h.db.transaction() as tx:
+                await tx.execute("DELETE FROM occurrences WHERE id = ?", first)
+            deleted[ref.key] = {("occurrences", int(first))}
         rows: dict[str, dict[str, dict[int, str]]] = {}
         for ref in (COMMUNITY, OTHER):
             rows[ref.key] = {
@@ -256,7 +268,7 @@ async def build_world(directory: Path) -> World:
         now = h.clock.now()
     finally:
         await h.db.close()
-    return World(path, now, tuple(dict.fromkeys(issued)), rows)
+    return World(path, now, tuple(dict.fromkeys(issued)), rows, deleted)
 
 
 # KITH_FUZZ_SCALE=50 runs every fuzz test with 50 times the examples, on fresh random seeds: for

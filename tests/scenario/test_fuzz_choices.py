@@ -104,6 +104,10 @@ def must_refuse(world: World, choice_id: str, who: Actor) -> bool:
     owners = _owners(world, choice_id, community)
     if owners - {""} and who.user.key not in owners and choice.kind not in ANYONES:
         return True  # a private button given to other members
+    spec = ROW[choice.kind]
+    if spec is not None and choice.fields[:1] and choice.fields[0].isdigit():
+        if (spec[0], int(choice.fields[0])) in world.deleted[community]:
+            return True  # given out, but its row is gone
     if owners:
         return False  # given out here, to this member or in a post: may be fine
     if choice.kind == "forget":
@@ -303,5 +307,23 @@ async def test_a_member_is_the_same_name_but_not_the_same_member_elsewhere(
                 elsewhere = _who(given_out.owner.replace(COMMUNITY.key, OTHER.key))
                 outcome = await exchange(h, click(elsewhere, given_out.choice_id))
                 assert outcome.refused, f"{given_out} from {elsewhere.user.key}: {outcome.text!r}"
+    finally:
+        await h.db.close()
+
+
+async def test_buttons_of_a_deleted_check_in_are_refused(world: World, tmp_path: Path) -> None:
+    h = await open_world(world, tmp_path)
+    try:
+        gone = [
+            s
+            for s in world.issued
+            if s.community == COMMUNITY.key
+            and must_refuse(world, s.choice_id, actor(COMMUNITY, "bo"))
+            and s.owner is None
+        ]
+        assert gone  # the world deleted a post whose buttons were given out
+        for given_out in gone:
+            outcome = await exchange(h, click(actor(COMMUNITY, "bo"), given_out.choice_id))
+            assert outcome.refused and "can't find" in outcome.text, outcome.text
     finally:
         await h.db.close()

@@ -19,9 +19,13 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from adapters.discord import inbound as discord_inbound
+from adapters.discord.commands import build_tree
+from adapters.slack import inbound as slack_inbound
 from bot.commands.parse import MAX_COMMAND_LENGTH, clean_text
 from bot.events import Actor, DirectTextEvent
 from bot.features import build_registry
+from bot.identity import ChannelRef
 from bot.registry import Command, Option, OptionKind
 from bot.schedule import ScheduleError, parse_days, parse_time
 from bot.timezones import UnknownTimeZone, canonical_zone
@@ -333,5 +337,44 @@ async def test_invisible_characters_do_not_hide_a_worrying_message(
         before = len(h.chat.to("@eve"))
         await exchange(h, DirectTextEvent(actor(COMMUNITY, "eve"), text))
         assert len(h.chat.to("@eve")) == before + 1  # the caring message
+    finally:
+        await h.db.close()
+
+
+TREE = build_tree(REGISTRY)
+SLACK_MARKUP = st.sampled_from(
+    ["<!here>", "<!channel>", "<@U0123ABCD|bo>", "<#C0123ABCD|general>", "&lt;!here&gt;", "&amp;"]
+)
+
+
+@fuzz_settings(40)
+@given(data=st.data())
+async def test_platform_payloads_through_the_adapters_and_the_core(
+    world: World, tmp_path: Path, data: st.DataObject
+) -> None:
+    """Slack slash-command text (escaped, with markup) and Discord typed option values of any
+    kind, rebuilt into command lines by the adapters' inbound parsing, then handled."""
+    who = data.draw(someone(), label="actor")
+    channel = ChannelRef(who.community, "general")
+    if data.draw(st.booleans(), label="slack"):
+        words = st.lists(st.one_of(WORD, SLACK_MARKUP), max_size=6).map(" ".join)
+        body = {
+            "command": data.draw(st.sampled_from(sorted({"/" + c.path[0] for c in COMMANDS}))),
+            "text": data.draw(st.one_of(words, LONG), label="text"),
+            "channel_id": "C0123ABCD",
+        }
+        event = slack_inbound.command_event(body, who)
+    else:
+        leaf = TREE.leaves[data.draw(st.sampled_from(sorted(TREE.leaves)), label="leaf")]
+        values = {
+            p.name: data.draw(st.one_of(st.none(), WORD, st.integers(-(2**64), 2**64)))
+            for p in leaf.params
+        }
+        event = discord_inbound.command_event(
+            who, channel, discord_inbound.Invocation(leaf.path, values), leaf
+        )
+    h = await open_world(world, tmp_path)
+    try:
+        await exchange(h, event)
     finally:
         await h.db.close()
