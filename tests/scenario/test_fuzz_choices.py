@@ -209,7 +209,7 @@ def a_click(draw: st.DrawFn, world: World) -> tuple[str, Actor]:
     return choice_id, who
 
 
-@fuzz_settings(70)
+@fuzz_settings(60)
 @given(data=st.data())
 async def test_forged_and_borrowed_clicks(
     world: World, tmp_path: Path, data: st.DataObject

@@ -94,7 +94,7 @@ def _refused_by_construction(cmd: Command, who: Actor, line: str) -> bool:
     return cmd.admin and who.user.id != ADMIN
 
 
-@fuzz_settings(70)
+@fuzz_settings(60)
 @given(data=st.data())
 async def test_every_command_with_fuzzed_arguments(
     world: World, tmp_path: Path, data: st.DataObject
@@ -244,7 +244,7 @@ async def test_admin_commands_are_refused_to_members_whatever_follows(
     assert outcome.refused, f"{line!r} by a member was accepted: {outcome.text!r}"
 
 
-@fuzz_settings(40)
+@fuzz_settings(30)
 @given(text=st.one_of(WORD, LONG, st.lists(WORD, max_size=6).map(" ".join)), who=someone())
 async def test_free_text_to_kith_in_private(
     world: World, tmp_path: Path, text: str, who: Actor
@@ -305,7 +305,7 @@ async def test_safety_phrases_that_could_never_match_are_refused(
     assert outcome.refused and "could never match" in outcome.text
 
 
-@fuzz_settings(30)
+@fuzz_settings(25)
 @given(phrase=st.one_of(WORD, st.lists(WORD, min_size=1, max_size=4).map(" ".join)))
 async def test_an_added_safety_phrase_is_recognised(
     world: World, tmp_path: Path, phrase: str
