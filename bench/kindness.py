@@ -17,7 +17,11 @@ single-row autocommitted inserts over one asyncpg connection, there is one actio
 PostgreSQL's.
 
     python -m bench.kindness [--engine sqlite|postgresql] [--members 100000] [--acts 3000000]
-                             [--actions 4000] [--concurrency 8] [--queries 300] [--dir DIR]
+                             [--actions 4000] [--concurrency 8 32] [--queries 300]
+                             [--only actions|queries] [--dir DIR]
+
+``--concurrency`` is how many members' actions are in flight at once. A rate needs that many in
+flight: by Little's law, 2,000 actions/s acknowledged in 10 ms each means about 20 at any time.
 """
 
 from __future__ import annotations
@@ -473,15 +477,18 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         "raw SQLite single-row commits (WAL): "
         + " · ".join(f"{s} {rate:,.0f}/s" for s, rate in raw.items())
     )
-    for synchronous in ("FULL", "NORMAL"):
-        result = await action_rate(
-            str(folder / f"actions-{synchronous.lower()}.sqlite3"),
-            synchronous,
-            args.actions,
-            args.concurrency,
-            args.action_members,
-        )
-        print_actions(result, args.concurrency, raw[synchronous], f"synchronous={synchronous}")
+    for synchronous in ("FULL", "NORMAL") if args.only != "queries" else ():
+        for concurrency in args.concurrency:
+            result = await action_rate(
+                str(folder / f"actions-{synchronous.lower()}-{concurrency}.sqlite3"),
+                synchronous,
+                args.actions,
+                concurrency,
+                args.action_members,
+            )
+            print_actions(result, concurrency, raw[synchronous], f"synchronous={synchronous}")
+    if args.only == "actions":
+        return
     big = folder / "big.sqlite3"
     await setup_big(str(big))
     timings = load_community(big, args.members, args.acts)
@@ -655,8 +662,17 @@ async def run_postgresql(args: argparse.Namespace) -> None:
     try:
         raw = await pg_raw_commit_rate(url)
         print(f"raw PostgreSQL single-row commits (autocommit, one connection): {raw:,.0f}/s")
-        result = await action_rate(url, "FULL", args.actions, args.concurrency, args.action_members)
-        print_actions(result, args.concurrency, raw, "PostgreSQL")
+        for n, concurrency in enumerate(args.concurrency):
+            run_url, run_name = await fresh_url("postgresql", Path("."), 2 + n)
+            try:
+                result = await action_rate(
+                    run_url, "FULL", args.actions, concurrency, args.action_members
+                )
+            finally:
+                await drop(run_name)
+            print_actions(result, concurrency, raw, "PostgreSQL")
+        if args.only == "actions":
+            return
         await setup_big(big_url)
         timings = await load_community_pg(big_url, args.members, args.acts)
         print_generated(args, timings)
@@ -673,7 +689,8 @@ def main() -> None:
     parser.add_argument("--acts", type=int, default=3_000_000)
     parser.add_argument("--actions", type=int, default=4000)
     parser.add_argument("--action-members", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--only", choices=["actions", "queries"], help="run one half")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--dir", help="where the databases go (default: a new temporary folder)")
     args = parser.parse_args()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from bot.clock import from_epoch, to_epoch
@@ -26,17 +27,47 @@ class Programme:
 
     @classmethod
     def from_row(cls, row: Row) -> Programme:
-        return cls(
-            id=int(row["id"]),
-            community_key=row["community_id"],
-            kind=row["kind"],
-            channel=ChannelRef.parse(row["channel_key"]),
-            tz=row["tz"],
-            config=json.loads(row["config"]),
-            paused=bool(row["paused"]),
-            materialised_until=from_epoch(row["materialised_until"]),
-            created_at=from_epoch(row["created_at"]),
-        )
+        return _programme(*(row[c] for c in _COLUMNS))
+
+
+_COLUMNS = (
+    "id",
+    "community_id",
+    "kind",
+    "channel_key",
+    "tz",
+    "config",
+    "paused",
+    "materialised_until",
+    "created_at",
+)
+
+
+@lru_cache(maxsize=4096)
+def _programme(
+    id: int,
+    community_id: str,
+    kind: str,
+    channel_key: str,
+    tz: str,
+    config: str,
+    paused: int,
+    materialised_until: int,
+    created_at: int,
+) -> Programme:
+    """Parsed once per distinct row (every action reads its programme; it rarely changes). The
+    instance is shared, so its ``config`` must be treated as read-only, as everywhere."""
+    return Programme(
+        id=int(id),
+        community_key=community_id,
+        kind=kind,
+        channel=ChannelRef.parse(channel_key),
+        tz=tz,
+        config=json.loads(config),
+        paused=bool(paused),
+        materialised_until=from_epoch(materialised_until),
+        created_at=from_epoch(created_at),
+    )
 
 
 async def get_programme(db: Database | Tx, community_key: str, kind: str) -> Programme | None:

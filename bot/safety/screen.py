@@ -119,11 +119,11 @@ class _Compiled:
     medium_squashed: re.Pattern[str] | None
 
     def screen(self, text: str) -> Signal | None:
-        words = _words(text)
-        normalised = _squeeze(words)
+        plain = _words(text)
+        normalised = _squeeze(plain)
         if self.exclusions is not None:
             normalised = self.exclusions.sub(" | ", normalised)
-        runs = " | ".join(_runs(words))
+        runs = " | ".join(_runs(plain))
         checks = (
             (Severity.HIGH, self.high, self.high_squashed),
             (Severity.MEDIUM, self.medium, self.medium_squashed),
