@@ -445,8 +445,10 @@ def _mrkdwn(value: object) -> list[str]:
     return []
 
 
-def click(who: Actor, choice_id: str) -> ClickEvent:
-    return ClickEvent(who, choice_id, channel=ChannelRef(who.community, "general"))
+def click(who: Actor, choice_id: str, *, in_dm: bool = False) -> ClickEvent:
+    """A click on a post in #general, or (``in_dm``) on a private message, with no channel."""
+    channel = None if in_dm else ChannelRef(who.community, "general")
+    return ClickEvent(who, choice_id, channel=channel)
 
 
 def submit(who: Actor, form_id: str, values: dict[str, str]) -> FormSubmitEvent:

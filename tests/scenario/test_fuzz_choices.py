@@ -215,9 +215,10 @@ async def test_forged_and_borrowed_clicks(
     world: World, tmp_path: Path, data: st.DataObject
 ) -> None:
     choice_id, who = data.draw(a_click(world), label="click")
+    in_dm = data.draw(st.booleans(), label="in a direct message")
     h = await open_world(world, tmp_path)
     try:
-        outcome = await exchange(h, click(who, choice_id))
+        outcome = await exchange(h, click(who, choice_id, in_dm=in_dm))
     finally:
         await h.db.close()
     refuse = must_refuse(world, choice_id, who)
