@@ -384,6 +384,7 @@ async def exchange(h: Harness, event: Event) -> Outcome:
     if refused and not isinstance(event, DirectTextEvent):
         # A direct message is screened for safety whatever it says, which may record a signal.
         assert not changed, f"refused input changed the database: {clear_text(reply)!r}"
+        assert reply.private, "a refusal is shown to the member alone"
         assert not sent, f"refused input sent messages: {[m.plain_text for m in sent]}"
     return Outcome(reply, refused, changed, sent)
 
