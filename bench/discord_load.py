@@ -455,7 +455,8 @@ def describe(result: Result) -> str:
         f"throughput {result.throughput:.0f}/s",
         f"ack latency p50 {result.p(50):.1f} ms · p99 {result.p(99):.1f} ms · "
         f"max {result.p(100):.1f} ms · over 3 s: {result.late} · deferred: {result.deferred}",
-        f"errors {result.errors}"
+        f"errors {result.errors} · failed for the member (errors + acknowledged after 3 s, "
+        f"which Discord shows as 'interaction failed'): {result.errors + result.late}"
         + (f" (e.g. {'; '.join(result.error_samples[:3])})" if result.error_samples else ""),
         f"bot RSS {result.rss_before_kb / 1024:.1f} → {result.rss_after_kb / 1024:.1f} MB "
         f"({grow:+.1f} MB; peak {result.peak_rss_kb / 1024:.1f} MB) · bot CPU "
@@ -514,12 +515,13 @@ async def main_async(args: argparse.Namespace) -> int:
             f"{median([r.throughput for r in results]):.0f}/s · p50 "
             f"{median([r.p(50) for r in results]):.1f} ms · p99 "
             f"{median([r.p(99) for r in results]):.1f} ms · errors "
-            f"{median([r.errors for r in results]):.0f} · RSS growth "
+            f"{median([r.errors for r in results]):.0f} · late "
+            f"{median([r.late for r in results]):.0f} · RSS growth "
             f"{median([(r.rss_after_kb - r.rss_before_kb) / 1024 for r in results]):+.1f} MB · "
             f"bot CPU {median([1000 * r.bot_cpu_s / max(r.acked, 1) for r in results]):.2f} "
             "ms/action"
         )
-    return 0 if all(r.errors == 0 for r in results) else 1
+    return 0 if all(r.errors + r.late == 0 for r in results) else 1
 
 
 def main() -> int:
