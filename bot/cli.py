@@ -267,6 +267,7 @@ async def _console_session(
     """``settings`` (``kith run`` only): serve /healthz and /metrics if KITH_OPS_PORT is set."""
     from adapters.console.runner import ConsoleClock, ConsoleCommunity
     from bot.ops.server import start_ops, stop_ops
+    from bot.shutdown import stop_on_signals
 
     clock = ConsoleClock(start)  # type: ignore[arg-type]
     community = await ConsoleCommunity.open(database, clock, tz, sys.stdout, sys.stderr, as_json)
@@ -274,13 +275,11 @@ async def _console_session(
     try:
         if settings is not None:
             ops = await start_ops(settings, community.kith)
+        stop_on_signals(community.stop)  # SIGTERM/SIGINT: finish the line in progress, exit 0
         if script is not None:
             await community.run_lines(script)
-        elif not sys.stdin.isatty():
-            # Read in a thread: the loop stays free for the timer and the ops endpoint.
-            await community.run_lines((await asyncio.to_thread(sys.stdin.read)).splitlines())
-        else:
-            await community.run_interactive(sys.stdin)
+        else:  # a terminal or a pipe, line by line as it comes (the timer: in a terminal)
+            await community.run_stream(sys.stdin, timer=sys.stdin.isatty())
     finally:
         await stop_ops(ops)
         await community.close()

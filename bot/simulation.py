@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -15,12 +16,20 @@ class SettableClock(Protocol):
     def set(self, instant: datetime) -> None: ...
 
 
-async def run_until(kith: Kith, clock: SettableClock, target: datetime, chat: ChatPort) -> None:
-    """Advance ``clock`` to ``target``, running the scheduler at each due moment on the way."""
+async def run_until(
+    kith: Kith,
+    clock: SettableClock,
+    target: datetime,
+    chat: ChatPort,
+    *,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Advance ``clock`` to ``target``, running the scheduler at each due moment on the way
+    (or only until ``stop`` is set: a shutdown ends a long advance between two due moments)."""
     while True:
         await kith.run_due(clock.now(), chat)
         now = clock.now()
-        if now >= target:
+        if now >= target or (stop is not None and stop.is_set()):
             return
         wake = await kith.scheduler.next_wake(now)
         if wake is None or wake > target:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -75,6 +76,9 @@ class ConsoleCommunity:
         self.out, self.err, self.as_json = out, err, as_json
         self.chat = ConsoleChat(db, clock, tz, self._emit)
         self._lock = asyncio.Lock()
+        # Set by SIGTERM/SIGINT (bot.shutdown): the line in progress finishes, with its reply,
+        # and no further line is read. A long :advance stops at the next due moment.
+        self.stop = asyncio.Event()
 
     @classmethod
     async def open(
@@ -166,30 +170,32 @@ class ConsoleCommunity:
             await self.advance_to(action.instant)
 
     async def advance_to(self, target: datetime) -> None:
-        await run_until(self.kith, self.clock, target, self.chat)
+        await run_until(self.kith, self.clock, target, self.chat, stop=self.stop)
 
     async def run_lines(self, lines: Iterable[str]) -> None:
         await self.kith.run_due(self.clock.now(), self.chat)
         for lineno, raw in enumerate(lines, 1):
+            if self.stop.is_set():
+                break
             await self.run_line(lineno, raw)
 
-    async def run_interactive(self, stdin: TextIO) -> None:
-        """A terminal session: read lines while a timer delivers whatever falls due (with a
-        simulated clock, time moves only with :advance and :at)."""
-        timer = Timer(self.tick) if not self.clock.simulated else None
-        if timer:
-            timer.start()
+    async def run_stream(self, stdin: TextIO, *, timer: bool = True) -> None:
+        """Lines as they arrive on stdin (a terminal or a pipe) until it ends or a stop is
+        requested, while a timer delivers whatever falls due (with a simulated clock, time
+        moves only with :advance and :at)."""
+        await self.tick()  # first what fell due while Kith was not running
+        alarm = Timer(self.tick) if timer and not self.clock.simulated else None
+        if alarm:
+            alarm.start()
+        lines = _StdinLines(stdin)
         lineno = 0
         try:
-            while True:
-                raw = await asyncio.to_thread(stdin.readline)
-                if not raw:
-                    break
+            while (raw := await lines.next(self.stop)) is not None:
                 lineno += 1
                 await self.run_line(lineno, raw)
         finally:
-            if timer:
-                timer.stop()
+            if alarm:
+                alarm.stop()
 
     async def tick(self) -> datetime | None:
         async with self._lock:
@@ -197,4 +203,38 @@ class ConsoleCommunity:
             return await self.kith.scheduler.next_wake(self.clock.now())
 
     async def close(self) -> None:
-        await self.db.close()
+        async with self._lock:  # a scheduler tick in progress finishes first
+            await self.db.close()
+
+
+class _StdinLines:
+    """stdin read on a daemon thread: a blocked read neither holds up the event loop (so
+    signals, the timer and the ops endpoint run) nor keeps the process alive at exit."""
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        threading.Thread(target=self._pump, args=(stdin,), daemon=True, name="stdin").start()
+
+    def _pump(self, stdin: TextIO) -> None:
+        while True:
+            raw = stdin.readline()  # "" at the end of input, passed on as the end mark
+            try:
+                self._loop.call_soon_threadsafe(self._queue.put_nowait, raw)
+            except RuntimeError:  # the loop has closed: Kith is exiting
+                return
+            if not raw:
+                return
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line, or None at the end of input or once ``stop`` is set."""
+        if stop.is_set():
+            return None
+        line = asyncio.ensure_future(self._queue.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not line.done():
+            line.cancel()
+            return None
+        return line.result() or None

@@ -9,14 +9,20 @@ carries on.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import re
 import signal
 import sqlite3
+import subprocess
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e import discord_process
+from tests.e2e.console_helpers import KITH
 from tests.e2e.discord_fake import FakeDiscord, Interaction
 
 LIMIT = 30.0
@@ -114,3 +120,63 @@ async def test_discord_sigterm_during_a_burst_answers_what_it_took_and_nothing_e
     assert "Logged" in again.text and "after the restart" in acts(home.database)
     process.send_signal(signal.SIGINT)
     assert await asyncio.wait_for(process.wait(), LIMIT) == 0
+
+
+CONSOLE_RUNS = {
+    # kith console, simulated clock, stopped like a service manager stops it
+    "console-SIGTERM": (["console", "--json", "--start", "2026-03-02T09:00"], signal.SIGTERM),
+    # kith run without credentials (the console community, real clock), stopped with Ctrl-C
+    "run-SIGINT": (["run"], signal.SIGINT),
+}
+
+
+@pytest.mark.parametrize("case", list(CONSOLE_RUNS))
+def test_console_stop_during_a_burst_finishes_the_line_in_progress_and_exits_0(
+    tmp_path: Path, case: str
+) -> None:
+    args, sig = CONSOLE_RUNS[case]
+    database = tmp_path / "kith.sqlite3"
+    setup = ":admin ada\n@ada: /kith setup kindness channel:#general\n"
+    # Three acts each for a hundred members: every reply quotes its act (a fourth would not).
+    burst = "".join(f"@m{n % 100}: /kind burst act {n}\n" for n in range(300))
+    process = start_console(args, database)
+    watchdog = threading.Timer(LIMIT, process.kill)  # a stop that never comes fails, not hangs
+    watchdog.start()
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(setup + burst)
+    process.stdin.flush()  # stdin stays open: the stop must not wait for the end of input
+    acked: list[str] = []
+    for line in process.stdout:
+        text = json.loads(line)["text"] if line.startswith("{") else line
+        if found := re.search(r"💛 Logged: .(burst act \d+)", text):
+            acked.append(found.group(1))
+            if len(acked) == 20:
+                process.send_signal(sig)
+    watchdog.cancel()
+    assert process.wait(timeout=LIMIT) == 0, process.stderr.read() if process.stderr else ""
+    stored = acts(database)
+    assert stored == acked  # each acknowledged act stored, none stored unacknowledged
+    assert 20 <= len(acked) < 300
+    assert integrity(database) == "ok"
+    process.stdin.close()
+
+    # A restart on the same database carries on where the stop left off.
+    again = start_console(args, database)
+    out, _ = again.communicate("@bo: /kind after the restart\n", timeout=LIMIT)
+    assert again.returncode == 0 and "after the restart" in out
+    assert acts(database) == [*acked, "after the restart"]
+
+
+def start_console(args: list[str], database: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KITH_", "DISCORD_", "SLACK_"))}
+    env["KITH_DATABASE_URL"] = str(database)
+    extra = ["--db", str(database)] if args[0] == "console" else []
+    return subprocess.Popen(
+        [KITH, *args, *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=database.parent,
+    )
