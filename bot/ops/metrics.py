@@ -4,7 +4,7 @@ Every ``Metrics`` has its own registry (never ``prometheus_client``'s global one
 and each test, makes a fresh set without name collisions.
 
 The hot path is an action through the core (~0.5 ms). Recording one is a few plain dictionary and
-list updates (well under a microsecond, ``bench/ops.py``); ``prometheus_client``'s own counters
+list updates (about a microsecond, ``bench/ops.py``); ``prometheus_client``'s own counters
 and histograms take a lock and validate labels on every update, several times that. The numbers
 become Prometheus metric families only when ``/metrics`` is scraped, in ``_Collector``. Recording
 happens on the event loop thread only (the core, the scheduler, the adapters' error classifiers),
