@@ -72,7 +72,7 @@ def _ops_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     backup = sub.add_parser(
         "backup", help="copy the SQLite database to a file, safely while Kith is running"
     )
-    backup.add_argument("target", help="the backup file to write")
+    backup.add_argument("target", help="the backup file to write (a folder: a dated file in it)")
     backup.add_argument("--force", action="store_true", help="replace the file if it exists")
     restore = sub.add_parser(
         "restore", help="put a backup in place of the SQLite database (stop Kith first)"
