@@ -249,7 +249,9 @@ class SlackAdapter:
         return True
 
     async def tick(self) -> datetime | None:
-        """One scheduler pass; returns when the next one is due (the timer's contract)."""
-        clock = self.kith.services.clock
-        await self.kith.run_due(clock.now(), self.chat)
-        return await self.kith.scheduler.next_wake(clock.now())
+        """One scheduler pass; returns when the next one is due (the timer's contract). Counted
+        as work, so a shutdown lets a pass in progress record its outcomes first."""
+        async with self.working():
+            clock = self.kith.services.clock
+            await self.kith.run_due(clock.now(), self.chat)
+            return await self.kith.scheduler.next_wake(clock.now())
