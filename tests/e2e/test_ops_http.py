@@ -12,11 +12,14 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import build_kith
+from bot.clock import SimulatedClock
 from bot.core import Kith
 from bot.ops.server import OpsServer, start_ops, stop_ops
 from bot.settings import Settings
 from tests.e2e.discord_helpers import discord_world
 from tests.fakes import Harness, make_harness, reply_text
+from tests.pg import scratch_database
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 06:00 UTC
 
@@ -175,3 +178,17 @@ async def test_a_platform_error_in_the_discord_adapter_is_counted(
         )
         == 1
     )
+
+
+async def test_healthz_on_postgresql() -> None:
+    async with scratch_database() as url:
+        kith, db = await build_kith(url, SimulatedClock(START))
+        server = await serve(kith)
+        try:
+            assert (await get(server, "/healthz"))[0] == 200
+            await db.close()
+            status, _, body = await get(server, "/healthz")
+            assert status == 503 and "the database failed" in body
+        finally:
+            await stop_ops(server)
+            await db.close()
