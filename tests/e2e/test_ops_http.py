@@ -18,6 +18,8 @@ from bot.core import Kith
 from bot.ops.server import OpsServer, start_ops, stop_ops
 from bot.settings import Settings
 from tests.e2e.discord_helpers import discord_world
+from tests.e2e.slack_fake import Fault
+from tests.e2e.slack_world import ADA, GENERAL, SlackWorld, block_text, open_world
 from tests.fakes import Harness, make_harness, reply_text
 from tests.pg import scratch_database
 
@@ -171,6 +173,35 @@ async def test_a_platform_error_in_the_discord_adapter_is_counted(
         finally:
             await stop_ops(server)
     assert sample(found, "kith_platform_errors_total", platform="discord", kind="forbidden") == 1
+    assert sample(found, "kith_occurrences_total", kind="checkin.post", outcome="failed") == 1
+    assert (
+        sample(
+            found, "kith_actions_total", action="command", name="/kith setup checkin", outcome="ok"
+        )
+        == 1
+    )
+
+
+@pytest.fixture
+async def slack(tmp_path: Path) -> AsyncIterator[SlackWorld]:
+    world = await open_world(tmp_path / "kith.sqlite3", "http", START)
+    yield world
+    await world.close()
+
+
+async def test_a_platform_error_in_the_slack_adapter_is_counted(slack: SlackWorld) -> None:
+    server = await serve(slack.kith)
+    try:
+        answer = await slack.command(
+            ADA, f"setup checkin channel:<#{GENERAL}|general> time:09:00 days:mon-fri tz:UTC"
+        )
+        assert "set up" in block_text(answer["blocks"]), answer
+        slack.fake.fail("chat.postMessage", Fault(error="channel_not_found"))  # deleted
+        await slack.advance(timedelta(hours=3, minutes=1))
+        found = await scrape(server)
+    finally:
+        await stop_ops(server)
+    assert sample(found, "kith_platform_errors_total", platform="slack", kind="not_found") == 1
     assert sample(found, "kith_occurrences_total", kind="checkin.post", outcome="failed") == 1
     assert (
         sample(
