@@ -90,8 +90,9 @@ class ChatPort(Protocol):
 @runtime_checkable
 class SentLookup(Protocol):
     """Optional for a ChatPort: a platform log of keyed sends that can say, after a crash,
-    whether a post went out (the console's message log, Slack's write-ahead deliveries).
-    Discord's nonces deduplicate only for a few minutes and cannot be looked up later."""
+    whether a post went out. The console's message log offers it; Slack's write-ahead
+    deliveries could; Discord's nonces deduplicate only for a few minutes and cannot be looked
+    up later."""
 
     async def delivered(self, delivery_key: str) -> MessageRef | None:
         """The message sent with exactly this delivery key, or None if there is none."""
