@@ -49,6 +49,11 @@ FILE_FAILED = (
     "I couldn't send it to your direct messages with Kith. Check that messages from apps are "
     "allowed, then try again."
 )
+TOKEN_DOWN = (
+    "Kith can't work in this workspace right now: Slack rejected its bot token. Whoever runs "
+    "Kith needs to reinstall the Slack app, set SLACK_BOT_TOKEN to the new Bot User OAuth Token "
+    "and restart it. Scheduled posts are retried meanwhile."
+)
 FORM_EXPIRED = (
     "That took a little too long for Slack, so the form didn't open. Please press the button again."
 )
@@ -76,7 +81,9 @@ class SlackAdapter:
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
-            name="kith",
+            # Bolt makes a per-request logger named after the app and copies the base logger's
+            # level and handlers onto it: a plain "kith" would reset Kith's top logger each time.
+            name="kith.slack.bolt.app",
             logger=logging.getLogger("kith.slack.bolt"),
         )
         self._register()
@@ -96,6 +103,11 @@ class SlackAdapter:
         await ack()
         async with self.working():
             actor = await self.directory.actor(inbound.who_from_command(body))
+            if self.chat.token_alarm.raised:
+                # Kith cannot tell who is asking or do anything for them; the response_url
+                # needs no token, so it can at least say why (instead of "admins only").
+                await self.deliver(Reply.text(TOKEN_DOWN), actor, inbound.command_origin(body))
+                return
             reply = await self.kith.handle(inbound.command_event(body, actor), self.chat)
             await self.deliver(reply, actor, inbound.command_origin(body))
 

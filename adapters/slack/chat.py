@@ -59,7 +59,8 @@ class SlackChat:
         self.directory = directory
         self.deliveries = DeliveryLog(db)
         self._dm_channels: dict[str, str] = {}
-        self.token_alarm = Alarm(log, "slack_token_rejected")
+        self.token_alarm = directory.token_alarm or Alarm(log, "slack_token_rejected")
+        directory.token_alarm = self.token_alarm  # member lookups fail on a bad token too
 
     # -- the ChatPort --------------------------------------------------------------------------
 

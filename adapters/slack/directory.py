@@ -16,8 +16,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import FAILURES, delivery_error, error_code
+from adapters.slack.errors import FAILURES, TOKEN_ERRORS, TOKEN_HINT, delivery_error, error_code
 from adapters.slack.inbound import Who
+from bot.alarm import Alarm
 from bot.events import Actor
 from bot.logs import event
 from bot.timezones import UnknownTimeZone, canonical_zone
@@ -81,6 +82,8 @@ class Directory:
         self.ttl = ttl
         self._monotonic = monotonic
         self._cache: dict[str, tuple[float, Profile]] = {}
+        # Shared with the chat port (it sets this): a rejected token is one alarm per workspace.
+        self.token_alarm: Alarm | None = None
 
     async def profile(self, user_id: str, fallback_name: str = "") -> Profile:
         now = self._monotonic()
@@ -91,7 +94,12 @@ class Directory:
             response = await self.client.users_info(user=user_id)
             found = profile_from_user(response.get("user") or {}, fallback_name)
             expires = now + self.ttl
+            if self.token_alarm is not None:
+                self.token_alarm.clear()
         except FAILURES as exc:
+            code = error_code(exc) if isinstance(exc, SlackApiError) else ""
+            if code in TOKEN_ERRORS and self.token_alarm is not None:
+                self.token_alarm.raise_(code=code, hint=TOKEN_HINT)
             reason = delivery_error(exc, "users.info").reason
             event(log, "slack_user_lookup_failed", logging.WARNING, user=user_id, reason=reason)
             gone = isinstance(exc, SlackApiError) and error_code(exc) in MEMBER_GONE

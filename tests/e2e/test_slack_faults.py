@@ -203,9 +203,15 @@ async def test_a_revoked_token_is_logged_once_retried_sparsely_and_recovers(
     assert PROBLEM in shown and "revoked" in shown, shown
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert BOT_TOKEN not in shown and BOT_TOKEN not in logged
+    # On Slack itself Kith cannot look the admin up, but the response_url needs no token.
+    answer = block_text((await world.command(ADA, "status"))["blocks"])
+    assert "rejected its bot token" in answer and BOT_TOKEN not in answer, answer
+    assert len(rejected) == 1  # the failed lookup did not log the alarm again
 
     world.fake.clear_faults()  # a working token again
     await world.advance(timedelta(minutes=10))
     assert len(world.fake.posts(GENERAL)) == 1 and len(world.fake.posts(OTHER)) == 1
     assert "event=slack_token_rejected_cleared" in caplog.text
     assert "Delivery problem" not in await status(world)
+    answer = block_text((await world.command(ADA, "status"))["blocks"])
+    assert "Daily check-in" in answer and "rejected" not in answer, answer
