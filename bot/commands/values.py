@@ -9,6 +9,8 @@ from bot.timezones import UnknownTimeZone, canonical_zone
 
 
 def channel_value(ctx: Context, text: str) -> ChannelRef:
+    if not text.strip():  # "alerts:" with nothing after it
+        raise UserError("No channel was given. Mention one, like #general.")
     found = ctx.chat.parse_mention(ctx.community.ref, text.strip())
     if not isinstance(found, ChannelRef):
         raise UserError(f"“{text[:40]}” isn't a channel here. Mention one, like #general.")
@@ -16,6 +18,8 @@ def channel_value(ctx: Context, text: str) -> ChannelRef:
 
 
 def user_value(ctx: Context, text: str) -> UserRef:
+    if not text.strip():
+        raise UserError("No member was given. Mention them, like @name.")
     found = ctx.chat.parse_mention(ctx.community.ref, text.strip())
     if not isinstance(found, UserRef):
         raise UserError(f"“{text[:40]}” isn't a member here. Mention them, like @name.")

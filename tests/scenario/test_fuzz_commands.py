@@ -380,3 +380,13 @@ async def test_platform_payloads_through_the_adapters_and_the_core(
         await exchange(h, event)
     finally:
         await h.db.close()
+
+
+async def test_an_empty_channel_option_says_what_is_missing(world: World, tmp_path: Path) -> None:
+    """Regression: ``alerts:`` with nothing after it answered “” isn't a channel here."""
+    h = await open_world(world, tmp_path)
+    try:
+        outcome = await exchange(h, command(actor(COMMUNITY, ADMIN), "/kith setup safety alerts:"))
+    finally:
+        await h.db.close()
+    assert outcome.refused and outcome.text.startswith("No channel was given"), outcome.text
