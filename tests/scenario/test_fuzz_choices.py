@@ -257,15 +257,17 @@ async def test_private_buttons_only_work_for_their_member(
 @fuzz_settings(50)
 @given(data=st.data())
 async def test_forged_form_submissions(world: World, tmp_path: Path, data: st.DataObject) -> None:
-    """The reflection form's id names a check-in; its values are whatever the client sent."""
+    """A form's id names a row (the reflection form: a check-in); its values are whatever the
+    client sent."""
     who = actor(data.draw(st.sampled_from([COMMUNITY, OTHER])), data.draw(st.sampled_from(PEOPLE)))
     mine = who.community.key
-    form_ids = sorted({s.choice_id for s in world.issued if s.kind == "reflect"})
+    form_ids = sorted({s.choice_id for s in world.issued if s.kind in REGISTRY.forms})
+    kind = data.draw(st.sampled_from(sorted(k for k in REGISTRY.forms if ROW[k] is not None)))
     form_id = data.draw(
         st.one_of(
             st.sampled_from(form_ids),
             st.sampled_from(form_ids).flatmap(tampered),
-            _number(world, "reflect", mine).map(lambda n: choice_ids.encode("reflect", n)),
+            _number(world, kind, mine).map(lambda n: choice_ids.encode(kind, n)),
             st.text(max_size=60),
         ),
         label="form id",
