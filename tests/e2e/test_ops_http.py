@@ -4,6 +4,8 @@ follows real actions through the core, scheduled posts, and platform errors from
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,13 +14,16 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from adapters.discord import run as discord_run
+from adapters.slack import run as slack_run
 from bot.app import build_kith
 from bot.clock import SimulatedClock
 from bot.core import Kith
 from bot.ops.server import OpsServer, start_ops, stop_ops
 from bot.settings import Settings
-from tests.e2e.discord_helpers import discord_world
-from tests.e2e.slack_fake import Fault
+from tests.e2e.discord_fake import TOKEN as DISCORD_TOKEN
+from tests.e2e.discord_helpers import FAST, discord_world, fake_discord
+from tests.e2e.slack_fake import APP_TOKEN, BOT_TOKEN, FakeSlack, Fault, slash_command
 from tests.e2e.slack_world import ADA, GENERAL, SlackWorld, block_text, open_world
 from tests.fakes import Harness, make_harness, reply_text
 from tests.pg import scratch_database
@@ -223,3 +228,90 @@ async def test_healthz_on_postgresql() -> None:
         finally:
             await stop_ops(server)
             await db.close()
+
+
+def ops_port(caplog: pytest.LogCaptureFixture) -> int | None:
+    """The port ``start_ops`` logged (KITH_OPS_PORT=0 picks a free one)."""
+    for record in caplog.records:
+        if getattr(record, "kith_event", None) == "ops_listening":
+            return int(record.kith_fields["port"])  # type: ignore[attr-defined]
+    return None
+
+
+async def get_port(port: int, path: str) -> tuple[int, str]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, await response.text()
+
+
+async def until_port(task: asyncio.Task[int], caplog: pytest.LogCaptureFixture) -> int:
+    async with asyncio.timeout(15):
+        while (port := ops_port(caplog)) is None:
+            assert not task.done(), task.result()
+            await asyncio.sleep(0.01)
+    return port
+
+
+async def test_kith_run_on_slack_serves_the_ops_port_until_it_stops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kith.ops")
+    fake = await FakeSlack().start()
+    fake.add_user(ADA, "Ada", is_admin=True)
+    settings = Settings.from_env(
+        {
+            "KITH_PLATFORM": "slack",
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "KITH_DATABASE_URL": str(tmp_path / "kith.sqlite3"),
+            "KITH_OPS_PORT": "0",
+        }
+    )
+    stop = asyncio.Event()
+    try:
+        task = asyncio.create_task(slack_run.serve(settings, stop=stop, api_url=fake.api_url))
+        port = await until_port(task, caplog)
+        assert (await get_port(port, "/healthz"))[0] == 200
+        await fake.wait_for(lambda: bool(fake.sockets))  # the ops port opens first
+        fields = slash_command(fake, user=ADA, text="help")
+        await fake.send_envelope("slash_commands", fields)
+        await fake.wait_for(
+            lambda: any(r["_url"] == fields["response_url"] for r in fake.responses)
+        )
+        _, text = await get_port(port, "/metrics")
+        assert 'kith_actions_total{action="command",name="/kith help",outcome="ok"} 1.0' in text
+        stop.set()
+        assert await asyncio.wait_for(task, 10) == 0
+        with pytest.raises(aiohttp.ClientConnectionError):  # closed with the process
+            await get_port(port, "/healthz")
+    finally:
+        await fake.close()
+
+
+async def test_kith_run_on_discord_serves_the_ops_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kith.ops")
+    async with fake_discord(monkeypatch) as fake:
+        fake.add_guild("Home", ("general",))
+        settings = Settings.from_env(
+            {
+                "KITH_PLATFORM": "discord",
+                "DISCORD_TOKEN": DISCORD_TOKEN,
+                "KITH_DATABASE_URL": str(tmp_path / "kith.sqlite3"),
+                "KITH_OPS_PORT": "0",
+            }
+        )
+        task = asyncio.create_task(discord_run.serve(settings, FAST))
+        try:
+            port = await until_port(task, caplog)
+            status, body = await get_port(port, "/healthz")
+            assert status == 200 and '"database": "ok"' in body
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await get_port(port, "/healthz")
