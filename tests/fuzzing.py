@@ -234,7 +234,7 @@ async def build_world(directory: Path) -> World:
                 for text in ("/kith privacy", "/kith forget"):
                     issued += _issued(ref.key, who.user.key, (await _say(h, who, text)).message)
         for sent in h.chat.sent:
-            owner = None if sent.to.endswith((":general", ":kindness", ":buddies")) else sent.to
+            owner = sent.to if sent.private else None  # a member's key for a private message
             community = sent.to.rsplit(":", 1)[0]
             issued += [Sent(community, owner, c.id) for c in sent.message.choices]
         # The first check-in post of each community is deleted (as if cleaned up): its buttons
