@@ -34,12 +34,14 @@ class GroupDelivery:
 
 class DeliveryError(Exception):
     """A send failed. ``permanent`` failures (unknown channel, closed DMs, missing permissions)
-    are not retried; the admin sees them in ``/kith status``."""
+    are not retried; the admin sees them in ``/kith status``. ``retry_after`` is how many
+    seconds the platform asked Kith to wait (a rate limit); a retry comes no sooner."""
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class ChatPort(Protocol):

@@ -60,6 +60,7 @@ class Outcome:
     state: str  # sent | missed | failed | skipped | retry
     detail: str | None = None
     message_key: str | None = None
+    delay: timedelta | None = None  # for a retry: at least this long (the platform's wish)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -160,7 +161,7 @@ class Scheduler:
             changed = await tx.execute(
                 "UPDATE occurrences SET state = 'pending', ready_at = ?, detail = ?,"
                 " lease_until = NULL WHERE id = ? AND fence = ? AND state = 'claimed'",
-                to_epoch(now + _backoff(occ.attempts)),
+                to_epoch(now + (outcome.delay or _backoff(occ.attempts))),
                 (outcome.detail or "")[:300],
                 occ.id,
                 occ.fence,
@@ -274,17 +275,22 @@ class Scheduler:
             reason = f"the chat platform did not answer within {seconds:g} s; will retry"
             return Outcome(occ, self._retry_or_fail(occ, now, grace), reason)
         except DeliveryError as exc:
-            state = "failed" if exc.permanent else self._retry_or_fail(occ, now, grace)
-            return Outcome(occ, state, exc.reason[:300])
+            # A rate limit's own wait is honoured: retrying sooner only meets another 429.
+            delay = max(_backoff(occ.attempts), timedelta(seconds=exc.retry_after or 0))
+            state = "failed" if exc.permanent else self._retry_or_fail(occ, now, grace, delay)
+            return Outcome(occ, state, exc.reason[:300], delay=delay)
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
             return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
         return Outcome(occ, "sent", message_key=f"{ref.channel_key}|{ref.id}" if ref else None)
 
     @staticmethod
-    def _retry_or_fail(occ: Occurrence, now: datetime, grace: timedelta) -> str:
+    def _retry_or_fail(
+        occ: Occurrence, now: datetime, grace: timedelta, delay: timedelta | None = None
+    ) -> str:
         """Retry after the backoff, unless that would land past the grace window."""
-        return "failed" if now + _backoff(occ.attempts) - occ.due_at > grace else "retry"
+        wait = delay or _backoff(occ.attempts)
+        return "failed" if now + wait - occ.due_at > grace else "retry"
 
     async def _record(self, outcomes: list[Outcome], now: datetime, report: RunReport) -> None:
         async with self.db.transaction() as tx:

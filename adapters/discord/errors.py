@@ -75,6 +75,7 @@ def delivery_error(exc: BaseException, where: str = "") -> DeliveryError:
         return DeliveryError(
             f"{prefix}Discord asked Kith to slow down for {exc.retry_after:.0f} s; will retry",
             permanent=False,
+            retry_after=exc.retry_after,
         )
     if isinstance(exc, discord.DiscordServerError):
         return DeliveryError(

@@ -8,6 +8,9 @@ channel, a member who left) or a transient outage the scheduler retries later.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -61,6 +64,18 @@ TOKEN: dict[str, str] = {
 }
 TOKEN_ERRORS = frozenset(TOKEN)
 TOKEN_HINT = "reinstall the app and set SLACK_BOT_TOKEN to its Bot User OAuth Token, then restart"
+
+
+def retry_after(headers: Mapping[str, Any] | None) -> float | None:
+    """Seconds from a Retry-After header (values may come as a string or a list of them)."""
+    for key, value in (headers or {}).items():
+        if key.lower() == "retry-after":
+            first = value[0] if isinstance(value, list) and value else value
+            try:
+                return float(first)
+            except (TypeError, ValueError):
+                return None
+    return None
 
 
 def error_code(exc: SlackApiError) -> str:
@@ -122,8 +137,12 @@ def delivery_error(exc: BaseException, action: str) -> DeliveryError:
         if code in PERMANENT:
             return DeliveryError(f"Slack {action}: {PERMANENT[code]} ({code})", permanent=True)
         if code == "ratelimited":
+            wait = retry_after(exc.response.headers if exc.response is not None else None)
+            asked = f" (Slack asked for {wait:.0f} s)" if wait else ""
             return DeliveryError(
-                f"Slack {action}: rate limited, retries used up; will try again", permanent=False
+                f"Slack {action}: rate limited{asked}, retries used up; will try again",
+                permanent=False,
+                retry_after=wait,
             )
         return DeliveryError(f"Slack {action}: {code}; will try again", permanent=False)
     return DeliveryError(

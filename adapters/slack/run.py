@@ -30,7 +30,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
-from adapters.slack.errors import FAILURES, TOKEN_ERRORS, error_code
+from adapters.slack.errors import FAILURES, TOKEN_ERRORS, error_code, retry_after
 from adapters.slack.inbound import community
 from bot.app import build_kith
 from bot.clock import SystemClock
@@ -90,13 +90,35 @@ class IdempotentConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
         )
 
 
+RATE_LIMIT_WAIT = 20.0  # seconds a call may sleep on a 429; longer waits are the scheduler's
+
+
+class CappedRateLimitErrorRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """A 429 is retried after Retry-After only when that is short: a long wait inside one call
+    would hold a delivery (and its claim) for minutes. Past the cap the call fails at once and
+    the scheduler retries the post no sooner than Slack asked."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after(response.headers)
+        return wait is None or wait <= RATE_LIMIT_WAIT
+
+
 def retry_handlers(
     server_backoff: RetryIntervalCalculator | None = None,
 ) -> list[AsyncRetryHandler]:
     """429s wait for Retry-After; 500/503 back off; dropped connections retry once."""
     return [
         IdempotentConnectionErrorRetryHandler(max_retry_count=2),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        CappedRateLimitErrorRetryHandler(max_retry_count=3),
         IdempotentServerErrorRetryHandler(
             max_retry_count=2,
             interval_calculator=server_backoff or BackoffRetryIntervalCalculator(0.5),

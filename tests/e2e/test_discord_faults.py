@@ -125,6 +125,25 @@ async def test_429s_beyond_the_clients_tries_back_off_show_in_status_and_clear(t
     assert "Delivery problem" not in await two.status()
 
 
+async def test_a_long_rate_limit_is_waited_out_by_the_scheduler_not_retried_early(
+    two: Two,
+) -> None:
+    # Longer than discord.py will sleep inside a request (30 s): it gives up at once.
+    two.fake.fail("POST", two.home_posts, 429, times=10_000, retry_after=600)
+    await two.world.advance(NINE - START + timedelta(minutes=9))
+    home = await two.occurrence(two.world.gid)
+    assert (home["state"], home["attempts"]) == ("pending", 1)  # not at 15 s, 45 s, 1¾ min …
+    assert len(two.home_calls()) == 1
+    await two.assert_away_on_time()
+    status = await two.status()
+    assert "slow down for 600 s" in status and "Next try: Mon 02 Mar 09:10 GMT" in status, status
+
+    two.fake.clear_faults()
+    await two.world.advance(timedelta(minutes=2))
+    assert len(two.fake.posts(two.world.general["id"])) == 1
+    assert (await two.occurrence(two.world.gid))["attempts"] == 2
+
+
 async def test_a_server_error_outage_backs_off_exponentially_and_recovers(two: Two) -> None:
     two.fake.fail("POST", two.home_posts, 503, times=10_000)
     await two.world.advance(NINE - START + timedelta(minutes=20))

@@ -115,6 +115,24 @@ async def test_429s_beyond_the_clients_retries_back_off_show_in_status_and_clear
     assert "Delivery problem" not in await status(world)
 
 
+async def test_a_long_retry_after_is_waited_out_by_the_scheduler_not_in_the_call(
+    world: SlackWorld,
+) -> None:
+    world.fake.fail("chat.postMessage", *[Fault("ratelimited", 429, 600, channel=GENERAL)] * 50)
+    await world.advance_to(NINE + timedelta(minutes=9))
+    row = await occurrence(world)
+    assert (row["state"], row["attempts"]) == ("pending", 1)  # not at 15 s, 45 s, 1¾ min …
+    assert len(posts_to_general(world)) == 1  # and the client did not sleep 600 s on it
+    await assert_other_on_time(world)
+    shown = await status(world)
+    assert "asked for 600 s" in shown and "Next try: Mon 02 Mar 09:10 GMT" in shown, shown
+
+    world.fake.clear_faults()
+    await world.advance(timedelta(minutes=2))
+    assert len(world.fake.posts(GENERAL)) == 1
+    assert (await occurrence(world))["attempts"] == 2
+
+
 async def test_a_server_error_outage_backs_off_exponentially_and_recovers(
     world: SlackWorld,
 ) -> None:

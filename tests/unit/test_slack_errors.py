@@ -88,3 +88,18 @@ def test_profile_from_users_info() -> None:
         True,
         False,
     )
+
+
+def test_a_rate_limit_carries_slacks_retry_after() -> None:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="http://x/api/chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": "ratelimited"},
+        headers={"retry-after": "30"},
+        status_code=429,
+    )
+    mapped = delivery_error(SlackApiError("failed", response), "post")
+    assert mapped.retry_after == 30 and "asked for 30 s" in mapped.reason
+    assert delivery_error(api_error("ratelimited", 429), "post").retry_after is None
