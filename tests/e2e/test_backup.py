@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import pty
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -287,3 +288,32 @@ def test_kith_run_serves_health_and_metrics_and_is_backed_up_while_running(
     assert "kept as" in put.stdout and acts(db) == acts(copy)
     messages, errors = console("@bo: /streak\n", tmp_path, "--db", str(db))
     assert not errors and "Acts counted this week" in messages[0]["text"]
+
+
+async def test_a_restore_never_lets_the_replaced_databases_wal_into_the_restored_data(
+    tmp_path: Path,
+) -> None:
+    path, copy = tmp_path / "kith.sqlite3", tmp_path / "backup.sqlite3"
+    h = await make_harness(path, START)
+    await h.say("ada", "/kith setup kindness channel:#kindness", admin=True)
+    await h.say("bo", "/kind before the backup")
+    await h.db.close()
+    backup(str(path), copy)
+    # Kith ran on and was killed: its last commit is only in the -wal file left beside it.
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    live = sqlite3.connect(path, isolation_level=None)
+    live.execute("PRAGMA wal_autocheckpoint = 0")
+    live.execute(
+        "INSERT INTO kind_acts (community_id, user_key, text, source, local_date, tz, counted,"
+        " created_at) VALUES ('test:c1', 'test:c1:bo', 'after the backup', 'kind',"
+        " '2026-03-02', 'UTC', 1, 0)"
+    )
+    for name in ("kith.sqlite3", "kith.sqlite3-wal"):
+        shutil.copyfile(tmp_path / name, crashed / name)
+    live.close()
+
+    put = restore(copy, str(crashed / "kith.sqlite3"), latest_version=LATEST)
+    assert acts(crashed / "kith.sqlite3") == ["before the backup"]
+    assert put.kept is not None
+    assert acts(put.kept) == ["before the backup", "after the backup"]  # kept, not lost
