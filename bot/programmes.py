@@ -26,11 +26,12 @@ class Programme:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: Row) -> Programme:
-        return _programme(*(row[c] for c in _COLUMNS))
+    def from_row(cls, row: Row, prefix: str = "") -> Programme:
+        """From a ``programmes`` row, or a join's columns named ``prefix + column``."""
+        return _programme(*(row[prefix + c] for c in COLUMNS))
 
 
-_COLUMNS = (
+COLUMNS = (
     "id",
     "community_id",
     "kind",

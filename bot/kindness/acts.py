@@ -36,6 +36,7 @@ from bot.kindness.streaks import (
     stamp,
     week_key,
 )
+from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
 from bot.programmes import Programme
 from bot.store.base import Database, Row, Tx
 
@@ -44,25 +45,13 @@ MAX_LOGGED_PER_DAY = 20  # past this a day's journal is full: spam, not kindness
 MIN_ACT_LENGTH = 3
 MAX_ACT_LENGTH = 300
 
-_PROGRAMME_COLUMNS = (
-    "id",
-    "community_id",
-    "kind",
-    "channel_key",
-    "tz",
-    "config",
-    "paused",
-    "materialised_until",
-    "created_at",
-)
-
 _LOAD = (
     "SELECT c.tz AS community_tz, m.user_key AS member_key, m.tz AS member_tz, m.platform_tz,"
     " m.display_name,"
     " mp.leaderboard AS pref_leaderboard, mp.public_mentions,"
     " k.last_date, k.run_start, k.current_len, k.rest_date, k.current_at, k.longest,"
     " k.longest_at, k.active_days, k.day_date, k.day_counted, k.day_keys, k.noticed, "
-    + ", ".join(f"p.{c} AS p_{c}" for c in _PROGRAMME_COLUMNS)
+    + ", ".join(f"p.{c} AS p_{c}" for c in PROGRAMME_COLUMNS)
     + " FROM communities c"
     " LEFT JOIN members m ON m.community_id = c.id AND m.user_key = ?"
     " LEFT JOIN member_prefs mp ON mp.community_id = c.id AND mp.user_key = ?"
@@ -127,7 +116,7 @@ class MemberState:
         )
         programme = None
         if row["p_id"] is not None:
-            programme = Programme.from_row({c: row[f"p_{c}"] for c in _PROGRAMME_COLUMNS})
+            programme = Programme.from_row(row, prefix="p_")
         return cls(
             community_key=community_key,
             user_key=user_key,

@@ -44,6 +44,22 @@ async def add_note(db: SqliteDatabase, text: str, *, pause: bool = True) -> None
             await asyncio.sleep(0)  # let the others queue up behind this one
 
 
+async def hold_open(db: SqliteDatabase, text: str) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """A transaction that has written ``text`` and stays open until the returned event is set."""
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES (?)", text)
+            inside.set()
+            await release.wait()
+
+    task = asyncio.create_task(holder())
+    await inside.wait()
+    return task, release
+
+
 async def test_concurrent_transactions_share_commits_and_all_land(db: SqliteDatabase) -> None:
     before = db.commits
     await asyncio.gather(*(add_note(db, f"note {i:03d}") for i in range(100)))
@@ -97,17 +113,7 @@ async def test_a_failed_commit_fails_every_member_and_the_store_goes_on(
 
 
 async def test_reads_outside_a_transaction_see_only_committed_data(db: SqliteDatabase) -> None:
-    inside = asyncio.Event()
-    release = asyncio.Event()
-
-    async def slow_writer() -> None:
-        async with db.transaction() as tx:
-            await tx.execute("INSERT INTO notes (text) VALUES ('pending')")
-            inside.set()
-            await release.wait()
-
-    writer = asyncio.create_task(slow_writer())
-    await inside.wait()
+    writer, release = await hold_open(db, "pending")
     assert await db.fetchval("SELECT COUNT(*) FROM notes") == 0  # and it did not wait
     release.set()
     await writer
@@ -117,17 +123,7 @@ async def test_reads_outside_a_transaction_see_only_committed_data(db: SqliteDat
 async def test_a_member_cancelled_while_waiting_does_not_stop_the_others(
     db: SqliteDatabase,
 ) -> None:
-    inside = asyncio.Event()
-    release = asyncio.Event()
-
-    async def first() -> None:
-        async with db.transaction() as tx:
-            await tx.execute("INSERT INTO notes (text) VALUES ('first')")
-            inside.set()
-            await release.wait()
-
-    holder = asyncio.create_task(first())
-    await inside.wait()
+    holder, release = await hold_open(db, "first")
     queued = [asyncio.create_task(add_note(db, f"q{i}")) for i in range(3)]
     await asyncio.sleep(0)
     queued[2].cancel()  # still waiting for its turn: it never runs
@@ -141,17 +137,7 @@ async def test_a_member_cancelled_while_waiting_does_not_stop_the_others(
 async def test_when_the_last_in_line_is_cancelled_the_batch_still_commits(
     db: SqliteDatabase,
 ) -> None:
-    inside = asyncio.Event()
-    release = asyncio.Event()
-
-    async def first() -> None:
-        async with db.transaction() as tx:
-            await tx.execute("INSERT INTO notes (text) VALUES ('first')")
-            inside.set()
-            await release.wait()
-
-    holder = asyncio.create_task(first())
-    await inside.wait()
+    holder, release = await hold_open(db, "first")
     waiter = asyncio.create_task(add_note(db, "never"))
     await asyncio.sleep(0)
     release.set()  # `first` sees someone waiting, so it leaves the COMMIT to the line …
