@@ -33,8 +33,6 @@ from tests.e2e.console_helpers import KITH
 
 TZ = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 7, 0, tzinfo=TZ)  # a Monday
-DAYS = 31
-END = datetime.combine(START.date() + timedelta(days=DAYS), time(0, 0), TZ)
 SETTLE = timedelta(hours=3)  # the last run goes this far past the month: every grace has ended
 MEMBERS = ("ana", "ben", "cal", "dee")
 SETUP = [
@@ -65,11 +63,11 @@ class Run:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def plan(rng: random.Random) -> list[Step]:
+def plan(rng: random.Random, days: int) -> list[Step]:
     """The month's member actions, at most one mood click per member per day."""
     steps: list[Step] = []
     acts = 0
-    for offset in range(DAYS):
+    for offset in range(days):
         day = START.date() + timedelta(days=offset)
 
         def at(first: int, last: int, day: date = day) -> datetime:
@@ -91,11 +89,12 @@ def plan(rng: random.Random) -> list[Step]:
 
 
 class ChaosMonth:
-    def __init__(self, tmp_path: Path, seed: int) -> None:
+    def __init__(self, tmp_path: Path, seed: int, days: int = 31) -> None:
         self.tmp_path = tmp_path
         self.db = tmp_path / "chaos.sqlite3"
         self.rng = random.Random(seed)
-        self.steps = plan(self.rng)
+        self.end = datetime.combine(START.date() + timedelta(days=days), time(0, 0), TZ)
+        self.steps = plan(self.rng, days)
         self.runs: list[Run] = []
 
     # -- one process -------------------------------------------------------------------------
@@ -146,12 +145,13 @@ class ChaosMonth:
         self._process(setup, SETUP)
         self.runs.append(setup)
         now = START
-        while now < END + SETTLE:
-            last = now >= END
-            window_end = END + SETTLE if last else min(now + self._window(), END)
+        end = self.end
+        while now < end + SETTLE:
+            last = now >= end
+            window_end = end + SETTLE if last else min(now + self._window(), end)
             done = sum(run.killed for run in self.runs)
             # Behind schedule for the kills asked for: a trigger that cannot miss.
-            behind = done < kills + 2 and (now - START) / (END - START) >= done / (kills + 2)
+            behind = done < kills + 2 and (now - START) / (end - START) >= done / (kills + 2)
             run = Run(len(self.runs), now, now, None if last else self._kill(behind))
             self._process(run, self._script(now, window_end))
             self.runs.append(run)
@@ -159,7 +159,7 @@ class ChaosMonth:
             run.end = reached if run.killed else max(reached, window_end)
             if run.killed:
                 now = max(now, reached) + self._downtime()
-                now = min(now, END)
+                now = min(now, end)
             else:
                 now = window_end
 
