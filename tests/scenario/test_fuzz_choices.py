@@ -254,7 +254,7 @@ async def test_private_buttons_only_work_for_their_member(
     assert outcome.refused, f"{given_out} clicked by {who.user.key}: {outcome.text!r}"
 
 
-@fuzz_settings(50)
+@fuzz_settings(40)
 @given(data=st.data())
 async def test_forged_form_submissions(world: World, tmp_path: Path, data: st.DataObject) -> None:
     """A form's id names a row (the reflection form: a check-in); its values are whatever the

@@ -96,7 +96,7 @@ def _refused_by_construction(who: Actor, line: str) -> bool:
     return found is None or (found.admin and who.user.id != ADMIN)
 
 
-@fuzz_settings(60)
+@fuzz_settings(50)
 @given(data=st.data())
 async def test_every_command_with_fuzzed_arguments(
     world: World, tmp_path: Path, data: st.DataObject
@@ -187,7 +187,7 @@ def invalid_value(draw: st.DrawFn, cmd: Command, option: Option) -> str:
     )
 
 
-@fuzz_settings(50)
+@fuzz_settings(40)
 @given(data=st.data())
 async def test_invalid_option_values_are_refused_and_change_nothing(
     world: World, tmp_path: Path, data: st.DataObject
@@ -230,7 +230,7 @@ async def test_superscript_digits_get_a_clear_refusal(
     assert "Nothing was changed" in outcome.text or "Which prompt" in outcome.text
 
 
-@fuzz_settings(40)
+@fuzz_settings(30)
 @given(data=st.data())
 async def test_admin_commands_are_refused_to_members_whatever_follows(
     world: World, tmp_path: Path, data: st.DataObject
@@ -349,7 +349,7 @@ SLACK_MARKUP = st.sampled_from(
 )
 
 
-@fuzz_settings(40)
+@fuzz_settings(30)
 @given(data=st.data())
 async def test_platform_payloads_through_the_adapters_and_the_core(
     world: World, tmp_path: Path, data: st.DataObject

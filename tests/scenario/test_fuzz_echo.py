@@ -45,7 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 TEXT = st.one_of(WORD, LONG, st.lists(WORD, min_size=1, max_size=5).map(" ".join))
 
 
-@fuzz_settings(15)
+@fuzz_settings(10)
 @given(text=TEXT, name=DISPLAY_NAME)
 async def test_stored_member_text_and_names_never_ping_when_shown_later(
     world: World, tmp_path: Path, text: str, name: str
