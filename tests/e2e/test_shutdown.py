@@ -15,6 +15,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,6 +25,8 @@ import pytest
 from tests.e2e import discord_process
 from tests.e2e.console_helpers import KITH
 from tests.e2e.discord_fake import FakeDiscord, Interaction
+from tests.e2e.slack_fake import APP_TOKEN, BOT_TOKEN, FakeSlack, slash_command
+from tests.e2e.slack_world import ADA, GENERAL, block_text
 
 LIMIT = 30.0
 
@@ -180,3 +183,62 @@ def start_console(args: list[str], database: Path) -> subprocess.Popen[str]:
         env=env,
         cwd=database.parent,
     )
+
+
+async def test_slack_sigterm_during_a_burst_replies_to_what_it_took_and_exits_0(
+    tmp_path: Path,
+) -> None:
+    fake = await FakeSlack().start()
+    fake.add_user(ADA, "Ada", is_admin=True)
+    fake.add_channel(GENERAL, "general")
+    members = [fake.add_user(f"U0M{n:03d}", f"M{n}").id for n in range(40)]
+    database = tmp_path / "kith.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KITH_", "DISCORD_", "SLACK_"))}
+    env |= {
+        "KITH_PLATFORM": "slack",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "KITH_DATABASE_URL": str(database),
+        "KITH_LOG_LEVEL": "WARNING",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.e2e.slack_process",
+        fake.api_url,
+        env=env,
+        cwd=discord_process.ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        await asyncio.wait_for(fake.wait_for(lambda: bool(fake.sockets)), LIMIT)
+        setup = slash_command(fake, user=ADA, text="setup kindness channel:<#C0GENERAL|general>")
+        await fake.send_envelope("slash_commands", setup)
+        await fake.wait_for(lambda: any(r["_url"] == setup["response_url"] for r in fake.responses))
+        commands: dict[str, str] = {}  # response_url → the act
+        for n, member in enumerate(members):
+            act = f"burst act {n}"
+            fields = slash_command(fake, user=member, text=act, command="/kind")
+            commands[fields["response_url"]] = act
+            try:  # once stopping, Kith acknowledges nothing new: do not wait long for it
+                await asyncio.wait_for(fake.send_envelope("slash_commands", fields), 1.0)
+            except (AssertionError, TimeoutError, ConnectionError):
+                break  # the connection is closed: Kith takes nothing more
+            if n == 10:
+                process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), LIMIT) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.close()
+    answered = {
+        commands[r["_url"]]
+        for r in fake.responses
+        if r["_url"] in commands and "Logged" in block_text(r.get("blocks") or [])
+    }
+    assert set(acts(database)) == answered and len(acts(database)) == len(answered)
+    assert 10 < len(answered) < len(members)
+    assert integrity(database) == "ok"
