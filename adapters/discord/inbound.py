@@ -7,6 +7,7 @@ platform. Channel and user options become mention tokens that ``parse_mention`` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from bot.identity import ChannelRef, MessageRef
 from bot.registry import OptionKind
 
 MANAGE_GUILD = 1 << 5
+_OPTION_LIKE = re.compile(r"^[a-z_]+:")  # what the core's parser may read as an option
 ADMINISTRATOR = 1 << 3
 CLOSING_QUOTE = "\u201d"
 
@@ -85,6 +87,17 @@ def _value_text(kind: OptionKind, value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _text_words(text: str) -> str:
+    """Typed free text, with any ``key:value`` word escaped: on Discord options have their own
+    fields, so "cooked dinner for:mum" in the text field is text, not the ``for:`` option."""
+    return " ".join(_escaped(word) for word in text.split(" "))
+
+
+def _escaped(word: str) -> str:
+    body = word.lstrip('"')  # the core's parser reads a quoted group as one word
+    return word[: len(word) - len(body)] + "\\" + body if _OPTION_LIKE.match(body) else word
+
+
 def _option_word(name: str, value: str) -> str:
     """``key:value``, quoted as one word when the value has spaces (the core's parser groups
     double-quoted words, so a double quote inside the value becomes a closing curly quote)."""
@@ -100,6 +113,8 @@ def command_text(invocation: Invocation, leaf: Leaf) -> str:
         text = _value_text(param.kind, invocation.values.get(param.name))
         if not text:
             continue
+        if param.positional and param.kind is OptionKind.TEXT:
+            text = _text_words(text)
         words.append(text if param.positional else _option_word(param.core_name, text))
     return " ".join(words)
 

@@ -2,6 +2,8 @@
 
 Words are split on whitespace, with double quotes grouping words. A ``key:value`` word is an option
 only when the command declares that key, so free text such as ``/kind fixed: the tap`` stays text.
+A backslash in front keeps a declared key as text too: ``/kind cooked \\for:mum`` logs "cooked
+for:mum" (the Discord adapter writes typed text this way, where options have their own fields).
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ def bind(words: list[str], path_length: int, option_names: frozenset[str]) -> In
     args: list[str] = []
     options: dict[str, str] = {}
     for word in words[path_length:]:
+        if word.startswith("\\") and _OPTION.match(word[1:]):
+            args.append(word[1:])  # an escaped key:value word is text
+            continue
         match = _OPTION.match(word)
         if match and match.group(1) in option_names:
             key, value = match.group(1), match.group(2).strip()

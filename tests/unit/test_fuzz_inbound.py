@@ -17,14 +17,15 @@ from hypothesis import strategies as st
 from adapters.discord import inbound as discord_inbound
 from adapters.discord.commands import build_tree
 from adapters.slack import inbound as slack_inbound
-from bot.commands.parse import split_words
+from bot.commands.parse import bind, normalise, split_words
 from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent, FormSubmitEvent
 from bot.features import build_registry
 from bot.identity import CommunityRef, UserRef
 from bot.registry import OptionKind
 from tests.fuzzing import fuzz_settings
 
-TREE = build_tree(build_registry())
+REGISTRY = build_registry()
+TREE = build_tree(REGISTRY)
 GUILD = "111111111111111111"
 DISCORD_ACTOR = discord_inbound.actor(GUILD, "222222222222222222", "Bo", permissions=0)
 SLACK_ACTOR = Actor(UserRef(CommunityRef("slack", "T1"), "U1"), "bo")
@@ -238,3 +239,46 @@ def test_oversized_payloads_become_events_the_core_refuses() -> None:
     assert slack_inbound.form_event(body, SLACK_ACTOR).values == {huge: huge}
     data = {"name": huge, "options": [{"name": huge, "type": 3, "value": huge}] * 50}
     assert discord_inbound.parse_invocation(data).path == (huge,)
+
+
+TEXT_LEAVES = [
+    leaf
+    for leaf in sorted(TREE.leaves)
+    if any(p.positional and p.kind is OptionKind.TEXT for p in TREE.leaves[leaf].params)
+]
+
+
+@fuzz_settings(40)
+@given(
+    leaf=st.sampled_from(TEXT_LEAVES),
+    text=st.lists(
+        st.one_of(
+            st.text(max_size=12),
+            st.sampled_from(["for:mum", "for:<@123456789012345678>", '"for:x', "time:", "\\for:"]),
+        ),
+        max_size=5,
+    ).map(" ".join),
+)
+def test_discord_text_fields_never_become_options(leaf: tuple[str, ...], text: str) -> None:
+    """On Discord each option has its own field, so words typed in a text field that look like
+    ``for:mum`` reach the core as text, never as the command's options."""
+    known = TREE.leaves[leaf]
+    values = {p.name: text for p in known.params if p.positional and p.kind is OptionKind.TEXT}
+    line = discord_inbound.command_text(discord_inbound.Invocation(leaf, values), known)
+    command = REGISTRY.commands[known.command_path]
+    invocation = bind(split_words(normalise(line)), len(command.path), command.option_names)
+    assert invocation.options == {}, line
+
+
+def test_a_backslash_keeps_a_declared_option_as_text() -> None:
+    """Regression: Discord's "what I did" field holding "cooked for:mum" became the for: option
+    and the member was told “mum” isn't a member here."""
+    names = REGISTRY.commands[("kind",)].option_names
+    invocation = bind(split_words(normalise("/kind cooked \\for:mum")), 1, names)
+    assert invocation.args == ("cooked", "for:mum") and invocation.options == {}
+    leaf = TREE.leaves[("kind",)]
+    typed = {"what_i_did": "cooked for:mum", "for": "123456789012345678"}
+    line = discord_inbound.command_text(discord_inbound.Invocation(("kind",), typed), leaf)
+    invocation = bind(split_words(normalise(line)), 1, names)
+    assert invocation.rest == "cooked for:mum"
+    assert invocation.options == {"for": "<@123456789012345678>"}
