@@ -51,6 +51,10 @@ Deliverer = Callable[["DeliveryContext"], Awaitable["MessageRef | None"]]
 # Optional database work for a deliverer, done for a whole claimed batch in one transaction
 # before any network send; its result reaches the deliverer as ``DeliveryContext.prepared``.
 Preparer = Callable[["Tx", "DeliveryContext"], Awaitable[object]]
+# Optional: whether an earlier attempt already began delivering this occurrence in part (a buddy
+# round that introduced some of its groups). Found past its grace window, such an occurrence is
+# finished rather than recorded as missed, so no member is left out of something half done.
+Started = Callable[["Services", int], Awaitable[bool]]
 # A section of /kith stats: (context, window in days) → paragraphs.
 StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]"]]]
 # A section of a member's home (Slack App Home): (context) → paragraphs about the member's own
@@ -121,6 +125,7 @@ class Registry:
     programme_kinds: dict[str, ProgrammeKind] = field(default_factory=dict)
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
     preparers: dict[str, Preparer] = field(default_factory=dict)
+    started: dict[str, Started] = field(default_factory=dict)
     stats_sections: list[StatsSection] = field(default_factory=list)
     maintenance: list[MaintenanceJob] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
@@ -140,11 +145,17 @@ class Registry:
         self.programme_kinds[kind.name] = kind
 
     def deliverer(
-        self, occurrence_kind: str, deliver: Deliverer, prepare: Preparer | None = None
+        self,
+        occurrence_kind: str,
+        deliver: Deliverer,
+        prepare: Preparer | None = None,
+        started: Started | None = None,
     ) -> None:
         self.deliverers[occurrence_kind] = deliver
         if prepare is not None:
             self.preparers[occurrence_kind] = prepare
+        if started is not None:
+            self.started[occurrence_kind] = started
 
     def stats_section(self, section: StatsSection) -> None:
         self.stats_sections.append(section)

@@ -248,6 +248,7 @@ class Scheduler:
             return Outcome(occ, "skipped", "programme paused or removed")
         late = now - occ.due_at
         grace = kind.grace(programme)
+        finishing = False
         if late > grace:
             earlier = await _sent_earlier(occ, chat)
             if earlier is not None:
@@ -257,12 +258,15 @@ class Scheduler:
                     "sent by an earlier attempt that stopped before recording it",
                     message_key=f"{earlier.channel_key}|{earlier.id}",
                 )
-            return Outcome(
-                occ,
-                "missed",
-                f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
-                f" past the {_humanise(grace)} grace window)",
-            )
+            started = self.services.registry.started.get(occ.kind)
+            if started is None or not await started(self.services, occ.id):
+                return Outcome(
+                    occ,
+                    "missed",
+                    f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
+                    f" past the {_humanise(grace)} grace window)",
+                )
+            finishing = True  # begun by an earlier attempt: finish it, late, for everyone
         context = DeliveryContext(self.services, chat, programme, occ, now, prepared)
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
@@ -282,7 +286,12 @@ class Scheduler:
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
             return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
-        return Outcome(occ, "sent", message_key=f"{ref.channel_key}|{ref.id}" if ref else None)
+        detail = None
+        if finishing:
+            detail = f"finished {_humanise(late)} late: an earlier attempt began it"
+        return Outcome(
+            occ, "sent", detail, message_key=f"{ref.channel_key}|{ref.id}" if ref else None
+        )
 
     @staticmethod
     def _retry_or_fail(

@@ -15,7 +15,7 @@ from bot.buddies.pairing import Pairing, pair_round
 from bot.buddies.pool import avoid_pairs, eligible, history_rounds, load_history, split_ints
 from bot.buddies.rule import HISTORY_ROUNDS, buddy_rule, group_size, repeat_window
 from bot.clock import from_epoch, to_epoch
-from bot.context import DeliveryContext
+from bot.context import DeliveryContext, Services
 from bot.identity import UserRef
 from bot.programmes import Programme
 from bot.prompts import Catalogue, Prompt
@@ -107,6 +107,16 @@ async def latest_round(db: Database | Tx, programme_id: int) -> Round | None:
         programme_id,
     )
     return Round.from_row(row) if row else None
+
+
+async def round_planned(services: Services, occurrence_id: int) -> bool:
+    """Whether an earlier attempt planned this round: its groups are saved (and count as met in
+    pairing history), and some may already have been introduced, so the round must be finished
+    even past its grace window rather than leave the other groups without their introduction."""
+    row = await services.db.fetchone(
+        "SELECT 1 AS planned FROM buddy_rounds WHERE occurrence_id = ?", occurrence_id
+    )
+    return row is not None
 
 
 async def plan_round(ctx: DeliveryContext) -> Round:

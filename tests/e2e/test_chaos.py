@@ -78,6 +78,15 @@ def test_the_month_was_really_interrupted(month: ChaosMonth) -> None:
         assert after.start >= min(before.end, before.start) and after.start >= before.start
 
 
+def assert_every_group_introduced(
+    month: ChaosMonth, keyed: dict[str, dict[str, object]], round_id: int
+) -> None:
+    groups = month.query("SELECT id FROM buddy_groups WHERE round_id = ?", round_id)
+    for group in groups:
+        intros = [k for k in keyed if k and k.startswith(f"kith-buddy-{group['id']}:")]
+        assert intros, f"group {group['id']} of round {round_id} was never introduced"
+
+
 def test_every_occurrence_is_delivered_once_within_grace_or_recorded_as_missed(
     month: ChaosMonth,
 ) -> None:
@@ -100,6 +109,13 @@ def test_every_occurrence_is_delivered_once_within_grace_or_recorded_as_missed(
         if row["state"] == "sent":
             if row["kind"] in ("checkin.post", "kindness.challenge"):
                 assert len(posts) == 1, dict(row)
+            if row["kind"] == "buddies.round":
+                assert_every_group_introduced(month, keyed, row["id"])
+            if "an earlier attempt began it" in (row["detail"] or ""):
+                # A round a killed process had begun, finished late for the groups still waiting.
+                assert row["kind"] == "buddies.round", dict(row)
+                outcomes[("finished late", "sent")] += 1
+                continue
             # Posted inside the window, though a process that died after posting left it to a
             # later one to record (the platform's log says it went out).
             posted = when(posts[0]["at"]) if posts else when(row["finished_at"])

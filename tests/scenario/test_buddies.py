@@ -606,3 +606,57 @@ async def test_a_member_we_cannot_reach_is_not_counted_as_ignoring(harness: Harn
         await harness.db.fetchval("SELECT ignored FROM buddy_members WHERE user_key = ?", key("cy"))
         == 0
     )
+
+
+class ProcessDied(BaseException):
+    """Stands for a SIGKILL: nothing after it runs, and no handler catches it."""
+
+
+async def test_a_round_begun_before_a_crash_is_finished_even_past_its_grace(
+    harness: Harness,
+) -> None:
+    await setup(harness)
+    await join(harness, "bo", "cy", "di", "ed")
+    send_group = harness.chat.send_group
+    introduced = 0
+
+    async def dies_after_one_group(*args: object, **kwargs: object) -> object:
+        nonlocal introduced
+        if introduced == 1:
+            raise ProcessDied
+        introduced += 1
+        return await send_group(*args, **kwargs)  # type: ignore[arg-type]
+
+    harness.chat.send_group = dies_after_one_group  # type: ignore[assignment,method-assign]
+    try:
+        await harness.advance_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    except ProcessDied:
+        pass
+    else:
+        raise AssertionError("the round should have been cut off after its first group")
+    harness.chat.send_group = send_group  # type: ignore[method-assign]
+    reached = [n for n in ("bo", "cy", "di", "ed") if messages(harness, n, "👋 Buddy round")]
+    assert len(reached) == 2  # one group introduced, the other not
+
+    # Kith is back the next morning, long past the round's 2-hour grace window.
+    harness.clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    await harness.run_due()
+    for name in ("bo", "cy", "di", "ed"):
+        assert len(messages(harness, name, "👋 Buddy round")) == 1, name
+    row = await harness.db.fetchone(
+        "SELECT state, detail FROM occurrences WHERE kind = 'buddies.round' AND slot = '2026-03-02'"
+    )
+    assert row is not None and row["state"] == "sent"
+    assert "late" in row["detail"] and "began" in row["detail"]
+
+
+async def test_a_round_nobody_began_is_missed_past_its_grace(harness: Harness) -> None:
+    await setup(harness)
+    await join(harness, "bo", "cy")
+    harness.clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Kith was down all Monday
+    await harness.run_due()
+    assert messages(harness, "bo", "👋 Buddy round") == []
+    state = await harness.db.fetchval(
+        "SELECT state FROM occurrences WHERE kind = 'buddies.round' AND slot = '2026-03-02'"
+    )
+    assert state == "missed"
