@@ -71,7 +71,9 @@ def test_the_month_was_really_interrupted(month: ChaosMonth) -> None:
     kills = [run for run in month.runs if run.killed]
     assert len(kills) >= MIN_KILLS, [(r.number, r.kill) for r in month.runs]
     kinds = Counter(str(run.kill).split(":")[0] for run in kills)
-    assert set(kinds) == {"line", "post", "delay"}, kinds
+    # Kills after a number of printed lines and at a scheduled post always land; a kill after a
+    # delay lands only if the process is still running then, so it is not required.
+    assert {"line", "post"} <= set(kinds), kinds
     assert month.runs[-1].end >= month.end and not month.runs[-1].killed
     # Every run started where the previous one got to, or later: time only moved forward.
     for before, after in zip(month.runs, month.runs[1:], strict=False):
