@@ -58,36 +58,28 @@ def _idempotent(request: HttpRequest) -> bool:
     return not request.url.endswith(tuple("/" + m for m in NOT_IDEMPOTENT))
 
 
-class IdempotentServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+class _OnlyIdempotent:
+    """Put before a slack-sdk retry handler: retry only calls that cannot already have happened."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _idempotent(request) and await super()._can_retry_async(  # type: ignore[misc]
+            state=state, request=request, response=response, error=error
+        )
+
+
+class IdempotentServerErrorRetryHandler(_OnlyIdempotent, AsyncServerErrorRetryHandler):
     """500 and 503 retried with backoff, except for calls that may already have happened."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _idempotent(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
-
-class IdempotentConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+class IdempotentConnectionErrorRetryHandler(_OnlyIdempotent, AsyncConnectionErrorRetryHandler):
     """A dropped connection retried once, except for calls that may already have happened."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _idempotent(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
 
 RATE_LIMIT_WAIT = 20.0  # seconds a call may sleep on a 429; longer waits are the scheduler's

@@ -10,12 +10,11 @@ import aiohttp
 import discord
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.slack_response import SlackResponse
 
 from adapters.discord import errors as discord_errors
 from adapters.slack import errors as slack_errors
 from bot.ops.metrics import Metrics
+from tests.unit.test_slack_errors import api_error as slack_error
 
 
 def families(metrics: Metrics) -> dict[str, list[tuple[dict[str, str], float]]]:
@@ -60,20 +59,6 @@ def run_isolated(fn: object) -> None:
 def http_exception(status: int, code: int = 0) -> discord.HTTPException:
     response = SimpleNamespace(status=status, reason="x")
     return discord.HTTPException(response, {"code": code, "message": "x"})  # type: ignore[arg-type]
-
-
-def slack_error(error: str | None, status: int = 200) -> SlackApiError:
-    data = {"ok": False, "error": error} if error else {}
-    response = SlackResponse(
-        client=None,
-        http_verb="POST",
-        api_url="http://x/api/chat.postMessage",
-        req_args={},
-        data=data,
-        headers={},
-        status_code=status,
-    )
-    return SlackApiError("failed", response)
 
 
 @pytest.mark.parametrize(
