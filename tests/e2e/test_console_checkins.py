@@ -138,6 +138,8 @@ def test_killed_mid_schedule_then_restarted_delivers_each_post_exactly_once(
             break
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+    # What it printed before the signal landed was shown to members too: read it all.
+    seen.extend(json.loads(line) for line in process.stdout if line.strip())
     resume_at = str(checkin_posts(seen)[-1]["at"])
     rest, _ = console(
         ":advance 30d\n",
