@@ -267,6 +267,8 @@ class Scheduler:
                     f" past the {_humanise(grace)} grace window)",
                 )
             finishing = True  # begun by an earlier attempt: finish it, late, for everyone
+            # Its retries get a grace window of their own, counted from now.
+            grace = late + grace
         context = DeliveryContext(self.services, chat, programme, occ, now, prepared)
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):

@@ -612,9 +612,8 @@ class ProcessDied(BaseException):
     """Stands for a SIGKILL: nothing after it runs, and no handler catches it."""
 
 
-async def test_a_round_begun_before_a_crash_is_finished_even_past_its_grace(
-    harness: Harness,
-) -> None:
+async def cut_off_after_first_group(harness: Harness) -> None:
+    """Monday's round is planned and its first group introduced, then the process dies."""
     await setup(harness)
     await join(harness, "bo", "cy", "di", "ed")
     send_group = harness.chat.send_group
@@ -638,6 +637,11 @@ async def test_a_round_begun_before_a_crash_is_finished_even_past_its_grace(
     reached = [n for n in ("bo", "cy", "di", "ed") if messages(harness, n, "👋 Buddy round")]
     assert len(reached) == 2  # one group introduced, the other not
 
+
+async def test_a_round_begun_before_a_crash_is_finished_even_past_its_grace(
+    harness: Harness,
+) -> None:
+    await cut_off_after_first_group(harness)
     # Kith is back the next morning, long past the round's 2-hour grace window.
     harness.clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
     await harness.run_due()
@@ -660,3 +664,19 @@ async def test_a_round_nobody_began_is_missed_past_its_grace(harness: Harness) -
         "SELECT state FROM occurrences WHERE kind = 'buddies.round' AND slot = '2026-03-02'"
     )
     assert state == "missed"
+
+
+async def test_finishing_a_begun_round_late_retries_a_passing_platform_error(
+    harness: Harness,
+) -> None:
+    await cut_off_after_first_group(harness)
+    harness.clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    harness.chat.fail_next = [DeliveryError("Discord is having a moment", permanent=False)]
+    await harness.run_due()
+    state = await harness.db.fetchval(
+        "SELECT state FROM occurrences WHERE kind = 'buddies.round' AND slot = '2026-03-02'"
+    )
+    assert state == "pending"  # put back for a retry, not failed for being late
+    await harness.advance(timedelta(hours=1))
+    for name in ("bo", "cy", "di", "ed"):
+        assert len(messages(harness, name, "👋 Buddy round")) == 1, name
