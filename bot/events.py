@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.commands.parse import clean_text
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 
 
@@ -22,6 +23,13 @@ class Actor:
     is_bot: bool = False
     platform_tz: str | None = None
     role_ids: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        # Names are shown to other members: no control, zero-width or direction-override
+        # characters (an override reverses the rest of the line it is shown in), on one line.
+        name = " ".join(clean_text(self.display_name).split())
+        if name != self.display_name:
+            object.__setattr__(self, "display_name", name)
 
     @property
     def community(self) -> CommunityRef:
