@@ -571,6 +571,12 @@ def slash_command(
     }
 
 
+def interaction_user(fake: FakeSlack, user: str) -> dict[str, str]:
+    """The ``user`` object of an interaction payload."""
+    name = fake.users[user].name.lower()
+    return {"id": user, "username": name, "name": name, "team_id": TEAM}
+
+
 def block_actions(
     fake: FakeSlack,
     *,
@@ -582,15 +588,9 @@ def block_actions(
     ephemeral: bool = False,
 ) -> dict[str, Any]:
     """A button click on a message (interaction payload, type block_actions)."""
-    who = fake.users[user]
     return {
         "type": "block_actions",
-        "user": {
-            "id": user,
-            "username": who.name.lower(),
-            "name": who.name.lower(),
-            "team_id": TEAM,
-        },
+        "user": interaction_user(fake, user),
         "api_app_id": APP_ID,
         "token": "deprecated-verification-token",
         "container": {
@@ -624,15 +624,9 @@ def block_actions(
 
 def home_click(fake: FakeSlack, *, user: str, action_id: str, value: str = "") -> dict[str, Any]:
     """A button click in the App Home tab (no response_url, the container is the view)."""
-    who = fake.users[user]
     return {
         "type": "block_actions",
-        "user": {
-            "id": user,
-            "username": who.name.lower(),
-            "name": who.name.lower(),
-            "team_id": TEAM,
-        },
+        "user": interaction_user(fake, user),
         "api_app_id": APP_ID,
         "container": {"type": "view", "view_id": "VHOME"},
         "trigger_id": fake.trigger_id(),
@@ -654,7 +648,6 @@ def view_submission(
     fake: FakeSlack, *, user: str, view: dict[str, Any], values: dict[str, str]
 ) -> dict[str, Any]:
     """Submitting a modal Kith opened: the view as opened, plus the state of its inputs."""
-    who = fake.users[user]
     state = {
         block["block_id"]: {
             block["element"]["action_id"]: {
@@ -668,12 +661,7 @@ def view_submission(
     return {
         "type": "view_submission",
         "team": {"id": TEAM, "domain": "kith-test"},
-        "user": {
-            "id": user,
-            "username": who.name.lower(),
-            "name": who.name.lower(),
-            "team_id": TEAM,
-        },
+        "user": interaction_user(fake, user),
         "api_app_id": APP_ID,
         "token": "deprecated-verification-token",
         "trigger_id": fake.trigger_id(),
