@@ -114,3 +114,17 @@ async def test_an_expired_lease_is_reclaimed_and_the_old_holder_cannot_finish(
     assert await b.finish(second, "sent", NOW + LEASE)
     assert await db.fetchval("SELECT claimed_by FROM occurrences") == "b"
     assert await a.claim(NOW + 10 * LEASE) == []  # finished rows are never claimed again
+
+
+async def test_rows_are_keyed_by_column_name_in_order_on_every_engine(open_db: OpenDb) -> None:
+    db = await open_db()
+    await db.execute("INSERT INTO communities (id, platform, created_at) VALUES ('a:b', 'a', 7)")
+    repeated = "SELECT created_at, id, 1 AS id FROM communities"
+    first_column = "SELECT platform, id FROM communities"
+    async with db.transaction() as tx:
+        in_tx = (await tx.fetchone(repeated), await tx.fetchval(first_column))
+    outside = (await db.fetchone(repeated), await db.fetchval(first_column))
+    for row, value in (in_tx, outside):
+        assert row is not None
+        assert list(row.items()) == [("created_at", 7), ("id", 1)]  # a repeated name: the last
+        assert value == "a"
