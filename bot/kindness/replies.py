@@ -15,7 +15,7 @@ from bot.kindness.acts import (
     load_member,
 )
 from bot.messages import Reply
-from bot.safety.care import look_after
+from bot.safety.care import load_settings, look_after
 
 NOT_SET_UP = (
     "Kindness streaks aren't set up here yet. An admin can start them with "
@@ -82,8 +82,11 @@ async def log_and_reply(ctx: Context, text: str, source: str, for_user: str | No
         if state.programme is None:
             raise UserError(NOT_SET_UP)
         result = await apply_act(tx, state, text, source, ctx.now, for_user=for_user)
-    if source == "kind":  # words the member wrote (a challenge's words are Kith's own)
-        await look_after(ctx, text, "a kind-act note")
+        # Words the member wrote are screened (a challenge's words are Kith's own) once the act
+        # is safely logged; their community's settings are read here, where it costs least.
+        screening = await load_settings(tx, ctx.community.ref.key) if source == "kind" else None
+    if screening is not None:
+        await look_after(ctx, text, "a kind-act note", screening)
     programme = state.programme
     channel = ctx.chat.channel_label(programme.channel)
     public = state.public_mentions and not programme.paused

@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from bot import choice_ids
 from bot.clock import to_epoch
@@ -45,20 +46,42 @@ class SafetySettings:
     extra_medium: tuple[str, ...] = ()
 
     def phrases(self) -> PhraseList:
-        return builtin_phrases().with_extra(self.extra_high, self.extra_medium)
+        return _phrases(self.extra_high, self.extra_medium)
+
+
+@lru_cache(maxsize=1024)
+def _phrases(extra_high: tuple[str, ...], extra_medium: tuple[str, ...]) -> PhraseList:
+    """One list per distinct set of a community's own phrases, so it is compiled only once."""
+    return builtin_phrases().with_extra(extra_high, extra_medium)
+
+
+SETTINGS_COLUMNS = "alert_channel_key, region, quote_text, extra_high, extra_medium"
 
 
 async def load_settings(db: Database | Tx, community_key: str) -> SafetySettings:
-    row = await db.fetchone("SELECT * FROM safety_settings WHERE community_id = ?", community_key)
+    row = await db.fetchone(
+        f"SELECT {SETTINGS_COLUMNS} FROM safety_settings WHERE community_id = ?", community_key
+    )
     if row is None:
         return SafetySettings()
-    channel = row["alert_channel_key"]
+    return _settings(*(row[c] for c in SETTINGS_COLUMNS.split(", ")))
+
+
+@lru_cache(maxsize=4096)
+def _settings(
+    alert_channel_key: str | None,
+    region: str | None,
+    quote_text: int,
+    extra_high: str,
+    extra_medium: str,
+) -> SafetySettings:
+    """Parsed once per distinct row: text a member writes is screened against it every time."""
     return SafetySettings(
-        alert_channel=ChannelRef.parse(channel) if channel else None,
-        region=row["region"],
-        quote_text=bool(row["quote_text"]),
-        extra_high=tuple(json.loads(row["extra_high"])),
-        extra_medium=tuple(json.loads(row["extra_medium"])),
+        alert_channel=ChannelRef.parse(alert_channel_key) if alert_channel_key else None,
+        region=region,
+        quote_text=bool(quote_text),
+        extra_high=tuple(json.loads(extra_high)),
+        extra_medium=tuple(json.loads(extra_medium)),
     )
 
 
@@ -103,16 +126,21 @@ def alert_message(ctx: Context, source: str, severity: Severity, quote: str | No
     return message(*paragraphs)
 
 
-async def look_after(ctx: Context, text: str, source: str) -> Signal | None:
+async def look_after(
+    ctx: Context, text: str, source: str, settings: SafetySettings | None = None
+) -> Signal | None:
     """Screen ``text`` that the actor gave Kith; respond with care if it shows a signal.
 
     ``source`` names where it came from, for moderators: "a check-in reflection".
+    ``settings`` saves a read for a caller that already loaded the community's safety settings
+    (in its own transaction, where a read costs less than on its own).
     Returns the signal (or None). Never raises for delivery problems: the member's own action
     must not fail because a safety message could not be sent.
     """
     # Zero-width and control characters would split words ("ki\u200bll") and hide a phrase.
     text = clean_text(text)
-    settings = await load_settings(ctx.db, ctx.community.ref.key)
+    if settings is None:
+        settings = await load_settings(ctx.db, ctx.community.ref.key)
     signal = settings.phrases().screen(text)
     if signal is None:
         return None

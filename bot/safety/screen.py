@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 
 from bot.prompts import prompts_dir
 
@@ -65,12 +65,31 @@ def _words(text: str) -> str:
 
 
 def _squeeze(words: str) -> str:
-    words = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), words)  # "k i l l" → kill
-    return _REPEATS.sub(r"\1", words)  # "kiiill" → "kil" (phrases get the same treatment)
+    return _squeeze_and_runs(words)[0]
 
 
 def _runs(words: str) -> list[str]:
-    return [_REPEATS.sub(r"\1", m.group(0).replace(" ", "")) for m in _SPACED.finditer(words)]
+    return _squeeze_and_runs(words)[1]
+
+
+def _squeeze_and_runs(words: str) -> tuple[str, list[str]]:
+    """``words`` with spaced-out letters joined ("k i l l" → "kill") and stretched letters cut
+    ("kiiill" → "kil": phrases get the same treatment), and the joined runs on their own.
+
+    One pass finds the spaced runs for both; most text has none and skips the joining."""
+    found = list(_SPACED.finditer(words))
+    if not found:
+        return _REPEATS.sub(r"\1", words), []
+    parts: list[str] = []
+    runs: list[str] = []
+    end = 0
+    for match in found:
+        run = match.group(0).replace(" ", "")
+        parts += (words[end : match.start()], run)
+        runs.append(_REPEATS.sub(r"\1", run))
+        end = match.end()
+    parts.append(words[end:])
+    return _REPEATS.sub(r"\1", "".join(parts)), runs
 
 
 def normalise(text: str) -> str:
@@ -107,7 +126,19 @@ class PhraseList:
         return PhraseList(self.high + tuple(high), self.medium + tuple(medium), self.exclusions)
 
     def screen(self, text: str) -> Signal | None:
-        return _compiled(self).screen(text)
+        return self._compiled.screen(text)
+
+    @cached_property
+    def _compiled(self) -> _Compiled:
+        # Compiled once per list: hashing the list to find it in a cache would cost about as much
+        # as a screening, since a tuple does not remember its hash.
+        return _Compiled(
+            _pattern(self.high),
+            _pattern(self.medium),
+            _pattern(self.exclusions),
+            _squashed(self.high),
+            _squashed(self.medium),
+        )
 
 
 @dataclass(frozen=True)
@@ -119,11 +150,10 @@ class _Compiled:
     medium_squashed: re.Pattern[str] | None
 
     def screen(self, text: str) -> Signal | None:
-        plain = _words(text)
-        normalised = _squeeze(plain)
+        normalised, spaced = _squeeze_and_runs(_words(text))
         if self.exclusions is not None:
             normalised = self.exclusions.sub(" | ", normalised)
-        runs = " | ".join(_runs(plain))
+        runs = " | ".join(spaced)
         checks = (
             (Severity.HIGH, self.high, self.high_squashed),
             (Severity.MEDIUM, self.medium, self.medium_squashed),
@@ -135,17 +165,6 @@ class _Compiled:
             if match:
                 return Signal(severity, match.group(0))
         return None
-
-
-@cache
-def _compiled(phrases: PhraseList) -> _Compiled:
-    return _Compiled(
-        _pattern(phrases.high),
-        _pattern(phrases.medium),
-        _pattern(phrases.exclusions),
-        _squashed(phrases.high),
-        _squashed(phrases.medium),
-    )
 
 
 @cache

@@ -466,3 +466,16 @@ async def test_kind_act_notes_and_thanks_are_screened_for_safety(harness: Harnes
     assert [s for s in harness.chat.to("@al") if "thanked you" in s.text]  # still delivered
     sources = [r["source"] for r in await harness.db.fetchall("SELECT source FROM safety_events")]
     assert sources == ["a kind-act note", "a thank-you note"]
+
+
+async def test_a_phrase_the_community_just_added_screens_the_next_kind_act(
+    harness: Harness,
+) -> None:
+    await setup(harness)
+    await harness.say("bo", "/kind walked with a friend who felt like a ghost")
+    assert harness.chat.to("@bo") == []  # not a built-in phrase
+    await harness.say("ada", "/kith safety phrases add like a ghost")
+    reply = reply_text(await harness.say("bo", "/kind sat with cy, who feels like a ghost"))
+    assert "Logged:" in reply
+    [care] = harness.chat.to("@bo")
+    assert care.private and "not a crisis service" in care.text
