@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -24,6 +24,9 @@ class Programme:
     paused: bool
     materialised_until: datetime
     created_at: datetime
+    # Views of ``config`` a feature derives once per row (``KindnessConfig.of``): instances are
+    # shared per distinct row (see ``_programme``), so the work is not repeated per action.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row: Row, prefix: str = "") -> Programme:

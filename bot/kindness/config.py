@@ -27,7 +27,10 @@ class KindnessConfig:
 
     @classmethod
     def of(cls, programme: Programme) -> KindnessConfig:
-        return cls.from_dict(programme.config)
+        config = programme.derived.get(KIND)
+        if not isinstance(config, KindnessConfig):
+            config = programme.derived[KIND] = cls.from_dict(programme.config)
+        return config
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KindnessConfig:

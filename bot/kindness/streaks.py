@@ -166,7 +166,7 @@ def week_key(day: date) -> str:
 
 
 def month_key(day: date) -> str:
-    return f"m{day:%Y-%m}"
+    return f"m{day.year:04d}-{day.month:02d}"
 
 
 def challenge_key(start: date) -> str:
