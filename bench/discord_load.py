@@ -79,6 +79,7 @@ def split_cpu() -> None:
     """Time the parts of an action: gateway parsing, the core, the answer to Discord."""
     import discord
 
+    from adapters.discord import respond
     from bot.core import Kith
 
     time_cpu(discord.gateway.DiscordWebSocket, "received_message", "gateway")
@@ -90,6 +91,8 @@ def split_cpu() -> None:
     time_cpu(Kith, "handle", "core", action)
     for name in ("send_message", "defer", "send_modal"):
         time_cpu(discord.InteractionResponse, name, "answer")
+    for name in ("send_message", "defer"):
+        time_cpu(respond, name, "answer")  # the adapter's first answer (no with_response)
     time_cpu(discord.Interaction, "edit_original_response", "answer")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord import inbound
+from adapters.discord import inbound, respond
 from adapters.discord.chat import DiscordChat, message_kwargs
 from adapters.discord.commands import CommandTree, zone_suggestions
 from adapters.discord.ids import channel_ref
@@ -164,7 +164,7 @@ class InteractionHandler:
         task = asyncio.ensure_future(self.kith.handle(evt, self.chat))
         # A budget of 0 means "always defer" (the core may well finish without ever suspending).
         if self.ack_budget <= 0 or not (await asyncio.wait({task}, timeout=self.ack_budget))[0]:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await respond.defer(interaction, ephemeral=True, thinking=True)
         reply = await task
         await self._deliver(interaction, reply)
 
@@ -180,17 +180,17 @@ class InteractionHandler:
         if reply.message is None:
             if not responded:
                 if interaction.type is discord.InteractionType.component:
-                    await interaction.response.defer()  # a silent acknowledgement of the click
+                    await respond.defer(interaction)  # a silent acknowledgement of the click
                 else:
-                    await interaction.response.send_message(DONE, ephemeral=True)
+                    await respond.send_message(interaction, DONE, ephemeral=True)
             else:
                 await interaction.delete_original_response()
             return
         parts = render_message(reply.message, max_text=self.chat.capabilities.max_text)
         if not responded:
             first, rest = parts[0], parts[1:]
-            await interaction.response.send_message(
-                first.content, ephemeral=reply.private, **message_kwargs(first)
+            await respond.send_message(
+                interaction, first.content, ephemeral=reply.private, **message_kwargs(first)
             )
         elif reply.private:
             first, rest = parts[0], parts[1:]

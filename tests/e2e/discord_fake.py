@@ -46,6 +46,11 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return web.Response(body=json.dumps(body).encode(), status=status, headers=all_headers)
 
 
+def _flag(value: str | None) -> bool:
+    """A boolean query parameter as Discord reads it (``true``/``1`` or ``false``/``0``)."""
+    return (value or "").lower() in ("true", "1")
+
+
 def _error(status: int, code: int, message: str) -> web.Response:
     return _json({"message": message, "code": code}, status)
 
@@ -452,7 +457,10 @@ class FakeDiscord:
                 await self._hold(fault)
                 return fault.response()
             handler = getattr(self, handler_name)
-            response: web.Response = await handler(body or {}, **match.groupdict())
+            params: dict[str, Any] = match.groupdict()
+            if handler_name == "_callback":
+                params["with_response"] = _flag(request.query.get("with_response"))
+            response: web.Response = await handler(body or {}, **params)
             if fault is None:
                 return response
             await self._hold(fault)  # the work is done; the answer is late or lost
@@ -644,7 +652,9 @@ class FakeDiscord:
 
     # -- interaction responses -------------------------------------------------------------------
 
-    async def _callback(self, body: dict[str, Any], id: str, token: str) -> web.Response:
+    async def _callback(
+        self, body: dict[str, Any], id: str, token: str, with_response: bool = False
+    ) -> web.Response:
         record = self.interactions.get(id)
         if record is None or record.token != token:
             return _error(404, 10062, "Unknown interaction")
@@ -674,7 +684,8 @@ class FakeDiscord:
                 self.messages.setdefault(channel_id, []).append(message)
         elif kind in (6, 7, 8, 9):
             result["resource"] = {"type": kind}
-        return _json(result)
+        # Discord returns the callback object only when asked with ?with_response=true.
+        return _json(result) if with_response else web.Response(status=204)
 
     def _by_token(self, token: str) -> Interaction | None:
         return self._by_token_index.get(token)
