@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from discord.utils import escape_markdown, escape_mentions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.discord import render
 from adapters.discord.render import (
     MAX_CONTENT,
     Rendered,
@@ -105,6 +107,29 @@ def test_escape_neutralises_markdown_and_mentions() -> None:
     assert escape("**hi** @everyone") == "\\*\\*hi\\*\\* @\u200beveryone"
     assert escape("<@123456789012345678>") == "<@\u200b123456789012345678>"
     assert escape("see https://example.org/a_b_c") == "see https://example.org/a_b_c"
+
+
+# Mostly the characters escaping acts on, so that most examples need it and some do not.
+MARKUP_TEXT = st.text(alphabet=st.sampled_from("_\\~|*`>[]()#-@!&:/<. \n\taé1h0s"), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(MARKUP_TEXT, st.text(max_size=40)))
+def test_escape_is_discord_pys_escaping_exactly(text: str) -> None:
+    assert escape(text) == escape_mentions(escape_markdown(text))
+
+
+def test_plain_text_skips_the_escaping_expressions(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> str:
+        raise AssertionError(f"escaped {text!r}")
+
+    monkeypatch.setattr(render, "escape_markdown", refuse)
+    monkeypatch.setattr(render, "escape_mentions", refuse)
+    plain = "Thanks, noted. That's your 3rd act of kindness this week (the server's 120th)."
+    assert escape(plain) == plain
+    for marked in ("a_b", "see -# x", "@everyone", "[x](y)", "# title", "> quote", "a\\b"):
+        with pytest.raises(AssertionError, match="escaped"):
+            escape(marked)
 
 
 def test_every_message_disallows_everyone_and_roles() -> None:
