@@ -252,6 +252,13 @@ class SqliteDatabase(Database):
         task.add_done_callback(self._tasks.discard)
 
     async def _commit_and_release(self, batch: _Batch) -> None:
+        # This runs a loop iteration after the batch's last member finished. Members whose turn
+        # came in that iteration (they were already runnable: typically those the previous
+        # commit just acknowledged, back with their next action) join this batch instead of
+        # waiting for its COMMIT and starting one of their own.
+        if self._waiting and batch.members < MAX_BATCH and self._batch is batch:
+            self._lock.release()
+            return
         try:
             await self._commit(batch)
         finally:

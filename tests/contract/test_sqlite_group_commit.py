@@ -67,6 +67,23 @@ async def test_concurrent_transactions_share_commits_and_all_land(db: SqliteData
     assert 1 <= db.commits - before < 100 / 4  # batches, not a COMMIT per transaction
 
 
+async def test_members_back_with_their_next_transaction_join_the_pending_commit(
+    db: SqliteDatabase,
+) -> None:
+    """Eight members each run five transactions back to back. When a commit acknowledges them,
+    all eight come back in the same loop iteration; the first one's transaction must not go out
+    in a commit of its own while the other seven start the next one."""
+
+    async def member(name: str) -> None:
+        for round_ in range(5):
+            await add_note(db, f"{name}-{round_}", pause=False)
+
+    before = db.commits
+    await asyncio.gather(*(member(f"m{i}") for i in range(8)))
+    assert len(committed_texts(db.path)) == 40
+    assert db.commits - before <= 6, db.commits - before  # a commit a round, one more to line up
+
+
 async def test_each_transaction_returns_only_after_its_commit_is_on_disk(
     db: SqliteDatabase,
 ) -> None:
