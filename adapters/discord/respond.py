@@ -4,8 +4,8 @@ discord.py's ``InteractionResponse.send_message`` and ``defer`` always post the 
 ``?with_response=1``, so Discord returns the created message and discord.py builds an
 ``InteractionCallbackResponse`` and an ``InteractionMessage`` from it. Kith never uses that object:
 a later edit, deletion or follow-up goes by the interaction token. Without the query Discord
-answers ``204 No Content``: no message to read, parse and build, which took about a sixth of
-the bot's CPU for answering an interaction (bench/README.md, "Discord load").
+answers ``204 No Content``: no message to read, parse and build, which was about a seventh of
+the CPU spent answering an interaction (bench/README.md, "Discord load").
 
 This relies on discord.py 2.7 internals (the webhook adapter, the interaction's session and
 ``InteractionResponse._response_type``); tests/unit/test_discord_respond.py compares every
