@@ -4,9 +4,12 @@ all-or-nothing, and none returns before its writes are durable."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,6 +128,8 @@ async def test_a_failed_commit_fails_every_member_and_the_store_goes_on(
     # The batch's COMMIT failed, so nobody in it may be told their write was saved.
     assert all(isinstance(r, BatchAborted) for r in results), results
     assert committed_texts(db.path) == []
+    with another_process_turn(db.path, wait=False):
+        pass  # the rolled-back batch gave the write turn back
     await add_note(db, "after")
     assert committed_texts(db.path) == ["after"]
 
@@ -210,3 +215,50 @@ async def test_a_member_cancelled_during_the_commit_does_not_cancel_it(
         await members[0]
     # Its write was committed with the batch; it just never heard so (never acknowledged).
     assert committed_texts(db.path) == ["m0", "m1", "m2"]
+
+
+@contextmanager
+def another_process_turn(path: str | Path, *, wait: bool = True) -> Iterator[None]:
+    """Another Kith process's write turn on the same file (a lock on its own open file, which
+    conflicts with the store's as another process's would). ``wait=False``: it must be free."""
+    fd = os.open(f"{path}-turns", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        yield
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+async def test_kith_processes_on_one_file_take_turns_to_write(db: SqliteDatabase) -> None:
+    with another_process_turn(db.path):
+        write = asyncio.create_task(add_note(db, "mine", pause=False))
+        await asyncio.sleep(0.2)
+        assert not write.done()  # SQLite's lock is free, but it is the other process's turn
+        assert committed_texts(db.path) == []
+    await asyncio.wait_for(write, timeout=5)
+    assert committed_texts(db.path) == ["mine"]
+    with another_process_turn(db.path, wait=False):
+        pass  # and the store gave the turn back with its commit
+
+
+async def test_a_transaction_cancelled_while_waiting_for_its_turn_gives_it_back(
+    db: SqliteDatabase,
+) -> None:
+    with another_process_turn(db.path):
+        waiting = asyncio.create_task(add_note(db, "never", pause=False))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    # The store's thread still gets the turn when the other process lets go; it must pass it on.
+    for _ in range(200):
+        try:
+            with another_process_turn(db.path, wait=False):
+                break
+        except BlockingIOError:
+            await asyncio.sleep(0.01)
+    else:
+        pytest.fail("the cancelled transaction's turn was never given back")
+    await add_note(db, "later")
+    assert committed_texts(db.path) == ["later"]
