@@ -17,11 +17,13 @@ single-row autocommitted inserts over one asyncpg connection, there is one actio
 PostgreSQL's.
 
     python -m bench.kindness [--engine sqlite|postgresql] [--members 100000] [--acts 3000000]
-                             [--actions 4000] [--concurrency 8 32] [--queries 300]
-                             [--only actions|queries] [--dir DIR]
+                             [--actions 4000] [--concurrency 8 16 32] [--processes 1 2]
+                             [--queries 300] [--only actions|queries] [--dir DIR]
 
 ``--concurrency`` is how many members' actions are in flight at once. A rate needs that many in
 flight: by Little's law, 2,000 actions/s acknowledged in 10 ms each means about 20 at any time.
+``--processes 2`` splits the actions, members and concurrency between two Kith processes on the
+same database file (SQLite only), as a deployment running a shard range per process would.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ import json
 import random
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -142,42 +145,132 @@ class ActionRun:
 
 
 async def action_rate(
-    url: str, synchronous: str, actions: int, concurrency: int, members: int
+    url: str,
+    synchronous: str,
+    actions: int,
+    concurrency: int,
+    members: int,
+    processes: int = 1,
 ) -> ActionRun:
     """Members log acts concurrently (each about twice, so the day's duplicate check and
-    counters are exercised); latency is from the event to the committed, acknowledged reply."""
-    clock = SimulatedClock(START)
-    kith, db = await build_kith(url, clock, sqlite_synchronous=synchronous)
-    chat = NullChat()
-    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), chat)
-    warmup = min(500, actions // 5)
-    latencies: list[float] = []
-    next_action = iter(range(actions + warmup))
+    counters are exercised); latency is from the event to the committed, acknowledged reply.
 
-    async def member_loop() -> None:
-        for n in next_action:
-            event = CommandEvent(actor(n % members), f"/kind helped someone, act {n}", CHANNEL)
-            started = time.perf_counter()
-            reply = await kith.handle(event, chat)
-            if n >= warmup:
-                latencies.append(time.perf_counter() - started)
-            assert reply.message and "💛" in reply.message.plain_text, reply
-
-    loops = [member_loop() for _ in range(concurrency)]
-    started = time.perf_counter()
-    await asyncio.gather(*loops)
-    elapsed = time.perf_counter() - started
+    With ``processes`` above 1, that many Kith processes share the database file, the actions,
+    the members and the ``concurrency`` between them, as a deployment running a shard range per
+    process would; the rate is over the time from the first process's start to the last one's
+    end."""
+    kith, db = await build_kith(url, SimulatedClock(START), sqlite_synchronous=synchronous)
+    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), NullChat())
+    await db.close()
+    plan = [
+        ShareOfActions(
+            url,
+            synchronous,
+            actions // processes,
+            concurrency // processes,
+            members // processes,
+            first_member=n * (members // processes),
+        )
+        for n in range(processes)
+    ]
+    if processes == 1:
+        shares = [await plan[0].run()]
+    else:
+        shares = await run_in_processes(plan)
+    latencies = [latency for share in shares for latency in share.latencies]
+    elapsed = max(share.ended for share in shares) - min(share.started for share in shares)
+    kith, db = await build_kith(url, SimulatedClock(START), sqlite_synchronous=synchronous)
     stored = await db.fetchval("SELECT COUNT(*) FROM kind_acts")
     await db.close()
-    assert stored == actions + warmup, stored
-    # Throughput over the measured actions only: scale the wall time by their share.
-    per_second = len(latencies) / (elapsed * len(latencies) / (actions + warmup))
+    assert stored == sum(share.logged for share in shares), stored
     return ActionRun(
         synchronous,
-        per_second,
+        len(latencies) / elapsed,
         statistics.median(latencies) * 1000,
         percentile(latencies, 99) * 1000,
     )
+
+
+@dataclass
+class ShareOfActions:
+    """One process's part of an action run: a warm-up, then the timed actions."""
+
+    url: str
+    synchronous: str
+    actions: int
+    concurrency: int
+    members: int
+    first_member: int
+    start_at: float = 0.0  # wall-clock time the timed actions begin (processes start together)
+
+    async def run(self) -> ShareResult:
+        kith, db = await build_kith(
+            self.url, SimulatedClock(START), sqlite_synchronous=self.synchronous
+        )
+        chat = NullChat()
+        warmup = min(500, self.actions // 5)
+        await self._act(kith, chat, range(warmup), [])
+        await asyncio.sleep(max(0.0, self.start_at - time.time()))
+        latencies: list[float] = []
+        started = time.time()
+        await self._act(kith, chat, range(warmup, warmup + self.actions), latencies)
+        ended = time.time()
+        await db.close()
+        return ShareResult(started, ended, latencies, warmup + self.actions)
+
+    async def _act(
+        self, kith: Kith, chat: NullChat, numbers: range, latencies: list[float]
+    ) -> None:
+        next_action = iter(numbers)
+
+        async def member_loop() -> None:
+            for n in next_action:
+                member = actor(self.first_member + n % self.members)
+                event = CommandEvent(member, f"/kind helped someone, act {n}", CHANNEL)
+                started = time.perf_counter()
+                reply = await kith.handle(event, chat)
+                latencies.append(time.perf_counter() - started)
+                assert reply.message and "💛" in reply.message.plain_text, reply
+
+        await asyncio.gather(*(member_loop() for _ in range(self.concurrency)))
+
+
+@dataclass
+class ShareResult:
+    started: float
+    ended: float
+    latencies: list[float]
+    logged: int  # acts written, warm-up included
+
+
+async def run_in_processes(plan: list[ShareOfActions]) -> list[ShareResult]:
+    """Each share in its own ``python -m bench.kindness --share`` process, timed actions starting
+    together once every process had time to start and warm up."""
+    start_at = time.time() + 3.0 + 0.5 * len(plan)
+    children = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.kindness",
+            "--share",
+            json.dumps({**asdict(share), "start_at": start_at}),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for share in plan
+    ]
+    results = []
+    for child in children:
+        output, _ = await child.communicate()
+        assert child.returncode == 0, f"a share's process failed ({child.returncode})"
+        results.append(ShareResult(**json.loads(output)))
+    if min(r.started for r in results) < start_at:
+        raise RuntimeError("a process started its timed actions early")
+    return results
+
+
+def serve_share(spec: str) -> None:
+    result = asyncio.run(ShareOfActions(**json.loads(spec)).run())
+    print(json.dumps(asdict(result)))
 
 
 # ---- 3. a big community -----------------------------------------------------------------------
@@ -478,15 +571,22 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         + " · ".join(f"{s} {rate:,.0f}/s" for s, rate in raw.items())
     )
     for synchronous in ("FULL", "NORMAL") if args.only != "queries" else ():
-        for concurrency in args.concurrency:
-            result = await action_rate(
-                str(folder / f"actions-{synchronous.lower()}-{concurrency}.sqlite3"),
-                synchronous,
-                args.actions,
-                concurrency,
-                args.action_members,
-            )
-            print_actions(result, concurrency, raw[synchronous], f"synchronous={synchronous}")
+        for processes in args.processes:
+            for concurrency in args.concurrency:
+                result = await action_rate(
+                    str(
+                        folder / f"actions-{synchronous.lower()}-{processes}-{concurrency}.sqlite3"
+                    ),
+                    synchronous,
+                    args.actions,
+                    concurrency,
+                    args.action_members,
+                    processes,
+                )
+                label = f"synchronous={synchronous}" + (
+                    f", {processes} processes" if processes > 1 else ""
+                )
+                print_actions(result, concurrency, raw[synchronous], label)
     if args.only == "actions":
         return
     big = folder / "big.sqlite3"
@@ -689,11 +789,16 @@ def main() -> None:
     parser.add_argument("--acts", type=int, default=3_000_000)
     parser.add_argument("--actions", type=int, default=4000)
     parser.add_argument("--action-members", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 16, 32])
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--only", choices=["actions", "queries"], help="run one half")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--dir", help="where the databases go (default: a new temporary folder)")
+    parser.add_argument("--share", help=argparse.SUPPRESS)  # one process's part of an action run
     args = parser.parse_args()
+    if args.share:
+        serve_share(args.share)
+        return
     folder = Path(args.dir or tempfile.mkdtemp(prefix="kith-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     asyncio.run(run(args, folder))
