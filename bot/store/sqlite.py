@@ -15,6 +15,8 @@ capped acknowledged actions near 650/s. Here:
   durable commit, but one fsync now covers many actions.
 - Reads outside a transaction use a second connection, which in WAL mode sees exactly the
   committed data and never waits for the writer or its batch.
+- Several Kith processes on one file (a shard range each) take turns to write through a lock
+  file beside it (``_WriteTurns``), so a waiting process wakes the moment the other commits.
 """
 
 from __future__ import annotations
