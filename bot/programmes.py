@@ -31,7 +31,7 @@ class Programme:
     @classmethod
     def from_row(cls, row: Row, prefix: str = "") -> Programme:
         """From a ``programmes`` row, or a join's columns named ``prefix + column``."""
-        return _programme(*(row[prefix + c] for c in COLUMNS))
+        return _programme(*[row[c] for c in _prefixed(prefix)])
 
 
 COLUMNS = (
@@ -45,6 +45,11 @@ COLUMNS = (
     "materialised_until",
     "created_at",
 )
+
+
+@lru_cache(maxsize=8)
+def _prefixed(prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + c for c in COLUMNS)
 
 
 @lru_cache(maxsize=4096)
