@@ -55,16 +55,16 @@ def _phrases(extra_high: tuple[str, ...], extra_medium: tuple[str, ...]) -> Phra
     return builtin_phrases().with_extra(extra_high, extra_medium)
 
 
-SETTINGS_COLUMNS = "alert_channel_key, region, quote_text, extra_high, extra_medium"
+_COLUMNS = ("alert_channel_key", "region", "quote_text", "extra_high", "extra_medium")
+_LOAD = f"SELECT {', '.join(_COLUMNS)} FROM safety_settings WHERE community_id = ?"
+_DEFAULTS = SafetySettings()
 
 
 async def load_settings(db: Database | Tx, community_key: str) -> SafetySettings:
-    row = await db.fetchone(
-        f"SELECT {SETTINGS_COLUMNS} FROM safety_settings WHERE community_id = ?", community_key
-    )
+    row = await db.fetchone(_LOAD, community_key)
     if row is None:
-        return SafetySettings()
-    return _settings(*(row[c] for c in SETTINGS_COLUMNS.split(", ")))
+        return _DEFAULTS
+    return _settings(*[row[c] for c in _COLUMNS])
 
 
 @lru_cache(maxsize=4096)
