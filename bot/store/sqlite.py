@@ -68,28 +68,34 @@ class SqliteTx(Tx):
         return _first(self._conn.execute(sql, params))
 
     async def fetchval(self, sql: str, *params: Any) -> Any:
-        row = self._conn.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        return _value(self._conn.execute(sql, params))
+
+
+# Rows are dicts zipped with the column names from ``description``: looking each column up by
+# name in an ``sqlite3.Row`` compares it with every name before it, which was 5% of a member's
+# action. A name that repeats (a join's two ``id`` columns) keeps the last value, as on PostgreSQL.
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[Row]:
+    rows = cursor.fetchall()
+    if not rows:
+        return []
+    names = _names(cursor)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _first(cursor: sqlite3.Cursor) -> Row | None:
     row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+    return None if row is None else dict(zip(_names(cursor), row, strict=True))
 
 
-def _dicts(cursor: sqlite3.Cursor) -> list[Row]:
-    """The cursor's rows as dicts keyed by column name.
+def _value(cursor: sqlite3.Cursor) -> Any:
+    row = cursor.fetchone()
+    return None if row is None else row[0]
 
-    Zipped with the names from ``description``: looking each column up by name in an
-    ``sqlite3.Row`` compares it with every name before it, which was 5% of a member's action."""
-    rows = cursor.fetchall()
-    if not rows:
-        return []
-    names = [column[0] for column in cursor.description]
-    # A name that repeats (a join's two ``id`` columns) keeps the last value, as on PostgreSQL.
-    return [dict(zip(names, row, strict=True)) for row in rows]
+
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    return [column[0] for column in cursor.description]
 
 
 class _Batch:
@@ -265,8 +271,7 @@ class SqliteDatabase(Database):
     async def fetchval(self, sql: str, *params: Any) -> Any:
         if self._reader is None:
             return await super().fetchval(sql, *params)
-        row = self._reader.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        return _value(self._reader.execute(sql, params))
 
     # ---- transactions, batched --------------------------------------------------------------
 
