@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from bot.clock import to_epoch
@@ -235,7 +236,7 @@ async def apply_act(
         epoch,
     )
     await _save_member(
-        tx, state, before, after, day, counted_today + int(counted), (*keys_today, key), now
+        tx, state, before, after, day, counted_today + int(counted), (*keys_today, key), epoch
     )
     if counted:
         await _add_to_totals(tx, state, day, epoch)
@@ -263,9 +264,8 @@ async def _save_member(
     day: date,
     counted_today: int,
     keys_today: tuple[str, ...],
-    now: datetime,
+    epoch: int,
 ) -> None:
-    epoch = to_epoch(now)
     through = alive_through(after)
     assert through is not None
     await tx.execute(
@@ -310,15 +310,19 @@ def periods(day: date, config: KindnessConfig) -> list[str]:
 
 async def _add_to_totals(tx: Tx, state: MemberState, day: date, epoch: int) -> None:
     keys = periods(day, state.config)
-    values = ", ".join("(?, ?, ?, 1, ?, ?)" for _ in keys)
     params: list[Any] = []
     for key in keys:
         params += [state.community_key, key, state.user_key, epoch, state.pref]
-    await tx.execute(
+    await tx.execute(_totals_upsert(len(keys)), *params)
+
+
+@lru_cache(maxsize=8)
+def _totals_upsert(periods: int) -> str:
+    values = ", ".join("(?, ?, ?, 1, ?, ?)" for _ in range(periods))
+    return (
         "INSERT INTO kind_totals (community_id, period, user_key, acts, reached_at, pref)"
         f" VALUES {values} ON CONFLICT (community_id, period, user_key) DO UPDATE SET"
-        " acts = kind_totals.acts + 1, reached_at = excluded.reached_at, pref = excluded.pref",
-        *params,
+        " acts = kind_totals.acts + 1, reached_at = excluded.reached_at, pref = excluded.pref"
     )
 
 
