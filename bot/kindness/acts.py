@@ -128,7 +128,7 @@ class MemberState:
             longest_at=int(row["longest_at"] or 0),
             day_date=_date(row["day_date"]),
             day_counted=int(row["day_counted"] or 0),
-            day_keys=tuple(json.loads(row["day_keys"] or "[]")),
+            day_keys=decode_day_keys(row["day_keys"]),
             noticed=int(row["noticed"] or 0),
             pref=str(row["pref_leaderboard"] or DEFAULT),
             public_mentions=row["public_mentions"] is None or bool(row["public_mentions"]),
@@ -163,6 +163,19 @@ class ActResult:
     @property
     def counted(self) -> bool:
         return self.outcome is Outcome.COUNTED
+
+
+def encode_day_keys(keys: tuple[str, ...]) -> str:
+    """The day's text keys as the JSON array ``kind_members.day_keys`` holds. They are hex
+    digests (``text_key``), which JSON needs no escaping for, so this skips ``json.dumps``,
+    whose set-up per call cost 2% of an act."""
+    return "[" + ",".join(f'"{key}"' for key in keys) + "]"
+
+
+def decode_day_keys(stored: str | None) -> tuple[str, ...]:
+    """The inverse of ``encode_day_keys``; also reads ``json.dumps``'s spacing."""
+    inner = (stored or "[]").strip()[1:-1]
+    return tuple(key.strip(' "') for key in inner.split(",")) if inner.strip() else ()
 
 
 def text_key(text: str) -> str:
@@ -294,7 +307,7 @@ async def _save_member(
         after.active_days,
         day.isoformat(),
         counted_today,
-        json.dumps(keys_today),
+        encode_day_keys(keys_today),
         state.pref,
         epoch,
     )
