@@ -56,10 +56,17 @@ class InFlight:
         if self.closing:
             yield False
             return
+        async with self.counted():
+            yield True
+
+    @contextlib.asynccontextmanager
+    async def counted(self) -> AsyncIterator[None]:
+        """Count work that must be finished whatever happens: work the platform has already
+        acknowledged (Slack acknowledges an event before Kith handles it)."""
         self._busy += 1
         self._idle.clear()
         try:
-            yield True
+            yield
         finally:
             self._busy -= 1
             if self._busy == 0:
@@ -68,6 +75,10 @@ class InFlight:
     async def close(self, seconds: float = DRAIN_SECONDS) -> bool:
         """Refuse new work, then wait up to ``seconds`` for what was accepted."""
         self.closing = True
+        return await self.drain(seconds)
+
+    async def drain(self, seconds: float = DRAIN_SECONDS) -> bool:
+        """Wait up to ``seconds`` for counted work to finish; False if some was still running."""
         try:
             async with asyncio.timeout(seconds):
                 await self._idle.wait()

@@ -9,11 +9,10 @@ callback_id: the id carries the state, the core checks it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +35,11 @@ from bot.logs import event as log_event
 from bot.messages import Message, Reply, message
 from bot.ports import DeliveryError
 from bot.registry import Registry
+from bot.shutdown import InFlight
 from bot.store.base import Database
 
 log = logging.getLogger("kith.slack")
 
-DRAIN_SECONDS = 10.0  # how long a shutdown waits for acknowledged work
 CHOICE_PATTERN = re.compile("^" + re.escape(choice_ids.VERSION) + ":")
 FILE_SENT = (
     "I've sent it to your direct messages with Kith (files can't be shown only to you here)."
@@ -75,9 +74,9 @@ class SlackAdapter:
         self.directory = Directory(client)
         self.chat = SlackChat(client, db, kith.services.clock, self.directory)
         self.events = EventLog(db)
-        self._busy = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        # Bolt runs listeners as background tasks after the ack; counting them lets a shutdown
+        # finish what was acknowledged before the database closes.
+        self.inflight = InFlight()
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
@@ -158,28 +157,12 @@ class SlackAdapter:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def working(self) -> AsyncIterator[None]:
-        """Bolt runs listeners as background tasks after the ack; counting them lets a shutdown
-        finish what was acknowledged before the database closes."""
-        self._busy += 1
-        self._idle.clear()
-        try:
-            yield
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self._idle.set()
+    def working(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return self.inflight.counted()
 
     async def drain(self) -> bool:
         """Wait for acknowledged work to finish (call after the connection closed)."""
-        try:
-            async with asyncio.timeout(DRAIN_SECONDS):
-                await self._idle.wait()
-        except TimeoutError:
-            log_event(log, "slack_drain_timeout", logging.WARNING, busy=self._busy)
-            return False
-        return True
+        return await self.inflight.drain()
 
     def now(self) -> datetime:
         return self.kith.services.clock.now()
