@@ -33,6 +33,7 @@ from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
 from bot.messages import Reply, Text
+from bot.privacy.pseudonyms import is_pseudonym, known_pseudonym, restore_references
 from bot.programmes import Programme, get_programme, save_programme
 from bot.schedule import DAY_NAMES, DailyRule, ScheduleError, parse_time
 from bot.store.base import Tx
@@ -203,6 +204,8 @@ async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
             await pool.update(tx, member, ctx.now, awaiting=0, ignored=0)
         else:
             await pool.join(tx, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
+        # Someone who avoided this member before they ran /kith forget still avoids them.
+        await restore_references(tx, ctx.community.ref.key, ctx.actor.user.key)
     return Reply.text(
         "You're in the buddy pool! 🎉 Each round I'll introduce you privately to "
         f"{_buddy_words(programme)}, with a conversation starter.",
@@ -346,11 +349,14 @@ async def buddy_avoid(ctx: Context, inv: Invocation) -> Reply:
 async def buddy_unavoid(ctx: Context, inv: Invocation) -> Reply:
     key, fallback = _target(ctx, inv, "unavoid")
     async with ctx.db.transaction() as tx:
+        hashed = await known_pseudonym(tx, ctx.community.ref.key, key)
         removed = await tx.execute(
-            "DELETE FROM buddy_avoid WHERE community_id = ? AND user_key = ? AND avoid_key = ?",
+            "DELETE FROM buddy_avoid WHERE community_id = ? AND user_key = ?"
+            " AND avoid_key IN (?, ?)",
             ctx.community.ref.key,
             ctx.actor.user.key,
             key,
+            hashed or key,
         )
         name = await _name_of(tx, ctx, key, fallback)
     if not removed:
@@ -405,11 +411,14 @@ async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, 
         ctx.community.ref.key,
         ctx.actor.user.key,
     )
+    named = [r for r in avoided if not is_pseudonym(r["avoid_key"])]
     if avoided:
-        shown = ", ".join(
-            "@" + (r["display_name"] or r["avoid_key"].rsplit(":", 1)[-1]) for r in avoided
-        )
-        lines.append(f"Your do-not-pair list (only you see it): {shown}.")
+        shown = ["@" + (r["display_name"] or r["avoid_key"].rsplit(":", 1)[-1]) for r in named]
+        if len(named) < len(avoided):
+            gone = len(avoided) - len(named)
+            who = "1 person" if gone == 1 else f"{gone} people"
+            shown.append(f"{who} Kith no longer knows (still avoided if they come back)")
+        lines.append(f"Your do-not-pair list (only you see it): {', '.join(shown)}.")
     latest = await round_stats(ctx.db, programme.id, limit=1)
     if latest:
         lines.append(f"This community's latest round: {round_line(latest[0], programme.tz)}.")

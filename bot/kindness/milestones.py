@@ -39,8 +39,17 @@ def milestone_message(days: int, mention: Mention) -> Message:
 
 async def deliver_milestone(ctx: DeliveryContext) -> MessageRef | None:
     payload = ctx.occurrence.payload
+    if "user_key" not in payload:
+        return None  # the member ran /kith forget after it was queued
     user_key, days = str(payload["user_key"]), int(payload["days"])
     db = ctx.services.db
+    still_known = await db.fetchval(
+        "SELECT 1 FROM kind_milestones WHERE community_id = ? AND user_key = ? LIMIT 1",
+        ctx.programme.community_key,
+        user_key,
+    )
+    if still_known is None:
+        return None  # forgotten between being claimed and sent: never post their name
     prefs = await get_prefs(db, ctx.programme.community_key, user_key)
     if not prefs.public_mentions:
         return None  # celebrated privately only; see the module docstring

@@ -2,6 +2,17 @@
 
 ``PERSONAL`` lists tables that hold data about a member: the columns that name the member,
 what ``/kith forget`` does with the rows, and which free text the retention job trims.
+
+A row can name a member in three ways, and each is treated differently:
+
+- *mine* (``member_columns``): the member's own data. Exported to them, deleted by their forget.
+- *my part in something shared* (``mention_columns``): a prompt the member added to the community's
+  deck. Exported to them; on forget the column is cleared and the shared thing stays.
+- *about me, owned by someone else* (``about_columns``): another member's do-not-pair list naming
+  the member, an act someone logged "for" them. Never exported to the member, never counted in
+  their ``/kith privacy``, never deleted by their forget (it is the owner's data). On forget the
+  reference is cleared, or with ``pseudonymise`` replaced by a keyed hash, so the owner's choice
+  still holds if the member comes back (see ``bot.privacy.pseudonyms``).
 ``NOT_PERSONAL`` lists the rest with the reason. A test enumerates the live schema and fails if a
 table is in neither list, so a new table cannot slip past export and deletion unnoticed.
 """
@@ -16,9 +27,12 @@ from typing import Literal
 class PersonalTable:
     table: str
     member_columns: tuple[str, ...]
-    # Columns naming *another* member in rows that belong to someone else (an act done "for"
-    # the member): on forget they are cleared instead of the row being deleted.
+    # The member's part in a shared row: exported; cleared on forget, the row stays.
     mention_columns: tuple[str, ...] = ()
+    # The member named in someone else's row: not exported, not deleted; cleared on forget, or
+    # replaced by a keyed hash where ``pseudonymise`` is set.
+    about_columns: tuple[str, ...] = ()
+    pseudonymise: bool = False
     text_column: str | None = None
     created_column: str | None = None
     # What retention does with free text older than the community's retention period.
@@ -42,7 +56,7 @@ PERSONAL: tuple[PersonalTable, ...] = (
     PersonalTable(
         "kind_acts",
         ("user_key",),
-        mention_columns=("for_user",),
+        about_columns=("for_user",),
         text_column="text",
         created_column="created_at",
         retention="clear",
@@ -59,14 +73,16 @@ PERSONAL: tuple[PersonalTable, ...] = (
     PersonalTable("kind_milestones", ("user_key",)),
     # buddy_group_members rows go with their buddy_members row (ON DELETE CASCADE).
     PersonalTable("buddy_members", ("user_key",)),
-    PersonalTable("buddy_avoid", ("user_key", "avoid_key")),
+    PersonalTable("buddy_avoid", ("user_key",), about_columns=("avoid_key",), pseudonymise=True),
 )
 
 NOT_PERSONAL: dict[str, str] = {
     "schema_migrations": "schema versions",
     "communities": "the community's settings; admin lists are cleaned on forget",
     "programmes": "a community's configured programmes",
-    "occurrences": "when programmes fired; no member data",
+    "occurrences": "when programmes fired; a milestone's slot and payload name the member, and"
+    " forget cancels and blanks those (bot.privacy.data.forget_occurrences)",
+    "privacy_keys": "each community's secret for keyed hashes of forgotten members' keys",
     "prompt_uses": "which prompts a programme used",
     "safety_settings": "a community's safety settings",
     "privacy_settings": "a community's retention setting",

@@ -206,7 +206,7 @@ async def forget_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             "Run /kith forget again if you still want to."
         )
     async with ctx.db.transaction() as tx:
-        removed = await forget_member(tx, ctx.community.ref.key, ctx.actor.user.key)
+        removed = await forget_member(tx, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
     total = sum(removed.values())
     return Reply.text(
         f"Done: {total} records about you are deleted from this community. "

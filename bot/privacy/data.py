@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.clock import to_epoch
 from bot.privacy.catalogue import PERSONAL, PersonalTable
+from bot.privacy.pseudonyms import move_reference, pseudonym
 from bot.store.base import Database, Row, Tx
 
 DEFAULT_RETENTION_DAYS = 90
@@ -32,6 +33,8 @@ def _where(entry: PersonalTable, columns: tuple[str, ...]) -> str:
 async def export_member(
     db: Database, community_key: str, user_key: str, now: datetime
 ) -> dict[str, Any]:
+    """The member's own rows and their part in shared ones; never rows that are someone else's
+    and only about them (another member's do-not-pair list, an act logged "for" them)."""
     present = await _existing(db)
     tables: dict[str, list[Row]] = {}
     for entry in PERSONAL:
@@ -67,10 +70,38 @@ def export_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
-async def forget_member(tx: Tx, community_key: str, user_key: str) -> dict[str, int]:
-    """Delete everything personal about the member in this community; return rows per table."""
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` anywhere, its own wildcards escaped (with ``\\``)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def forget_occurrences(tx: Tx, community_key: str, user_key: str) -> int:
+    """Cancel queued posts that name the member (a milestone queued just before the forget) and
+    blank the member's key from the slot and payload of every occurrence, sent or not."""
+    in_json = json.dumps(user_key)[1:-1]
+    return await tx.execute(
+        "UPDATE occurrences SET"
+        " state = CASE WHEN state IN ('pending', 'claimed') THEN 'skipped' ELSE state END,"
+        " slot = 'forgotten:' || CAST(id AS TEXT), payload = '{}'"
+        " WHERE community_id = ? AND (slot LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\')",
+        community_key,
+        _like(user_key),
+        _like(in_json),
+    )
+
+
+async def forget_member(tx: Tx, community_key: str, user_key: str, now: datetime) -> dict[str, int]:
+    """Delete everything personal about the member in this community; return rows per table.
+
+    Rows that are someone else's and only name the member are not deleted: the reference is
+    cleared, or replaced by a keyed hash (see the catalogue); they are not counted as removed."""
     present = await _existing(tx)
     removed: dict[str, int] = {}
+    if "occurrences" in present:
+        cancelled = await forget_occurrences(tx, community_key, user_key)
+        if cancelled:
+            removed["occurrences"] = cancelled
     if "buddy_group_members" in present and "buddy_members" in present:
         # Explicitly, not only by cascade: SQLite enforces it only with foreign_keys on.
         removed["buddy_group_members"] = await tx.execute(
@@ -97,6 +128,20 @@ async def forget_member(tx: Tx, community_key: str, user_key: str) -> dict[str, 
                 community_key,
                 *([user_key] * len(entry.member_columns)),
             )
+        for column in entry.about_columns:
+            if entry.pseudonymise:
+                hashed = await pseudonym(tx, community_key, user_key, now)
+                owner = entry.member_columns[0]
+                await move_reference(
+                    tx, entry.table, column, owner, community_key, user_key, hashed
+                )
+            else:
+                await tx.execute(
+                    f"UPDATE {entry.table} SET {column} = NULL"
+                    f" WHERE community_id = ? AND {column} = ?",
+                    community_key,
+                    user_key,
+                )
         if count:
             removed[entry.table] = count
     row = await tx.fetchone("SELECT admin_users FROM communities WHERE id = ?", community_key)
