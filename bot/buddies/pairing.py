@@ -26,7 +26,11 @@ cost is the sum over the pairs inside its groups and comparing two groupings com
   and the pass is linear. Members the pass could not place are then placed, and a local search
   swaps and moves members between groups until no conflict can be removed; mid-size pools get a
   few restarts with fresh shuffles, and if a repeat is still left, a backtracking search for a
-  repeat-free grouping (most constrained member first, bounded). Pairs are looked up in a hash
+  repeat-free grouping (most constrained member first, bounded). If a do-not-pair pair is still
+  left, the same search looks for a grouping in the round's sizes that respects every list,
+  leaving out one more member only when none with fewer left out exists, and the local search
+  then lowers its repeats; so long lists never push someone out or into an oversized group
+  while a grouping of everyone exists. Pairs are looked up in a hash
   map keyed by ``lo * base + hi``, and the work for a large pool grows linearly with its size.
 """
 
@@ -51,6 +55,9 @@ FLAG_LIMIT = 50_000_000  # member ids up to this are counted with a byte per id
 RESTARTS = ((60, 24), (400, 6))
 SEARCH_LIMIT = 200  # pools up to this size get a backtracking search if a repeat remains
 SEARCH_BUDGET = 20_000  # groups that search tries before it gives up
+# Pools up to this size get a search for a grouping that respects every do-not-pair list when
+# the local search leaves one broken (larger pools have sparse lists and rarely need it).
+SETTLE_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -380,6 +387,7 @@ def _heuristic(
     n = len(order)
     sizes = group_sizes(n, size)
     restarts = next((tries for limit, tries in RESTARTS if n <= limit), 1)
+    repeat, forbidden = costs.weights.repeat, costs.weights.forbidden
     best: tuple[int, list[list[int]], set[int]] | None = None
     for attempt in range(restarts):
         if attempt:
@@ -389,46 +397,95 @@ def _heuristic(
         conflict = sum(costs.into(m, groups[g]) for g in touched for m in groups[g]) // 2
         if best is None or conflict < best[0]:
             best = (conflict, groups, touched)
-        if conflict < costs.weights.repeat:  # no repeat, no do-not-pair pair: as good as it gets
+        if conflict < repeat:  # no repeat, no do-not-pair pair: as good as it gets
             break
     assert best is not None
-    if best[0] >= costs.weights.repeat and n <= SEARCH_LIMIT:
+    conflict, groups, touched = best
+    if conflict < repeat:
+        return groups, []
+    if n <= SEARCH_LIMIT:
         # Local search can miss a repeat-free grouping when history is dense; look for one.
-        found = _search_repeat_free(order, sizes, costs)
+        found = _search(sizes, _compatible(order, costs, repeat), (1 << n) - 1)
         if found is not None:
-            return found, []
-    return _drop_forbidden(best[1], best[2], costs)
+            return [[order[i] for i in group] for group in found[0]], []
+    if conflict < forbidden:
+        return groups, []
+    if n <= SETTLE_LIMIT:
+        # Local search can also miss the one way to respect long do-not-pair lists.
+        return _settle(order, size, costs, rng)
+    return _drop_forbidden(groups, touched, costs)
+
+
+def _settle(
+    order: list[int], size: int, costs: _Costs, rng: random.Random
+) -> tuple[list[list[int]], list[int]]:
+    """A grouping in the round's sizes that respects every do-not-pair list, with as few
+    repeats as the local search then finds. Members are left out only while the search finds
+    no such grouping with fewer left out (as in the exact solver)."""
+    n = len(order)
+    allowed = _allowed(order, costs)
+    everyone = (1 << n) - 1
+    for out in range(n - 1):
+        found = _search(group_sizes(n - out, size), allowed, everyone, out)
+        if found is not None:
+            chosen, skipped = found
+            groups = [[order[i] for i in group] for group in chosen]
+            _local_search(groups, set(range(len(groups))), costs, rng)
+            return groups, [order[i] for i in skipped]
+    return [], list(order)
 
 
 class _OutOfBudget(Exception):
     pass
 
 
-def _search_repeat_free(
-    order: list[int], sizes: list[int], costs: _Costs
-) -> list[list[int]] | None:
-    """A grouping with no repeat and no do-not-pair pair, by backtracking; None if there is
-    none, or if the search ran out of budget first.
-
-    Members who may meet are bitmasks of each other; the search always places the member with
-    the fewest possible partners left, which settles dense cases in a few steps.
-    """
+def _compatible(order: list[int], costs: _Costs, limit: int) -> list[int]:
+    """For each position in ``order``, a bitmask of the positions it may share a group with
+    (pair cost below ``limit``)."""
     n = len(order)
-    repeat = costs.weights.repeat
     compat = [0] * n
     for i in range(n):
         for j in range(i + 1, n):
-            if costs.pair(order[i], order[j]) < repeat:
+            if costs.pair(order[i], order[j]) < limit:
                 compat[i] |= 1 << j
                 compat[j] |= 1 << i
+    return compat
+
+
+def _allowed(order: list[int], costs: _Costs) -> list[int]:
+    """``_compatible`` for do-not-pair lists only, built from the lists rather than every pair,
+    so it stays cheap for a pool of hundreds."""
+    n = len(order)
+    position = {member: i for i, member in enumerate(order)}
+    everyone = (1 << n) - 1
+    compat = [everyone & ~(1 << i) for i in range(n)]
+    for code in costs.avoid:
+        a, b = position.get(code // costs.base), position.get(code % costs.base)
+        if a is not None and b is not None:
+            compat[a] &= ~(1 << b)
+            compat[b] &= ~(1 << a)
+    return compat
+
+
+def _search(
+    sizes: list[int], compat: list[int], free: int, skip: int = 0
+) -> tuple[list[tuple[int, ...]], list[int]] | None:
+    """Groups of the ``free`` positions in ``sizes``, leaving out exactly ``skip`` of them, where
+    everyone may meet everyone in their group (by ``compat``), by backtracking; None if there is
+    none, or if the search ran out of budget first. Returns the groups and those left out.
+
+    The search always places the member with the fewest possible partners left, which settles
+    dense cases in a few steps and gives up on a dead end as soon as someone has too few.
+    """
     counts = {s: sizes.count(s) for s in set(sizes)}
     chosen: list[tuple[int, ...]] = []
+    skipped: list[int] = []
     budget = [SEARCH_BUDGET]
 
     def place(free: int) -> bool:
         if not free:
-            return True
-        pick, fewest, rest = -1, n + 1, free
+            return len(skipped) == skip
+        pick, fewest, rest = -1, len(compat) + 1, free
         while rest:
             low = rest & -rest
             rest ^= low
@@ -453,14 +510,20 @@ def _search_repeat_free(
                     return True
                 chosen.pop()
             counts[group_size] += 1
+        if len(skipped) < skip:  # the hardest member to place is the one to leave out
+            budget[0] -= 1
+            skipped.append(pick)
+            if place(free & ~(1 << pick)):
+                return True
+            skipped.pop()
         return False
 
     try:
-        if not place((1 << n) - 1):
+        if not place(free):
             return None
     except _OutOfBudget:
         return None
-    return [[order[i] for i in group] for group in chosen]
+    return chosen, skipped
 
 
 def _cliques(

@@ -202,3 +202,32 @@ def test_dense_history_still_gets_a_repeat_free_grouping_when_one_exists() -> No
     result = pair_round(members, past, size=3, seed=0)
     assert not result.repeats and not result.unplaced
     assert pairs_of(result) <= new
+
+
+# The pool from a field report: 15 members in groups of 4 (three groups of 5), one earlier round,
+# three members with long do-not-pair lists. Exactly 12 groupings of everyone respect the lists.
+REPORTED_POOL = list(range(1, 16))
+REPORTED_HISTORY = [[(4, 5, 8, 9, 14), (6, 7, 10, 12, 15), (1, 2, 3, 11, 13)]]
+REPORTED_AVOID = [
+    (11, 4), (11, 5), (11, 7), (11, 8), (11, 9), (11, 10), (13, 10), (13, 12), (13, 15),
+    (14, 2), (14, 6), (14, 7), (14, 10), (14, 12), (14, 13), (14, 15),
+]  # fmt: skip
+
+
+def test_long_lists_leave_nobody_out_when_a_grouping_of_everyone_exists() -> None:
+    result = pair_round(
+        REPORTED_POOL, history(*REPORTED_HISTORY), REPORTED_AVOID, size=4, seed="423:2"
+    )
+    assert result.unplaced == ()
+    assert sorted(len(g) for g in result.groups) == [5, 5, 5]
+    assert not pairs_of(result) & {tuple(sorted(p)) for p in REPORTED_AVOID}
+    assert len(result.repeats) == 18  # the fewest any of the 12 allowed groupings has
+
+
+def test_long_lists_keep_group_sizes_when_only_one_grouping_is_allowed() -> None:
+    """With two more pairs on 11's list, last round's groups are the only allowed grouping: they
+    meet again (repeats give way to lists) rather than someone joining a group of 6."""
+    avoid = [*REPORTED_AVOID, (11, 6), (11, 15)]
+    result = pair_round(REPORTED_POOL, history(*REPORTED_HISTORY), avoid, size=4, seed="423:2")
+    assert result.unplaced == ()
+    assert sorted(result.groups) == sorted(REPORTED_HISTORY[0])  # type: ignore[arg-type]

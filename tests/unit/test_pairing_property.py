@@ -183,3 +183,116 @@ def test_mid_size_pools_find_a_repeat_free_grouping_when_one_exists(
     result = pair_round(members, History.from_codes(rounds, 1000), size=size, window=12, seed=seed)
     assert not result.repeats and not result.unplaced
     assert sorted(m for g in result.groups for m in g) == sorted(members)
+
+
+def dense_lists(
+    rng: random.Random, members: list[int], density: float, spare: set[frozenset[int]]
+) -> list[tuple[int, int]]:
+    """Do-not-pair pairs: each pair not in ``spare`` is on someone's list with ``density``."""
+    return [
+        (a, b)
+        for a, b in itertools.combinations(members, 2)
+        if frozenset((a, b)) not in spare and rng.random() < density
+    ]
+
+
+def earlier_rounds(rng: random.Random, members: list[int], count: int) -> History:
+    rounds = []
+    for _ in range(count):
+        order = rng.sample(members, len(members))
+        groups, start = [], 0
+        for length in group_sizes(len(order), rng.randint(2, 4)):
+            groups.append(order[start : start + length])
+            start += length
+        rounds.append(groups)
+    return History.from_groups(rounds, 1000)
+
+
+def fewest_left_out(members: list[int], size: int, avoid: set[frozenset[int]]) -> int:
+    """The fewest members any grouping in the round's sizes must leave out, by trying every
+    choice of members to leave out and every grouping of the rest (pruned at the first
+    do-not-pair pair)."""
+
+    def fits(rest: list[int], sizes: list[int]) -> bool:
+        if not rest:
+            return True
+        first = rest[0]
+        for group_size in sorted(set(sizes)):
+            remaining = list(sizes)
+            remaining.remove(group_size)
+            for partners in itertools.combinations(rest[1:], group_size - 1):
+                group = (first, *partners)
+                if any(frozenset(p) in avoid for p in itertools.combinations(group, 2)):
+                    continue
+                if fits([m for m in rest if m not in group], remaining):
+                    return True
+        return False
+
+    for out in range(len(members) - 1):
+        for left in itertools.combinations(members, out):
+            rest = [m for m in members if m not in left]
+            if fits(rest, group_sizes(len(rest), size)):
+                return out
+    return len(members)
+
+
+def check_hard_rules(
+    result: Pairing, members: list[int], size: int, avoid: set[frozenset[int]]
+) -> None:
+    """Everyone once, nobody with someone on their list, and sizes as ``group_sizes`` says."""
+    assert sorted([m for g in result.groups for m in g] + list(result.unplaced)) == sorted(members)
+    for group in result.groups:
+        assert not any(frozenset(p) in avoid for p in itertools.combinations(group, 2))
+    placed = len(members) - len(result.unplaced)
+    assert sorted(len(g) for g in result.groups) == sorted(group_sizes(placed, size))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(9, 15),
+    size=st.integers(3, 4),
+    density=st.floats(0.2, 0.6),
+    past=st.integers(0, 2),
+    seed=st.integers(0, 10**6),
+)
+def test_dense_lists_leave_out_only_whom_every_grouping_must(
+    n: int, size: int, density: float, past: int, seed: int
+) -> None:
+    """Random dense do-not-pair lists, checked against trying every grouping: nobody is left out
+    when a grouping of everyone exists, never more than must be, and sizes stay as configured."""
+    rng = random.Random(seed)
+    members = rng.sample(range(1, 1000), n)
+    avoid_pairs = dense_lists(rng, members, density, set())
+    avoid = {frozenset(p) for p in avoid_pairs}
+    history = earlier_rounds(rng, members, past)
+    result = pair_round(members, history, avoid_pairs, size=size, seed=seed)
+    check_hard_rules(result, members, size, avoid)
+    assert len(result.unplaced) == fewest_left_out(sorted(members), size, avoid)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(9, 40),
+    size=st.integers(3, 4),
+    density=st.floats(0.3, 0.85),
+    past=st.integers(0, 3),
+    seed=st.integers(0, 10**6),
+)
+def test_dense_lists_with_a_planted_grouping_leave_nobody_out(
+    n: int, size: int, density: float, past: int, seed: int
+) -> None:
+    """Plant a grouping in the round's sizes, put most other pairs on do-not-pair lists, and
+    check everyone is placed in groups of the configured sizes, whatever the history."""
+    rng = random.Random(seed)
+    members = rng.sample(range(1, 1000), n)
+    order = rng.sample(members, n)
+    spare, start = set(), 0
+    for length in group_sizes(n, size):
+        group = order[start : start + length]
+        start += length
+        spare |= {frozenset(p) for p in itertools.combinations(group, 2)}
+    avoid_pairs = dense_lists(rng, members, density, spare)
+    history = earlier_rounds(rng, members, past)
+    result = pair_round(members, history, avoid_pairs, size=size, seed=seed)
+    check_hard_rules(result, members, size, {frozenset(p) for p in avoid_pairs})
+    assert not result.unplaced
