@@ -10,7 +10,8 @@ What it aims for (SPEC, "Buddy pairing"), in order of priority:
    as possible. Where a repeat cannot be avoided, the least-recent one is chosen (one repeat from
    last round weighs more than any number of older ones).
 4. Beyond the window, pairs who never met come first, then those who met longest ago, so a small
-   pool rotates fairly through everyone.
+   pool rotates fairly through everyone. A group that answered it could not meet did not meet:
+   its pairs are no repeat, and come after every other pair (``History.unmet``).
 5. The same inputs and seed give the same groups (nothing depends on hash order).
 
 How. The priorities are folded into one integer cost per pair (``Weights``), so a grouping's
@@ -71,6 +72,9 @@ class History:
     base: int
     last_met: Mapping[int, int] = field(default_factory=dict)
     rounds: tuple[Sequence[int], ...] = ()  # each round's pair codes, latest first
+    # Pairs grouped within the history whose group said it could not meet (and who did not meet
+    # in another round): no repeat, but asked after every other pair.
+    unmet: frozenset[int] = frozenset()
 
     @property
     def depth(self) -> int:
@@ -78,13 +82,17 @@ class History:
         return len(self.rounds)
 
     @classmethod
-    def from_codes(cls, rounds: Sequence[Sequence[int]], base: int) -> History:
-        """``rounds[0]`` holds the pair codes of the latest round, ``rounds[1]`` the one before…"""
+    def from_codes(
+        cls, rounds: Sequence[Sequence[int]], base: int, unmet: Iterable[int] = ()
+    ) -> History:
+        """``rounds[0]`` holds the pair codes of the latest round, ``rounds[1]`` the one before…
+        ``unmet`` the codes of pairs whose group said it could not meet (in any of those rounds).
+        """
         last_met: dict[int, int] = {}
         # Oldest first, so a later (more recent) meeting overwrites an earlier one at C speed.
         for age in range(len(rounds), 0, -1):
             last_met.update(zip(rounds[age - 1], repeat(age)))
-        return cls(base, last_met, tuple(rounds))
+        return cls(base, last_met, tuple(rounds), frozenset(unmet).difference(last_met))
 
     def recent_pairs(self, window: int, members: Sequence[int]) -> int:
         """How many distinct pairs of ``members`` met within the last ``window`` rounds.
@@ -185,12 +193,18 @@ class Weights:
             return self.depth + 1 - age  # soft: prefer those who met longest ago
         return self.repeat + self.recency[age]
 
+    @property
+    def unmet(self) -> int:
+        """A pair whose group could not meet: above every soft cost, far below a repeat."""
+        return self.depth + 1
+
 
 class _Costs:
     """Pair costs for one round, looked up lazily so large histories cost nothing up front."""
 
     def __init__(self, history: History, avoid: set[int], weights: Weights, base: int) -> None:
         self.met = history.last_met
+        self.unmet = history.unmet
         self.avoid = avoid
         self.weights = weights
         self.base = base
@@ -199,7 +213,10 @@ class _Costs:
         code = a * self.base + b if a < b else b * self.base + a
         if code in self.avoid:
             return self.weights.forbidden
-        return self.weights.of_age(self.met.get(code))
+        age = self.met.get(code)
+        if age is None:
+            return self.weights.unmet if code in self.unmet else 0
+        return self.weights.of_age(age)
 
     def into(self, member: int, group: Sequence[int]) -> int:
         """The cost ``member`` adds to ``group`` (``member`` itself is skipped if present)."""

@@ -119,23 +119,38 @@ async def history_rounds(tx: Tx, programme_id: int, before_slot: str, depth: int
     return [int(r["occurrence_id"]) for r in rows]
 
 
+# A group did not meet when someone in it answered "couldn't this time" and nobody "we met".
+NOT_MET = (
+    "(EXISTS (SELECT 1 FROM buddy_group_members o WHERE o.group_id = g.id"
+    " AND o.answer = 'couldnt') AND NOT EXISTS (SELECT 1 FROM buddy_group_members o"
+    " WHERE o.group_id = g.id AND o.answer = 'met'))"
+)
+
+
 async def load_history(tx: Tx, dialect: str, round_ids: list[int]) -> History:
-    """Who met whom in ``round_ids`` (latest first), as pair codes the pairing reads directly."""
+    """Who met whom in ``round_ids`` (latest first), as pair codes the pairing reads directly.
+
+    Groups that said they could not meet are kept apart from the rest (``History.unmet``): they
+    do not count as having met, so their pairs may be grouped again sooner.
+    """
     base = int(await tx.fetchval("SELECT MAX(id) FROM buddy_members") or 0) + 1
     if not round_ids:
         return History(base)
     marks = ",".join("?" * len(round_ids))
     rows = await tx.fetchall(
-        f"SELECT g.round_id AS round_id,"
+        f"SELECT g.round_id AS round_id, g.not_met AS not_met,"
         f" {concat_ints(dialect, 'a.member_id * ? + b.member_id')} AS codes"
-        " FROM buddy_groups g JOIN buddy_group_members a ON a.group_id = g.id"
+        f" FROM (SELECT g.id, g.round_id, CASE WHEN {NOT_MET} THEN 1 ELSE 0 END AS not_met"
+        f" FROM buddy_groups g WHERE g.round_id IN ({marks})) g"
+        " JOIN buddy_group_members a ON a.group_id = g.id"
         " JOIN buddy_group_members b ON b.group_id = a.group_id AND b.member_id > a.member_id"
-        f" WHERE g.round_id IN ({marks}) GROUP BY g.round_id",
+        " GROUP BY g.round_id, g.not_met",
         base,
         *round_ids,
     )
-    by_round = {int(r["round_id"]): r["codes"] for r in rows}
-    return History.from_codes([split_ints(by_round.get(r)) for r in round_ids], base)
+    by_round = {int(r["round_id"]): r["codes"] for r in rows if not r["not_met"]}
+    unmet = [code for r in rows if r["not_met"] for code in split_ints(r["codes"])]
+    return History.from_codes([split_ints(by_round.get(r)) for r in round_ids], base, unmet)
 
 
 async def avoid_pairs(tx: Tx, community_key: str) -> list[tuple[int, int]]:

@@ -277,6 +277,36 @@ async def test_stats_and_buddy_status_match_the_clicks(harness: Harness) -> None
     assert "for this community's admins" in reply_text(await harness.say("bo", "/kith stats"))
 
 
+async def test_a_group_that_could_not_meet_may_be_grouped_again_sooner(harness: Harness) -> None:
+    await a_group_that_could_not_meet(harness)
+
+
+async def a_group_that_could_not_meet(harness: Harness) -> None:
+    """Four members have three ways to pair up; by round 4 every pair met within the window.
+    The pair from round 2 who answered "couldn't this time" never met, so round 4 groups them
+    again (one repeat: their round-2 neighbours) instead of repeating both round-1 pairs."""
+    await setup(harness)
+    names = ["bo", "cy", "di", "ed"]
+    await join(harness, *names)
+    await harness.advance(timedelta(hours=4))
+    await weeks_with_answers(harness, 1, names, "met")  # round 1 met; round 2 begins
+    await harness.advance(WEEK)  # round 2 is asked "did you connect?"; round 3 begins
+    missed, other = (await rounds(harness))[2]
+    for name in sorted(missed):
+        await harness.click(name, followups(harness, name)[-1].choice("couldnt"))
+    for name in sorted(other):
+        await harness.click(name, followups(harness, name)[-1].choice("met"))
+    await harness.advance(WEEK)
+    paired = await rounds(harness)
+    assert len({g for r in (1, 2, 3) for g in paired[r]}) == 6  # every pair met once
+    assert missed in paired[4]
+    row = await harness.db.fetchone("SELECT repeats FROM buddy_rounds WHERE number = 4")
+    assert row == {"repeats": 1}
+    stats = reply_text(await harness.say("ada", "/kith stats"))
+    assert "Round 2 (Mon 09 Mar): 2 groups · 4 members paired · 4 of 4 answered" in stats
+    assert "met in 1 of 2 groups" in stats and "Rounds: 4" in stats
+
+
 async def test_a_member_quiet_for_three_rounds_is_asked_once_and_left_out(
     harness: Harness,
 ) -> None:

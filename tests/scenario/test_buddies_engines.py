@@ -15,7 +15,11 @@ from bot.clock import SimulatedClock
 from tests.conftest import START
 from tests.fakes import FakeChat, Harness, reply_text
 from tests.pg import scratch_database
-from tests.scenario.test_buddies import least_repeats_possible, repeats_in
+from tests.scenario.test_buddies import (
+    a_group_that_could_not_meet,
+    least_repeats_possible,
+    repeats_in,
+)
 
 SETUP = "/kith setup buddies channel:#buddies every:1w day:mon time:09:00 tz:Europe/London"
 
@@ -92,3 +96,9 @@ async def test_a_season_reads_the_same_on_every_engine(engine_harness: Harness) 
     assert f"answered: {met} of {asked} (100%)" in stats
     status = reply_text(await h.say("ada", "/kith status"))
     assert "Latest round: 5" in status and "Pool: 7 members" in status
+
+
+async def test_groups_that_could_not_meet_read_the_same_on_every_engine(
+    engine_harness: Harness,
+) -> None:
+    await a_group_that_could_not_meet(engine_harness)

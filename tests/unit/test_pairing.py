@@ -231,3 +231,27 @@ def test_long_lists_keep_group_sizes_when_only_one_grouping_is_allowed() -> None
     result = pair_round(REPORTED_POOL, history(*REPORTED_HISTORY), avoid, size=4, seed="423:2")
     assert result.unplaced == ()
     assert sorted(result.groups) == sorted(REPORTED_HISTORY[0])  # type: ignore[arg-type]
+
+
+def unmet_history(*rounds: list[tuple[int, ...]], unmet: tuple[int, int]) -> History:
+    met = History.from_groups([list(r) for r in rounds], BASE)
+    return History.from_codes(met.rounds, BASE, [pair_code(*unmet, BASE)])
+
+
+def test_a_pair_whose_group_could_not_meet_is_no_repeat_but_comes_after_the_others() -> None:
+    # 1 and 2 were grouped but said they could not meet; 1-3 and 2-4 met.
+    after_others = pair_round([1, 2, 3, 4], unmet_history([(1, 3), (2, 4)], unmet=(1, 2)))
+    assert sorted(after_others.groups) == [(1, 4), (2, 3)]  # never-met pairs first
+    # Once every other pair met within the window, 1 and 2 meet again: no repeat at all.
+    sooner = pair_round(
+        [1, 2, 3, 4], unmet_history([(1, 4), (2, 3)], [(1, 3), (2, 4)], unmet=(1, 2))
+    )
+    assert sorted(sooner.groups) == [(1, 2), (3, 4)] and sooner.repeats == ()
+    # Had they met, meeting again would have been a repeat.
+    met = pair_round([1, 2, 3, 4], history([(1, 4), (2, 3)], [(1, 3), (2, 4)], [(1, 2)]))
+    assert [(r.a, r.b) for r in met.repeats] == [(1, 2)]
+
+
+def test_a_pair_who_met_in_another_round_still_counts_as_met() -> None:
+    result = History.from_codes([[pair_code(1, 2, BASE)]], BASE, [pair_code(1, 2, BASE)])
+    assert result.unmet == frozenset() and result.age(1, 2) == 1
