@@ -1,4 +1,4 @@
-"""The ``kith`` command: run, console, migrate, backup, restore."""
+"""The ``kith`` command: run, console, migrate, backup, restore, health."""
 
 from __future__ import annotations
 
@@ -78,6 +78,10 @@ def _ops_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "restore", help="put a backup in place of the SQLite database (stop Kith first)"
     )
     restore.add_argument("backup", help="the backup file to restore")
+    sub.add_parser(
+        "health",
+        help="ask this Kith's /healthz (KITH_OPS_PORT): exit 0 if healthy, 1 if not",
+    )
     for command in (backup, restore):
         command.add_argument(
             "--database", help="SQLite path (default: KITH_DATABASE_URL or the data directory)"
@@ -93,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord_tool(args)
         if args.command in ("backup", "restore"):
             return _backup_tool(args)
+        if args.command == "health":
+            return _health()
         settings = Settings.from_env(_environment())
         from bot.logs import configure
 
@@ -171,6 +177,20 @@ def _backup_tool(args: argparse.Namespace) -> int:
         print(f"The database it replaced is kept as {put.kept}.")
     print("Start Kith again to use it.")
     return 0
+
+
+def _health() -> int:
+    """The container health check: 0 healthy, 1 not (Docker reserves 2), one line saying why."""
+    from bot.ops.probe import probe
+
+    try:
+        settings = Settings.from_env(_environment())
+    except SettingsError as exc:
+        print(f"kith health: {exc}", file=sys.stderr)
+        return 1
+    result = probe(settings.ops_host, settings.ops_port)
+    print(result.message, file=sys.stdout if result.healthy else sys.stderr)
+    return 0 if result.healthy else 1
 
 
 def _size(n: int) -> str:

@@ -19,6 +19,7 @@ from adapters.slack import run as slack_run
 from bot.app import build_kith
 from bot.clock import SimulatedClock
 from bot.core import Kith
+from bot.ops.probe import probe
 from bot.ops.server import OpsServer, start_ops, stop_ops
 from bot.settings import Settings
 from tests.e2e.discord_fake import TOKEN as DISCORD_TOKEN
@@ -83,6 +84,23 @@ async def test_healthz_answers_200_while_the_database_answers_and_503_once_it_do
     status, _, body = await get(server, "/healthz")
     assert status == 503
     assert '"status": "unavailable"' in body and "the database failed" in body
+
+
+async def test_kith_health_is_healthy_only_while_healthz_says_ok(
+    running: tuple[Harness, OpsServer],
+) -> None:
+    h, server = running
+    port = server.port
+    # A server listening on every interface is asked on the loopback.
+    healthy = await asyncio.to_thread(probe, "0.0.0.0", port)
+    assert healthy.healthy and healthy.message.startswith("200 ")
+    await h.db.close()
+    sick = await asyncio.to_thread(probe, "127.0.0.1", port)
+    assert not sick.healthy
+    assert sick.message.startswith("503 ") and "the database failed" in sick.message
+    await stop_ops(server)
+    gone = await asyncio.to_thread(probe, "127.0.0.1", port)
+    assert not gone.healthy and "cannot reach" in gone.message
 
 
 async def test_metrics_count_actions_through_the_core_and_scheduled_posts(
