@@ -1,9 +1,9 @@
 """The choice-id codec.
 
 A choice id carries all the state a click needs (``v1:mood:42:3``), so a click works after a
-restart and after the platform forgot the view. Ids are at most 100 characters (Discord's
-custom_id limit). Decoding only checks shape; the handler checks the state against the database,
-so a forged id gets a clear refusal, never an action.
+restart and after the platform forgot the view. Ids are at most ``MAX_LENGTH`` characters
+(Discord's custom_id limit). Decoding only checks shape; the handler checks the state against
+the database, so a forged id gets a clear refusal, never an action.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def encode(kind: str, *fields: str | int) -> str:
             raise ChoiceIdError(f"bad choice field {part!r}")
     encoded = ":".join([VERSION, kind, *parts])
     if len(encoded) > MAX_LENGTH:
-        raise ChoiceIdError("choice id longer than 100 characters")
+        raise ChoiceIdError(f"choice id longer than {MAX_LENGTH} characters")
     return encoded
 
 

@@ -1,4 +1,5 @@
-"""Where features plug in: commands, choice and form routes, programme kinds and deliverers.
+"""Where features plug in: commands, choice and form routes, programme kinds and their
+deliverers, daily maintenance jobs, and sections of /kith stats, /kith status and the home view.
 
 Each feature module has a ``register(registry)`` function; ``bot.features`` lists them. The core
 dispatches through this table and knows nothing about any one feature.
@@ -110,7 +111,7 @@ class ProgrammeKind:
 @dataclass(frozen=True)
 class MaintenanceJob:
     """Daily housekeeping across all communities (retention). ``run`` is idempotent; the
-    scheduler claims each (job, UTC date) once, after ``at`` (seconds past midnight UTC)."""
+    scheduler claims each (job, UTC date) once, from ``at_seconds`` past midnight UTC on."""
 
     name: str
     at_seconds: int
