@@ -10,6 +10,7 @@ from bot.context import Services
 from bot.core import Kith
 from bot.features import build_registry
 from bot.prompts import load_catalogue
+from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store import Database, open_database
 
 
@@ -22,7 +23,7 @@ async def build_kith(
     clock: Clock,
     *,
     sqlite_synchronous: str = "FULL",
-    default_grace_minutes: int = 120,
+    default_grace_minutes: int = DEFAULT_GRACE_MINUTES,
 ) -> tuple[Kith, Database]:
     db = await open_database(database_url, sqlite_synchronous=sqlite_synchronous)
     services = Services(

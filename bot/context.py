@@ -16,6 +16,7 @@ from bot.ports import ChatPort
 from bot.programmes import Programme
 from bot.prompts import Catalogue
 from bot.registry import Registry
+from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store.base import Database, Row
 
 
@@ -26,7 +27,7 @@ class Services:
     catalogue: Catalogue
     registry: Registry
     worker_id: str = "kith"
-    default_grace_minutes: int = 120
+    default_grace_minutes: int = DEFAULT_GRACE_MINUTES
     metrics: Metrics = field(default_factory=Metrics)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from bot.clock import from_epoch, to_epoch
 from bot.identity import ChannelRef
+from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store.base import Database, Row, Tx
 
 
@@ -32,6 +33,11 @@ class Programme:
     def from_row(cls, row: Row, prefix: str = "") -> Programme:
         """From a ``programmes`` row, or a join's columns named ``prefix + column``."""
         return _programme(*[row[c] for c in _prefixed(prefix)])
+
+
+def grace_window(programme: Programme) -> timedelta:
+    """How late this programme's posts may still go out (``grace_minutes`` in its config)."""
+    return timedelta(minutes=int(programme.config.get("grace_minutes", DEFAULT_GRACE_MINUTES)))
 
 
 COLUMNS = (

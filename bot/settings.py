@@ -13,6 +13,9 @@ from pathlib import Path
 import platformdirs
 
 PLATFORMS = ("console", "discord", "slack")
+# How late a scheduled post may still go out after downtime (KITH_GRACE_MINUTES); a programme
+# keeps the value it was set up with, and `/kith setup … grace:` changes it per programme.
+DEFAULT_GRACE_MINUTES = 120
 
 
 class SettingsError(ValueError):
@@ -70,7 +73,7 @@ class Settings:
     database_url: str
     log_level: str = "INFO"
     sqlite_synchronous: str = "FULL"
-    default_grace_minutes: int = 120
+    default_grace_minutes: int = DEFAULT_GRACE_MINUTES
     discord_token: Secret = Secret("")
     discord_guild_id: str = ""
     discord_shards: ShardRange | None = None
@@ -126,7 +129,7 @@ class Settings:
             if not port_text.isdigit() or not 0 < int(port_text) < 65536:
                 raise SettingsError(f"KITH_HTTP_PORT={port_text[:10]!r} is not a port number.")
             port = int(port_text)
-        grace_text = get("KITH_GRACE_MINUTES") or "120"
+        grace_text = get("KITH_GRACE_MINUTES") or str(DEFAULT_GRACE_MINUTES)
         if not grace_text.isdigit() or not 0 <= int(grace_text) <= 24 * 60:
             raise SettingsError("KITH_GRACE_MINUTES must be a whole number of minutes, 0 to 1440.")
         level = (get("KITH_LOG_LEVEL") or "INFO").upper()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.programmes import Programme
+from bot.programmes import Programme, grace_window
 from bot.registry import ProgrammeKind, Slot
 from bot.schedule import DailyRule, parse_time
 from bot.timezones import zone
@@ -99,10 +99,6 @@ def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Sl
                 yield Slot(kind, slot, due)
 
 
-def grace(programme: Programme) -> timedelta:
-    return timedelta(minutes=int(programme.config.get("grace_minutes", 120)))
-
-
 def group_size(programme: Programme) -> int:
     return int(programme.config.get("size", DEFAULT_SIZE))
 
@@ -127,7 +123,7 @@ def make_kind() -> ProgrammeKind:
         name=KIND,
         title="Buddy pairing",
         slots=slots,
-        grace=grace,
+        grace=grace_window,
         describe=describe,
         aliases=("buddy", "buddy-pairing", "pairing"),
         status=round_status,

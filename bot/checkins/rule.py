@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.programmes import Programme
+from bot.programmes import Programme, grace_window
 from bot.registry import ProgrammeKind, Slot
 from bot.schedule import DailyRule, format_days, parse_time
 
@@ -24,10 +24,6 @@ def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Sl
         yield Slot(POST, local_date.isoformat(), instant)
 
 
-def grace(programme: Programme) -> timedelta:
-    return timedelta(minutes=int(programme.config.get("grace_minutes", 120)))
-
-
 def describe(programme: Programme) -> str:
     rule = daily_rule(programme)
     return f"{rule.at:%H:%M} {format_days(rule.days)} ({programme.tz})"
@@ -37,7 +33,7 @@ CHECKIN_KIND = ProgrammeKind(
     name=KIND,
     title="Daily check-in",
     slots=slots,
-    grace=grace,
+    grace=grace_window,
     describe=describe,
     aliases=("checkins", "check-in", "check-ins"),
 )

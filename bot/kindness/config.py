@@ -8,13 +8,13 @@ from typing import Any
 
 from bot.kindness.prefs import DEFAULT_MODE, MODES
 from bot.programmes import Programme
+from bot.settings import DEFAULT_GRACE_MINUTES
 
 KIND = "kindness"
 CHALLENGE_POST = "kindness.challenge"
 MILESTONE_POST = "kindness.milestone"
 CHALLENGE_DAYS = 31
 DEFAULT_TIME = "09:00"
-DEFAULT_GRACE_MINUTES = 120
 
 
 @dataclass(frozen=True, slots=True)
