@@ -67,6 +67,8 @@ async def timezone_command(ctx: Context, inv: Invocation) -> Reply:
             ctx.community.ref.key,
             ctx.actor.user.key,
         )
+        for listener in ctx.services.registry.timezone_listeners:
+            await listener(tx, ctx, tz)
     return Reply.text(
         f"Done: your time zone is now {tz}; it's {local_label(ctx.now, tz)} there. "
         "Streaks and check-in days follow your local date."

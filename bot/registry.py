@@ -63,6 +63,8 @@ StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]
 HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]
 # Extra lines under a programme in /kith status (a round under way, members it couldn't reach).
 StatusLines = Callable[["Context", "Programme"], Awaitable[list[str]]]
+# Told, inside the command's transaction, that a member chose a new time zone (tx, context, zone).
+TimezoneListener = Callable[["Tx", "Context", str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,17 @@ class MaintenanceJob:
     run: Callable[[Services, datetime], Awaitable[str]]
 
 
+@dataclass(frozen=True)
+class Planner:
+    """Occurrences laid out per member rather than per programme (personal check-ins).
+    ``materialise`` tops up whatever runs short at ``now`` and returns the rows created;
+    ``frontier`` is the earliest moment one of its horizons needs topping up, for the timer."""
+
+    name: str
+    materialise: Callable[[Services, datetime], Awaitable[int]]
+    frontier: Callable[[Services], Awaitable[datetime | None]]
+
+
 @dataclass
 class Registry:
     commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
@@ -130,6 +143,8 @@ class Registry:
     stats_sections: list[StatsSection] = field(default_factory=list)
     maintenance: list[MaintenanceJob] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
+    planners: list[Planner] = field(default_factory=list)
+    timezone_listeners: list[TimezoneListener] = field(default_factory=list)
 
     def command(self, command: Command) -> None:
         if command.path in self.commands:
@@ -163,6 +178,12 @@ class Registry:
 
     def home_section(self, section: HomeSection) -> None:
         self.home_sections.append(section)
+
+    def planner(self, planner: Planner) -> None:
+        self.planners.append(planner)
+
+    def timezone_listener(self, listener: TimezoneListener) -> None:
+        self.timezone_listeners.append(listener)
 
     def find(self, words: list[str]) -> tuple[Command | None, int]:
         """The longest registered command path that starts ``words``, and its length."""

@@ -61,6 +61,27 @@ class Outcome:
     detail: str | None = None
     message_key: str | None = None
     delay: timedelta | None = None  # for a retry: at least this long (the platform's wish)
+    due_at: datetime | None = None  # for a retry: the occurrence's new due time (Reschedule)
+
+
+class SkipDelivery(Exception):
+    """Raised by a deliverer when, on a closer look, there is nothing to send (a reminder for a
+    check-in already answered, a member who switched their check-ins off): recorded as skipped,
+    with the reason, and never retried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Reschedule(Exception):
+    """Raised by a deliverer whose occurrence now falls due later (its member moved to another
+    time zone): the row goes back to pending with a new due time, keeping its unique slot."""
+
+    def __init__(self, due_at: datetime, reason: str) -> None:
+        super().__init__(reason)
+        self.due_at = due_at
+        self.reason = reason
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -111,6 +132,8 @@ class Scheduler:
                     programme.id,
                     to_epoch(programme.materialised_until),
                 )
+        for planner in self.services.registry.planners:
+            created += await planner.materialise(self.services, now)
         return created
 
     async def claim(self, now: datetime, limit: int = CLAIM_BATCH) -> list[Occurrence]:
@@ -158,10 +181,12 @@ class Scheduler:
     async def _apply(self, tx: Tx, outcome: Outcome, now: datetime) -> bool:
         occ = outcome.occurrence
         if outcome.state == "retry":
+            ready = outcome.due_at or now + (outcome.delay or _backoff(occ.attempts))
             changed = await tx.execute(
-                "UPDATE occurrences SET state = 'pending', ready_at = ?, detail = ?,"
+                "UPDATE occurrences SET state = 'pending', ready_at = ?, due_at = ?, detail = ?,"
                 " lease_until = NULL WHERE id = ? AND fence = ? AND state = 'claimed'",
-                to_epoch(now + (outcome.delay or _backoff(occ.attempts))),
+                to_epoch(ready),
+                to_epoch(outcome.due_at or occ.due_at),
                 (outcome.detail or "")[:300],
                 occ.id,
                 occ.fence,
@@ -285,6 +310,10 @@ class Scheduler:
             delay = max(_backoff(occ.attempts), timedelta(seconds=exc.retry_after or 0))
             state = "failed" if exc.permanent else self._retry_or_fail(occ, now, grace, delay)
             return Outcome(occ, state, exc.reason[:300], delay=delay)
+        except SkipDelivery as skip:
+            return Outcome(occ, "skipped", skip.reason[:300])
+        except Reschedule as later:
+            return Outcome(occ, "retry", later.reason[:300], due_at=later.due_at)
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
             return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
@@ -389,6 +418,10 @@ class Scheduler:
         candidates = [from_epoch(v) for v in (row["ready"] if row else None, lease) if v]
         if frontier is not None:
             candidates.append(max(from_epoch(frontier) - REFILL_BEFORE, now))
+        for planner in self.services.registry.planners:
+            planned = await planner.frontier(self.services)
+            if planned is not None:
+                candidates.append(max(planned, now))
         return min(candidates) if candidates else None
 
 

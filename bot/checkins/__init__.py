@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
-from bot.checkins import answers, commands, stats
+from dataclasses import replace
+
+from bot.checkins import answers, commands, personal, stats
+from bot.checkins.personal_delivery import (
+    deliver_nudge,
+    deliver_personal,
+    prepare_nudge,
+    prepare_personal,
+)
+from bot.checkins.personal_plan import PERSONAL_PLANNER
 from bot.checkins.post import deliver_post, prepare_post
-from bot.checkins.rule import CHECKIN_KIND, POST
+from bot.checkins.rule import CHECKIN_KIND, NUDGE, PERSONAL, POST
 from bot.registry import Command, Option, OptionKind, Registry
+
+SWITCH = ("on", "off")
 
 
 def register(registry: Registry) -> None:
-    registry.programme_kind(CHECKIN_KIND)
+    registry.programme_kind(replace(CHECKIN_KIND, status=personal.personal_status))
     registry.deliverer(POST, deliver_post, prepare_post)
+    registry.deliverer(PERSONAL, deliver_personal, prepare_personal)
+    registry.deliverer(NUDGE, deliver_nudge, prepare_nudge)
+    registry.planner(PERSONAL_PLANNER)
+    registry.timezone_listener(personal.timezone_changed)
     registry.choice("mood", answers.mood_clicked)
     registry.choice("reflect", answers.reflect_clicked)
     registry.choice("share", answers.share_clicked)
     registry.form("reflect", answers.reflection_submitted)
     registry.command(
         Command(("checkin",), "today's check-in prompt for me, privately", commands.checkin_now)
+    )
+    registry.command(
+        Command(
+            ("checkin", "daily"),
+            "my own private check-in each chosen day at my local time",
+            personal.checkin_daily,
+            options=(
+                Option("time", OptionKind.TIME, "your local time, HH:MM"),
+                Option("days", OptionKind.DAYS, "days, like mon-fri or daily"),
+                Option(
+                    "remind", OptionKind.CHOICE, "one gentle reminder if unanswered", False, SWITCH
+                ),
+            ),
+        )
+    )
+    registry.command(Command(("checkin", "off"), "stop my own check-ins", personal.checkin_off))
+    registry.command(
+        Command(
+            ("checkin", "pause"),
+            "a break from my own check-ins until a date",
+            personal.checkin_pause,
+            options=(Option("until", OptionKind.DATE, "first day back, YYYY-MM-DD", True),),
+        )
+    )
+    registry.command(
+        Command(("checkin", "resume"), "end my check-in break early", personal.checkin_resume)
     )
     registry.command(
         Command(
@@ -30,6 +71,7 @@ def register(registry: Registry) -> None:
                 Option("days", OptionKind.DAYS, "days, like mon-fri or daily"),
                 Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
                 Option("grace", OptionKind.INTEGER, "minutes a late post may still go out"),
+                Option("personal", OptionKind.CHOICE, "members' own check-ins", False, SWITCH),
             ),
         )
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot import choice_ids
 from bot.checkins.post import MOOD_EMOJI
-from bot.checkins.rule import POST, PRIVATE
+from bot.checkins.rule import ANSWERABLE, PERSONAL, POST, slot_date
 from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.clock import to_epoch
 from bot.commands.parse import clean_text
@@ -29,14 +29,23 @@ async def _open_checkin(db: Database | Tx, ctx: Context, occurrence_id: int) -> 
     if (
         row is None
         or row["community_id"] != ctx.community.ref.key
-        or row["kind"] not in (POST, PRIVATE)
+        or row["kind"] not in ANSWERABLE
         or row["state"] != "sent"
+        or (row["kind"] == PERSONAL and not await _sent_to(db, row["slot"], ctx.actor.user.key))
     ):
         raise UserError("I can't find that check-in here, so nothing was recorded.")
     occurrence = Occurrence.from_row(row)
     if ctx.now - occurrence.due_at > ANSWER_WINDOW:
         raise UserError("That check-in has closed. Today's is one /checkin away.")
     return occurrence
+
+
+async def _sent_to(db: Database | Tx, slot: str, user_key: str) -> bool:
+    """A personal check-in is answered only by the member it was sent to."""
+    owner = await db.fetchval(
+        "SELECT user_key FROM personal_checkins WHERE id = ?", int(slot.partition("/")[0])
+    )
+    return bool(owner == user_key)
 
 
 async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
@@ -59,7 +68,7 @@ async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             ctx.community.ref.key,
             ctx.actor.user.key,
             value,
-            occurrence.slot,
+            slot_date(occurrence.slot),
             to_epoch(ctx.now),
         )
     if previous is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from bot.checkins.personal import todays_personal
 from bot.checkins.post import checkin_message, prompt_for
-from bot.checkins.rule import CHECKIN_KIND, KIND, POST, PRIVATE, daily_rule
+from bot.checkins.rule import CHECKIN_KIND, KIND, POST, PRIVATE, daily_rule, personal_enabled
 from bot.clock import to_epoch
 from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import channel_value, grace_value, timezone_value
@@ -41,6 +42,11 @@ async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
         raise UserError(f"{exc} Nothing was changed.") from None
     if "grace" in opts:
         config["grace_minutes"] = grace_value(opts["grace"])
+    if "personal" in opts:
+        switch = opts["personal"].strip().lower()
+        if switch not in ("on", "off"):
+            raise UserError("personal: is on or off, like personal:off. Nothing was changed.")
+        config["personal"] = switch == "on"
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else existing.channel  # type: ignore[union-attr]
     tz = (
         timezone_value(opts["tz"])
@@ -57,11 +63,17 @@ async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
 
     next_text = f" First post: {local_label(upcoming[1], tz)}." if upcoming else ""
     verb = "updated" if existing else "set up"
+    personal = (
+        "Members may also choose their own private time with /checkin daily."
+        if personal_enabled(programme)
+        else "Members' own check-ins are switched off (personal:on allows them)."
+    )
     return Reply.text(
         f"Daily check-ins are {verb}: {ctx.chat.channel_label(channel)} at {rule.at:%H:%M} "
         f"{format_days(rule.days)} ({tz}).{next_text}",
         "Members tap a mood and can reflect privately; stats stay aggregate. "
         "/kith pause checkin stops it any time.",
+        personal,
     )
 
 
@@ -72,6 +84,11 @@ async def checkin_now(ctx: Context, inv: Invocation) -> Reply:
         raise UserError(
             "Check-ins aren't set up here yet. An admin can start them with /kith setup checkin."
         )
+    own = await todays_personal(ctx, programme)
+    if own is not None:  # the member's own check-in went out today: answer that one
+        async with ctx.db.transaction() as tx:
+            prompt = await prompt_for(tx, ctx.services, programme, own)
+        return Reply(checkin_message(own, prompt, private=True))
     today = local_date(ctx.now, programme.tz).isoformat()
     async with ctx.db.transaction() as tx:
         row = await tx.fetchone(

@@ -13,6 +13,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 from bot.prompts import Prompt
 
@@ -51,3 +53,21 @@ def next_prompt(
     best = min(rank(p) for p in remaining)
     tied = [p for p in remaining if rank(p) == best]  # hash only the ties: it's the costly part
     return Deal(min(tied, key=lambda p: _tiebreak(seed, p.key)), new_cycle)
+
+
+@lru_cache(maxsize=256)
+def _member_order(seed: str, keys: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(sorted(range(len(keys)), key=lambda i: _tiebreak(seed, keys[i])))
+
+
+def prompt_for_day(deck: Sequence[Prompt], seed: str, day: date) -> Prompt:
+    """A member's own check-in prompt for a local date, without any stored history.
+
+    The deck is put in a stable order of its own per ``seed`` (the member), which mixes the
+    themes, and walked one step per calendar day: no prompt comes back until the deck has gone
+    round, whatever days the member chose, and a retry or a reminder shows the same words.
+    """
+    if not deck:
+        raise ValueError("the prompt deck is empty")
+    order = _member_order(seed, tuple(p.key for p in deck))
+    return deck[order[day.toordinal() % len(deck)]]

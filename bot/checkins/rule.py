@@ -11,7 +11,20 @@ from bot.schedule import DailyRule, format_days, parse_time
 
 POST = "checkin.post"
 PRIVATE = "checkin.private"
+PERSONAL = "checkin.personal"  # a member's own check-in, sent privately (slot: "<id>/<date>")
+NUDGE = "checkin.nudge"  # its one reminder, only if the member asked (same slot)
+ANSWERABLE = (POST, PRIVATE, PERSONAL)  # occurrences whose buttons record a mood
 KIND = "checkin"
+
+
+def slot_date(slot: str) -> str:
+    """The local date of a check-in slot: ``2026-03-02`` or ``17/2026-03-02``."""
+    return slot.rpartition("/")[2]
+
+
+def personal_enabled(programme: Programme) -> bool:
+    """Whether the community lets members have their own check-ins (the default)."""
+    return bool(programme.config.get("personal", True))
 
 
 def daily_rule(programme: Programme) -> DailyRule:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.checkins.rule import POST, PRIVATE
+from bot.checkins.rule import ANSWERABLE, POST
 from bot.clock import to_epoch
 from bot.context import Context
 from bot.messages import Text
@@ -58,10 +58,9 @@ async def checkin_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]
     rows = await ctx.db.fetchall(
         "SELECT m.local_date, m.mood, m.occurrence_id, m.user_key FROM moods m"
         " JOIN occurrences o ON o.id = m.occurrence_id"
-        " WHERE m.community_id = ? AND o.kind IN (?, ?) AND o.due_at >= ?",
+        " WHERE m.community_id = ? AND o.kind IN (?, ?, ?) AND o.due_at >= ?",
         key,
-        POST,
-        PRIVATE,
+        *ANSWERABLE,
         to_epoch(since),
     )
     people = len({r["user_key"] for r in rows})

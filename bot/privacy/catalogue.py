@@ -74,6 +74,9 @@ PERSONAL: tuple[PersonalTable, ...] = (
     # buddy_group_members rows go with their buddy_members row (ON DELETE CASCADE).
     PersonalTable("buddy_members", ("user_key",)),
     PersonalTable("buddy_avoid", ("user_key",), about_columns=("avoid_key",), pseudonymise=True),
+    # Their occurrences name the member only through this row's id: with it gone, they are
+    # nobody's (and any not yet sent are skipped).
+    PersonalTable("personal_checkins", ("user_key",)),
 )
 
 NOT_PERSONAL: dict[str, str] = {

@@ -1,0 +1,199 @@
+"""Sending a member's own check-in, and its one reminder, privately.
+
+The database work for a whole claimed batch is done in one transaction (``prepare_*``): each
+occurrence is checked against the member's settings as they are now, and its prompt is chosen
+and stored. The sends then run concurrently (``deliver_*``). The occurrence row itself never
+names the member: the slot carries the settings' id, and the message reference is not kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from bot.checkins.deck import prompt_for_day
+from bot.checkins.personal_plan import (
+    PersonalSettings,
+    parse_personal_slot,
+    replan,
+    settings_by_id,
+)
+from bot.checkins.post import checkin_message, community_deck
+from bot.checkins.rule import PERSONAL, personal_enabled
+from bot.clock import to_epoch
+from bot.context import DeliveryContext
+from bot.identity import MessageRef, UserRef
+from bot.messages import Message, Text, message
+from bot.ports import DeliveryError
+from bot.prompts import Prompt
+from bot.schedule import format_days
+from bot.scheduler import Reschedule, SkipDelivery
+from bot.store.base import Tx
+from bot.timezones import local_date, zone
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do with one claimed occurrence: send ``message`` to ``user_key``, or not."""
+
+    user_key: str = ""
+    message: Message | None = None
+    skip: str | None = None
+    later: datetime | None = None  # rescheduled to this instant (the member changed zone)
+    personal_id: int = 0
+
+
+async def _stop_if_unreachable(
+    ctx: DeliveryContext, plan: Plan, send: MessageRef | DeliveryError
+) -> None:
+    if isinstance(send, DeliveryError):
+        if not send.permanent:
+            raise send
+        # Closed DMs or a member who left: trying every day would only fail every day.
+        async with ctx.services.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE personal_checkins SET active = 0, stopped_reason = ?, updated_at = ?"
+                " WHERE id = ?",
+                send.reason[:200],
+                to_epoch(ctx.now),
+                plan.personal_id,
+            )
+            await replan(tx, plan.personal_id, ctx.now)
+        raise SkipDelivery(
+            f"could not reach the member privately ({send.reason}); "
+            "their personal check-ins are stopped until they set them again"
+        )
+
+
+async def _send(ctx: DeliveryContext, plan: Plan) -> None:
+    if plan.skip is not None:
+        raise SkipDelivery(plan.skip)
+    if plan.later is not None:
+        raise Reschedule(plan.later, "the member's time zone changed; due at the new local time")
+    assert plan.message is not None
+    outcome: MessageRef | DeliveryError
+    try:
+        outcome = await ctx.chat.send_private(
+            UserRef.parse(plan.user_key), plan.message, delivery_key=ctx.occurrence.delivery_key
+        )
+    except DeliveryError as exc:
+        outcome = exc
+    await _stop_if_unreachable(ctx, plan, outcome)
+
+
+def _firing_on(settings: PersonalSettings, day: date, tz: str) -> datetime | None:
+    """The instant of the member's check-in on local ``day`` in zone ``tz``."""
+    start = datetime.combine(day, time(0), zone(tz)) - timedelta(seconds=1)
+    for fired_on, instant in settings.rule(tz).firings(start, start + timedelta(days=1, hours=2)):
+        if fired_on == day:
+            return instant
+    return None
+
+
+async def _settings_now(tx: Tx, ctx: DeliveryContext) -> tuple[PersonalSettings, str, str] | str:
+    """The member's settings and zone as they are now, or why nothing should be sent."""
+    personal_id, day = parse_personal_slot(ctx.occurrence.slot)
+    settings, tz = await settings_by_id(tx, personal_id)
+    if settings is None or tz is None or not settings.active:
+        return "the member switched their personal check-ins off"
+    if not personal_enabled(ctx.programme):
+        return "personal check-ins are switched off in this community"
+    if settings.paused_until and day < settings.paused_until:
+        return "the member paused their check-ins"
+    return settings, tz, day
+
+
+async def prepare_personal(tx: Tx, ctx: DeliveryContext) -> Plan:
+    found = await _settings_now(tx, ctx)
+    if isinstance(found, str):
+        return Plan(skip=found)
+    settings, tz, day = found
+    if tz != settings.tz:
+        # Laid out in the member's old zone (a platform profile changed without a command):
+        # lay the rest out again, and send this date's check-in at its time in the new zone.
+        await replan(tx, settings.id, ctx.now, tz)
+        due = _firing_on(settings, date.fromisoformat(day), tz)
+        if due is not None and due > ctx.now:
+            return Plan(later=due)
+        if due is None or local_date(ctx.now, tz).isoformat() != day:
+            return Plan(skip="the member's time zone changed and this date has passed there")
+    occurrence = ctx.occurrence
+    payload = dict(occurrence.payload)
+    if payload.get("prompt_key"):
+        prompt = Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
+    else:
+        deck = await community_deck(tx, ctx.services, occurrence.community_key)
+        prompt = prompt_for_day(deck, f"{occurrence.community_key}:{settings.id}", _day(day))
+        payload.update(prompt_key=prompt.key, theme=prompt.theme, prompt_text=prompt.text)
+        await tx.execute(
+            "UPDATE occurrences SET payload = ? WHERE id = ?", json.dumps(payload), occurrence.id
+        )
+    note = (
+        f"Your own check-in, {settings.at} {format_days(settings.days)} ({tz}). "
+        "/checkin off stops it; /checkin pause until:YYYY-MM-DD takes a break."
+    )
+    body = replace(checkin_message(occurrence.id, prompt, private=True), note=note)
+    return Plan(settings.user_key, body, personal_id=settings.id)
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+async def deliver_personal(ctx: DeliveryContext) -> MessageRef | None:
+    plan = ctx.prepared
+    if not isinstance(plan, Plan):  # delivered outside a scheduler batch
+        async with ctx.services.db.transaction() as tx:
+            plan = await prepare_personal(tx, ctx)
+    await _send(ctx, plan)
+    return None  # the reference would name the member's DM: not kept on the occurrence
+
+
+async def prepare_nudge(tx: Tx, ctx: DeliveryContext) -> Plan:
+    found = await _settings_now(tx, ctx)
+    if isinstance(found, str):
+        return Plan(skip=found)
+    settings, _tz, _day_text = found
+    if not settings.remind:
+        return Plan(skip="the member no longer wants a reminder")
+    checkin = await tx.fetchone(
+        "SELECT id, state, payload FROM occurrences WHERE programme_id = ? AND kind = ?"
+        " AND slot = ?",
+        ctx.occurrence.programme_id,
+        PERSONAL,
+        ctx.occurrence.slot,
+    )
+    if checkin is None or checkin["state"] != "sent":
+        return Plan(skip="the check-in it would remind about was not sent")
+    answered = await tx.fetchval(
+        "SELECT 1 FROM moods WHERE occurrence_id = ? AND user_key = ?"
+        " UNION ALL SELECT 1 FROM reflections WHERE occurrence_id = ? AND user_key = ?",
+        checkin["id"],
+        settings.user_key,
+        checkin["id"],
+        settings.user_key,
+    )
+    if answered:
+        return Plan(skip="already answered: no reminder needed")
+    payload = json.loads(checkin["payload"] or "{}")
+    prompt = Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
+    buttons = checkin_message(int(checkin["id"]), prompt, private=True).choices
+    body = message(
+        (Text("🌱 A gentle nudge", bold=True),),
+        "You asked for one reminder: today's check-in is still open whenever you're ready. "
+        "This is the only one.",
+        prompt.text,
+        choices=buttons,
+        note="/checkin daily remind:off turns this reminder off.",
+    )
+    return Plan(settings.user_key, body, personal_id=settings.id)
+
+
+async def deliver_nudge(ctx: DeliveryContext) -> MessageRef | None:
+    plan = ctx.prepared
+    if not isinstance(plan, Plan):
+        async with ctx.services.db.transaction() as tx:
+            plan = await prepare_nudge(tx, ctx)
+    await _send(ctx, plan)
+    return None
