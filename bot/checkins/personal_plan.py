@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.checkins.rule import KIND, NUDGE, PERSONAL
+from bot.checkins.rule import KIND, NUDGE, PERSONAL, personal_enabled
 from bot.clock import from_epoch, to_epoch
 from bot.context import Services
+from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
+from bot.programmes import Programme, grace_window
 from bot.registry import Planner
 from bot.schedule import DailyRule, parse_time
 from bot.scheduler import HORIZON, REFILL_BEFORE
@@ -120,9 +122,11 @@ async def _mark_changed_programmes(tx: Tx, now: datetime) -> None:
 
 
 _DUE_FOR_PLANNING = (
-    "SELECT pc.*, p.id AS programme_id, p.config AS programme_config,"
-    " " + MEMBER_ZONE + " AS zone, pc.materialised_until AS frontier"
-    " FROM personal_checkins pc"
+    "SELECT pc.*, "
+    + ", ".join(f"p.{column} AS p_{column}" for column in PROGRAMME_COLUMNS)
+    + ", "
+    + MEMBER_ZONE
+    + " AS zone FROM personal_checkins pc"
     " JOIN programmes p ON p.community_id = pc.community_id AND p.kind = '"
     + KIND
     + "'"
@@ -143,13 +147,13 @@ async def materialise(services: Services, now: datetime) -> int:
             rows = await tx.fetchall(_DUE_FOR_PLANNING, to_epoch(now + REFILL_BEFORE), PLAN_BATCH)
             if not rows:
                 break
-            offered += await _plan(tx, rows, now, services.default_grace_minutes)
+            offered += await _plan(tx, rows, now)
         if len(rows) < PLAN_BATCH:
             break
     return offered
 
 
-async def _plan(tx: Tx, rows: Sequence[Row], now: datetime, default_grace: int) -> int:
+async def _plan(tx: Tx, rows: Sequence[Row], now: datetime) -> int:
     until = now + HORIZON
     firings: dict[tuple[str, str, str, timedelta], list[tuple[date, datetime]]] = {}
     inserts: list[tuple[object, ...]] = []
@@ -157,14 +161,14 @@ async def _plan(tx: Tx, rows: Sequence[Row], now: datetime, default_grace: int) 
     for row in rows:
         settings = PersonalSettings.from_row(row)
         zone = str(row["zone"])
-        config = json.loads(row["programme_config"])
+        programme = Programme.from_row(row, "p_")
         updates.append((to_epoch(until), to_epoch(now), zone, settings.id))
-        if not config.get("personal", True):
+        if not personal_enabled(programme):
             continue  # switched off by an admin: nothing laid out until it is switched on
         # A firing still inside the programme's grace window goes out late (a replan just
         # after it was due); anything older belongs to dates already handled.
-        grace = timedelta(minutes=int(config.get("grace_minutes", default_grace)))
-        after = max(from_epoch(row["frontier"]), now - grace)
+        grace = grace_window(programme)
+        after = max(from_epoch(row["materialised_until"]), now - grace)
         if zone != settings.tz:
             # The member's zone changed without a command (a platform profile): what was laid
             # out in the old zone is laid out again in the new one.
@@ -181,10 +185,10 @@ async def _plan(tx: Tx, rows: Sequence[Row], now: datetime, default_grace: int) 
                 continue
             slot = personal_slot(settings.id, day)
             due = to_epoch(instant)
-            inserts.append((row["programme_id"], settings.community_key, PERSONAL, slot, due))
+            inserts.append((programme.id, settings.community_key, PERSONAL, slot, due))
             if settings.remind:
                 nudge = to_epoch(instant + REMIND_AFTER)
-                inserts.append((row["programme_id"], settings.community_key, NUDGE, slot, nudge))
+                inserts.append((programme.id, settings.community_key, NUDGE, slot, nudge))
     if inserts:
         await tx.executemany(
             "INSERT INTO occurrences (programme_id, community_id, kind, slot, due_at, ready_at)"
