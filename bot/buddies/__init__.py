@@ -25,20 +25,7 @@ def register(registry: Registry) -> None:
             "create or change buddy pairing",
             commands.setup_buddies,
             admin=True,
-            options=(
-                Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
-                Option("every", OptionKind.CHOICE, "how often", choices=("1w", "2w", "4w")),
-                Option(
-                    "day",
-                    OptionKind.CHOICE,
-                    "day of the round",
-                    choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-                ),
-                Option("time", OptionKind.TIME, "local time, HH:MM"),
-                Option("size", OptionKind.CHOICE, "people per group", choices=("2", "3", "4")),
-                Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
-                Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
-            ),
+            options=commands.SETUP_OPTIONS,
         )
     )
     member_commands = (

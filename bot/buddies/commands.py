@@ -12,13 +12,14 @@ from typing import Any
 from bot.admin import local_label
 from bot.buddies import pool
 from bot.buddies.followup import ANSWERS
+from bot.buddies.pairing import DEFAULT_WINDOW
 from bot.buddies.pool import BuddyMember, get_member
 from bot.buddies.rounds import latest_round
 from bot.buddies.rule import (
     DEFAULT_SIZE,
-    DEFAULT_WINDOW,
     FOLLOWUP,
     KIND,
+    MAX_WINDOW,
     NUDGE,
     BuddyRule,
     buddy_rule,
@@ -28,13 +29,20 @@ from bot.buddies.rule import (
 from bot.buddies.stats import round_line, round_stats
 from bot.clock import to_epoch
 from bot.commands.parse import Invocation
-from bot.commands.values import channel_value, grace_value, timezone_value, user_value
+from bot.commands.values import (
+    channel_value,
+    grace_value,
+    refuse_stray_words,
+    timezone_value,
+    user_value,
+)
 from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
 from bot.messages import Reply, Text
 from bot.privacy.pseudonyms import is_pseudonym, known_pseudonym, restore_references
 from bot.programmes import Programme, get_programme, save_programme
+from bot.registry import Option, OptionKind
 from bot.schedule import DAY_NAMES, DailyRule, ScheduleError, parse_time
 from bot.store.base import Tx
 from bot.timezones import local_date
@@ -42,9 +50,27 @@ from bot.timezones import local_date
 EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}
 MAX_PAUSE = timedelta(days=366)
 MAX_AVOID = 100
+SETUP_COMMAND = "/kith setup buddies"
 SETUP_USAGE = (
-    "/kith setup buddies channel:#channel every:1w|2w|4w day:mon time:09:00 [size:2..4] "
-    "[tz:Area/City]"
+    f"{SETUP_COMMAND} channel:#channel every:1w|2w|4w day:mon time:09:00 [size:2..4] "
+    f"[window:1..{MAX_WINDOW}] [tz:Area/City]"
+)
+SETUP_OPTIONS = (
+    Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
+    Option("every", OptionKind.CHOICE, "how often", choices=("1w", "2w", "4w")),
+    Option(
+        "day",
+        OptionKind.CHOICE,
+        "day of the round",
+        choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    ),
+    Option("time", OptionKind.TIME, "local time, HH:MM"),
+    Option("size", OptionKind.CHOICE, "people per group", choices=("2", "3", "4")),
+    Option(
+        "window", OptionKind.INTEGER, f"rounds before the same people meet again, 1-{MAX_WINDOW}"
+    ),
+    Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
+    Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
 )
 NOT_SET_UP = "Buddy pairing isn't set up here yet. An admin can start it with /kith setup buddies."
 
@@ -72,6 +98,16 @@ def _parse_size(text: str) -> int:
     return int(text)
 
 
+def _parse_window(text: str) -> int:
+    rounds = text.strip().lower().removesuffix("rounds").strip()
+    if not rounds.isdecimal() or len(rounds) > 3 or not 1 <= int(rounds) <= MAX_WINDOW:
+        raise UserError(
+            "window: is how many rounds pass before the same people are grouped again: "
+            f"a whole number from 1 to {MAX_WINDOW}. Nothing was changed."
+        )
+    return int(rounds)
+
+
 def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date:
     """The first date on ``day`` at ``at_text`` local time after ``earliest``: the new anchor."""
     weekly = DailyRule(parse_time(at_text), (day,), tz)
@@ -83,6 +119,12 @@ def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date
 async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
     existing = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     opts = inv.options
+    refuse_stray_words(inv, (o.name for o in SETUP_OPTIONS), SETUP_COMMAND)
+    if existing is not None and not opts:
+        return Reply.text(
+            f"Buddy pairing is {ctx.chat.channel_label(existing.channel)}, {describe(existing)}. "
+            f"Nothing was changed: give the settings to change, like {SETUP_USAGE}"
+        )
     if existing is None and not all(opts.get(k) for k in ("channel", "every", "day", "time")):
         raise UserError(
             f"To start buddy pairing, give a channel, how often, a day and a time: {SETUP_USAGE}"
@@ -108,6 +150,8 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
             raise UserError(f"{exc} Nothing was changed.") from None
     if "size" in opts:
         config["size"] = _parse_size(opts["size"])
+    if "window" in opts:
+        config["window"] = _parse_window(opts["window"])
     if "grace" in opts:
         config["grace_minutes"] = grace_value(opts["grace"], "a round may still start")
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.buddies.pairing import DEFAULT_WINDOW
 from bot.programmes import Programme, grace_window
 from bot.registry import ProgrammeKind, Slot
 from bot.schedule import DailyRule, parse_time
@@ -25,8 +26,8 @@ FOLLOWUP = "buddies.followup"
 CADENCES = {1: "every week", 2: "every 2 weeks", 4: "every 4 weeks"}
 DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_SIZE = 2
-DEFAULT_WINDOW = 6
 HISTORY_ROUNDS = 12  # rounds of history pairing looks at (the window, and fresher-first beyond)
+MAX_WINDOW = HISTORY_ROUNDS  # a longer repeat window would reach past the history loaded
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,11 @@ def repeat_window(programme: Programme) -> int:
 def describe(programme: Programme) -> str:
     rule = buddy_rule(programme)
     size = group_size(programme)
+    window = repeat_window(programme)
     return (
         f"{CADENCES.get(rule.every, f'every {rule.every} weeks')} on {DAY_TITLES[rule.day]} "
-        f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}"
+        f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}, "
+        f"no repeat buddy within {window} round{'s' if window != 1 else ''}"
     )
 
 

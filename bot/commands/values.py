@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
 from bot.identity import ChannelRef, UserRef
@@ -46,3 +50,26 @@ def grace_value(text: str, what: str = "a post may still go out") -> int:
             "Nothing was changed."
         )
     return int(grace)
+
+
+def refuse_stray_words(inv: Invocation, options: Iterable[str], command: str) -> None:
+    """Settings commands take only ``name:value`` options. Anything else (an unknown option,
+    often a typo like ``dya:mon``, or a bare word) is refused with a clear message instead of
+    being ignored while the reply says the settings were updated."""
+    if not inv.args:
+        return
+    names = sorted(options)
+    listed = ", ".join(f"{name}:" for name in names)
+    word = inv.args[0]
+    key, colon, _ = word.partition(":")
+    if colon and key:
+        close = get_close_matches(key.lower(), names, n=1)
+        hint = f" Did you mean {close[0]}:?" if close else ""
+        raise UserError(
+            f"{command} has no option “{key[:30]}:”.{hint} Its options are {listed}. "
+            "Nothing was changed."
+        )
+    raise UserError(
+        f"{command} doesn't know what to do with “{word[:30]}”: each setting is written "
+        f"name:value, like day:mon. Its options are {listed}. Nothing was changed."
+    )

@@ -522,6 +522,26 @@ async def test_changing_the_schedule_mid_round_keeps_the_round_going(harness: Ha
     assert slots == ["2026-03-02", "2026-03-11"]
 
 
+async def test_the_repeat_window_is_a_setting_that_says_what_it_did(harness: Harness) -> None:
+    """Four members pair up three ways; round 4 must bring back pairs from round 1. Within the
+    default window of 6 rounds those are repeats; with window:2 they are not."""
+    await setup(harness)
+    assert "no repeat buddy within 6 rounds" in reply_text(await harness.say("ada", "/kith status"))
+    reply = reply_text(await harness.say("ada", "/kith setup buddies window:2"))
+    assert "Buddy pairing is updated" in reply and "no repeat buddy within 2 rounds" in reply
+    programme = await harness.db.fetchone("SELECT config FROM programmes WHERE kind = 'buddies'")
+    assert programme is not None and '"window": 2' in programme["config"]
+    await join(harness, "bo", "cy", "di", "ed")
+    await harness.advance(timedelta(hours=4))
+    await weeks_with_answers(harness, 3, ["bo", "cy", "di", "ed"], "met")
+    paired = await rounds(harness)
+    assert set(paired[4]) == set(paired[1])  # the pairs that met longest ago
+    rows = await harness.db.fetchall("SELECT repeats FROM buddy_rounds ORDER BY number")
+    assert [r["repeats"] for r in rows] == [0, 0, 0, 0]
+    stats = reply_text(await harness.say("ada", "/kith stats"))
+    assert "unavoidable repeats: 0" in stats
+
+
 async def test_admin_pause_stops_rounds_and_resume_restarts(harness: Harness) -> None:
     await setup(harness)
     await join(harness, "bo", "cy")
@@ -550,6 +570,14 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(harness: Harne
         "/kith setup buddies tz:Mars/Base": "don't know the time zone",
         "/kith setup buddies channel:nowhere": "isn't a channel",
         "/kith setup buddies grace:soon": "grace:",
+        "/kith setup buddies window:0": "a whole number from 1 to 12",
+        "/kith setup buddies window:13": "a whole number from 1 to 12",
+        "/kith setup buddies window:soon": "window: is how many rounds",
+        "/kith setup buddies dya:tue": "has no option “dya:”. Did you mean day:?",
+        "/kith setup buddies Day:tue": "has no option “Day:”. Did you mean day:?",
+        "/kith setup buddies size:3 colour:blue": "has no option “colour:”. Its options are",
+        "/kith setup buddies day:tue tuesday": "doesn't know what to do with “tuesday”",
+        "/kith setup buddies": "Nothing was changed: give the settings to change",
     }
     for command, expected in admin_cases.items():
         assert expected in reply_text(await harness.say("ada", command)), command
