@@ -9,10 +9,13 @@ What it aims for (SPEC, "Buddy pairing"), in order of priority:
 3. No pair meets again within the repeat window while the pool allows it: as few repeated pairs
    as possible. Where a repeat cannot be avoided, the least-recent one is chosen (one repeat from
    last round weighs more than any number of older ones).
-4. Beyond the window, pairs who never met come first, then those who met longest ago, so a small
+4. Members who can meet at a sensible hour: when their UTC offsets are known (``zones``), a
+   pair who share fewer than ``SHARED_HOURS`` of their waking hours (``WAKING``, local time)
+   costs more the fewer they share. This never buys a repeat or leaves anyone out.
+5. Beyond the window, pairs who never met come first, then those who met longest ago, so a small
    pool rotates fairly through everyone. A group that answered it could not meet did not meet:
    its pairs are no repeat, and come after every other pair (``History.unmet``).
-5. The same inputs and seed give the same groups (nothing depends on hash order).
+6. The same inputs and seed give the same groups (nothing depends on hash order).
 
 How. The priorities are folded into one integer cost per pair (``Weights``), so a grouping's
 cost is the sum over the pairs inside its groups and comparing two groupings compares costs.
@@ -40,9 +43,16 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 from operator import and_, floordiv, mod
 
+WAKING = (9 * 60, 21 * 60)  # waking hours, local minutes after midnight
+SHARED_HOURS = 4  # a group whose members share this many waking hours can find a time to meet
+DAY_MINUTES = 24 * 60
+# Offsets further apart than this (around the clock) share fewer than SHARED_HOURS waking hours.
+_APART = WAKING[1] - WAKING[0] - SHARED_HOURS * 60
+_STEP = 30  # a pair's time-zone cost grows by one unit per half hour short of SHARED_HOURS
+_ZONE_STEPS = -(-SHARED_HOURS * 60 // _STEP)  # the most units a pair can cost
 # Pools up to this size (by group size) are solved exactly; each takes well under 0.1 s.
 EXACT_LIMIT = {2: 16, 3: 12, 4: 12}
 DEFAULT_WINDOW = 6  # rounds within which a pair should not meet again
@@ -167,20 +177,35 @@ def group_sizes(n: int, size: int) -> list[int]:
     return [base + 1] * extra + [base] * (groups - extra)
 
 
+def shared_waking_minutes(offsets: Iterable[int]) -> int:
+    """Minutes of waking hours (``WAKING``, local time) that people at these UTC offsets (in
+    minutes) have in common on a day. Everyone's waking window is the same length, so what they
+    share is that length less the shortest stretch of the clock holding every offset."""
+    ordered = sorted({offset % DAY_MINUTES for offset in offsets})
+    if len(ordered) < 2:
+        return WAKING[1] - WAKING[0]
+    gaps = [b - a for a, b in pairwise(ordered)]
+    gaps.append(ordered[0] + DAY_MINUTES - ordered[-1])
+    return max(0, WAKING[1] - WAKING[0] - (DAY_MINUTES - max(gaps)))
+
+
 class Weights:
     """Integer pair costs that order groupings by the priorities in the module docstring.
 
-    With ``P`` above the number of pairs a grouping can hold, and ``U`` above the largest total of
-    soft costs: a repeat at age ``a`` costs ``REPEAT + U * P**(window - a)``, so one more repeat
-    outweighs any recency, and one more recent repeat outweighs any number of older ones; a
-    do-not-pair pair costs more than every repeat together.
+    With ``P`` above the number of pairs a grouping can hold: the rotation costs (who met longest
+    ago) are at most ``depth + 1`` a pair; a half hour short of shared waking hours costs ``zone``,
+    above every rotation cost together; ``U`` is above every time-zone cost together. A repeat at
+    age ``a`` costs ``REPEAT + U * P**(window - a)``, so one more repeat outweighs any recency and
+    any time zones, and one more recent repeat outweighs any number of older ones; a do-not-pair
+    pair costs more than every repeat together.
     """
 
     def __init__(self, n: int, size: int, window: int, depth: int) -> None:
         pairs = n * (size + 1) // 2 + 1
         self.window = window
         self.depth = max(depth, window)
-        self.unit = pairs * (self.depth + 1) + 1
+        self.zone = pairs * (self.depth + 1) + 1
+        self.unit = self.zone * pairs * _ZONE_STEPS + 1
         self.recency: list[int] = [0]
         self.recency.extend(self.unit * int(pairs ** (window - a)) for a in range(1, window + 1))
         self.repeat: int = self.unit * int(pairs**window)
@@ -202,12 +227,20 @@ class Weights:
 class _Costs:
     """Pair costs for one round, looked up lazily so large histories cost nothing up front."""
 
-    def __init__(self, history: History, avoid: set[int], weights: Weights, base: int) -> None:
+    def __init__(
+        self,
+        history: History,
+        avoid: set[int],
+        weights: Weights,
+        base: int,
+        zones: Mapping[int, int],
+    ) -> None:
         self.met = history.last_met
         self.unmet = history.unmet
         self.avoid = avoid
         self.weights = weights
         self.base = base
+        self.zones = zones
 
     def pair(self, a: int, b: int) -> int:
         code = a * self.base + b if a < b else b * self.base + a
@@ -215,8 +248,21 @@ class _Costs:
             return self.weights.forbidden
         age = self.met.get(code)
         if age is None:
-            return self.weights.unmet if code in self.unmet else 0
-        return self.weights.of_age(age)
+            cost = self.weights.unmet if code in self.unmet else 0
+        else:
+            cost = self.weights.of_age(age)
+        if self.zones:
+            cost += self.apart(a, b)
+        return cost
+
+    def apart(self, a: int, b: int) -> int:
+        """What it costs that ``a`` and ``b`` share few waking hours (0 if a zone is unknown)."""
+        zones = self.zones
+        if a not in zones or b not in zones:
+            return 0
+        gap = abs(zones[a] - zones[b]) % DAY_MINUTES
+        short = min(gap, DAY_MINUTES - gap) - _APART
+        return self.weights.zone * -(-short // _STEP) if short > 0 else 0
 
     def into(self, member: int, group: Sequence[int]) -> int:
         """The cost ``member`` adds to ``group`` (``member`` itself is skipped if present)."""
@@ -234,8 +280,13 @@ def pair_round(
     size: int = 2,
     window: int = DEFAULT_WINDOW,
     seed: int | str = 0,
+    zones: Mapping[int, int] | None = None,
 ) -> Pairing:
-    """Group ``pool`` (member ids) for one round. See the module docstring for the guarantees."""
+    """Group ``pool`` (member ids) for one round. See the module docstring for the guarantees.
+
+    ``zones`` maps members whose time zone is known to their UTC offset in minutes on the
+    round's date; without it (or for members not in it) time zones play no part.
+    """
     if not 2 <= size <= 4:
         raise ValueError("group size is 2, 3 or 4")
     if window < 0:
@@ -246,7 +297,7 @@ def pair_round(
     base = history.base
     avoid_codes = {pair_code(a, b, base) for a, b in avoid if a != b}
     weights = Weights(len(members), size, window, history.depth)
-    costs = _Costs(history, avoid_codes, weights, base)
+    costs = _Costs(history, avoid_codes, weights, base, zones or {})
     rng = random.Random(seed)
     order = _shuffled(members, rng)
     if len(order) < 2:
@@ -405,32 +456,43 @@ def _heuristic(
     sizes = group_sizes(n, size)
     restarts = next((tries for limit, tries in RESTARTS if n <= limit), 1)
     repeat, forbidden = costs.weights.repeat, costs.weights.forbidden
-    best: tuple[int, list[list[int]], set[int]] | None = None
+    best: tuple[int, list[list[int]], set[int], set[int]] | None = None
     for attempt in range(restarts):
         if attempt:
             order = _shuffled(order, rng)
-        groups, suspects = _greedy(order, sizes, costs)
-        touched = _local_search(groups, suspects, costs, rng)
+        groups, suspects, compromised = _greedy(order, sizes, costs)
+        touched = _local_search(groups, suspects, costs, rng, repeat)
         conflict = sum(costs.into(m, groups[g]) for g in touched for m in groups[g]) // 2
         if best is None or conflict < best[0]:
-            best = (conflict, groups, touched)
+            best = (conflict, groups, touched, compromised)
         if conflict < repeat:  # no repeat, no do-not-pair pair: as good as it gets
             break
     assert best is not None
-    conflict, groups, touched = best
-    if conflict < repeat:
-        return groups, []
-    if n <= SEARCH_LIMIT:
+    conflict, groups, touched, compromised = best
+    if conflict >= repeat and n <= SEARCH_LIMIT:
         # Local search can miss a repeat-free grouping when history is dense; look for one.
         found = _search(sizes, _compatible(order, costs, repeat), (1 << n) - 1)
         if found is not None:
-            return [[order[i] for i in group] for group in found[0]], []
+            groups = [[order[i] for i in group] for group in found[0]]
+            return _closer_in_time(groups, set(range(len(groups))), costs, rng), []
     if conflict < forbidden:
-        return groups, []
+        return _closer_in_time(groups, touched | compromised, costs, rng), []
     if n <= SETTLE_LIMIT:
         # Local search can also miss the one way to respect long do-not-pair lists.
-        return _settle(order, size, costs, rng)
+        groups, left_out = _settle(order, size, costs, rng)
+        return _closer_in_time(groups, set(range(len(groups))), costs, rng), left_out
     return _drop_forbidden(groups, touched, costs)
+
+
+def _closer_in_time(
+    groups: list[list[int]], suspects: set[int], costs: _Costs, rng: random.Random
+) -> list[list[int]]:
+    """With time zones known, swap members between groups while that leaves fewer people in a
+    group they share few waking hours with (never at the price of a repeat: every change
+    lowers the total cost)."""
+    if costs.zones:
+        _local_search(groups, suspects, costs, rng, costs.weights.zone)
+    return groups
 
 
 def _settle(
@@ -447,7 +509,7 @@ def _settle(
         if found is not None:
             chosen, skipped = found
             groups = [[order[i] for i in group] for group in chosen]
-            _local_search(groups, set(range(len(groups))), costs, rng)
+            _local_search(groups, set(range(len(groups))), costs, rng, costs.weights.repeat)
             return groups, [order[i] for i in skipped]
     return [], list(order)
 
@@ -561,13 +623,17 @@ def _cliques(
     return extend((first,), candidates)
 
 
-def _greedy(order: list[int], sizes: list[int], costs: _Costs) -> tuple[list[list[int]], set[int]]:
+def _greedy(
+    order: list[int], sizes: list[int], costs: _Costs
+) -> tuple[list[list[int]], set[int], set[int]]:
     """One pass in shuffled order. Every member ends in a group; only the groups that took a
-    member the pass could not fit may hold a conflict, and their indices are returned with them."""
+    member the pass could not fit may hold a conflict, and their indices are returned with them,
+    then the groups that took someone sharing few waking hours with them."""
     n = len(order)
     taken = bytearray(n)
     groups: list[list[int]] = []
-    repeat_cost = costs.weights.repeat
+    compromised: set[int] = set()
+    repeat_cost, zone_cost = costs.weights.repeat, costs.weights.zone
     front = 0
     for target in sizes:
         while taken[front]:
@@ -575,9 +641,11 @@ def _greedy(order: list[int], sizes: list[int], costs: _Costs) -> tuple[list[lis
         taken[front] = 1
         group = [order[front]]
         while len(group) < target:
-            pick = _next_member(order, taken, front + 1, group, costs, repeat_cost)
+            pick, cost = _next_member(order, taken, front + 1, group, costs, repeat_cost)
             if pick < 0:
                 break
+            if cost >= zone_cost:
+                compromised.add(len(groups))
             taken[pick] = 1
             group.append(order[pick])
         groups.append(group)
@@ -591,7 +659,7 @@ def _greedy(order: list[int], sizes: list[int], costs: _Costs) -> tuple[list[lis
         home = min(open_groups, key=lambda g: costs.into(member, groups[g]))
         groups[home].append(member)
         suspects.add(home)
-    return groups, suspects
+    return groups, suspects, compromised
 
 
 def _next_member(
@@ -601,36 +669,41 @@ def _next_member(
     group: list[int],
     costs: _Costs,
     repeat_cost: int,
-) -> int:
-    """The position of the first untaken member after ``start`` who met nobody in ``group``;
-    failing that, the one among the next few compatible members who met them longest ago."""
+) -> tuple[int, int]:
+    """The position (and cost) of the first untaken member after ``start`` who met nobody in
+    ``group`` and shares their waking hours; failing that, the cheapest among the next few
+    compatible members (fewest hours apart, then who met them longest ago)."""
     best, best_cost, compared = -1, 0, 0
     for position in range(start, len(order)):
         if taken[position]:
             continue
         cost = costs.into(order[position], group)
         if cost == 0:
-            return position
+            return position, 0
         if cost < repeat_cost and (best < 0 or cost < best_cost):
             best, best_cost = position, cost
         if best >= 0:
             compared += 1
             if compared >= LOOKAHEAD:
                 break
-    return best
+    return best, best_cost
 
 
 def _local_search(
-    groups: list[list[int]], suspects: set[int], costs: _Costs, rng: random.Random
+    groups: list[list[int]],
+    suspects: set[int],
+    costs: _Costs,
+    rng: random.Random,
+    repeat_cost: int,
 ) -> set[int]:
     """Swap or move members between groups while that lowers the total cost.
 
-    Only members in a conflict (a repeat within the window, or a do-not-pair pair) are worked on,
+    Only members in a conflict (costing ``repeat_cost`` or more where they are: a repeat within
+    the window or a do-not-pair pair; or, for the time-zone pass, hours apart) are worked on,
     starting from the suspect groups. Returns every group that may hold a conflict now (the
     suspects and every group a change touched). A move takes a member from a larger group to a
     smaller one (sizes differ by one), which keeps the multiset of sizes.
     """
-    repeat_cost = costs.weights.repeat
     touched = set(suspects)
     work = set(suspects)
     full_scan = len(groups) <= FULL_SCAN_LIMIT

@@ -13,6 +13,7 @@ from bot.buddies.pairing import (
     group_sizes,
     pair_code,
     pair_round,
+    shared_waking_minutes,
 )
 
 BASE = 1000
@@ -255,3 +256,47 @@ def test_a_pair_whose_group_could_not_meet_is_no_repeat_but_comes_after_the_othe
 def test_a_pair_who_met_in_another_round_still_counts_as_met() -> None:
     result = History.from_codes([[pair_code(1, 2, BASE)]], BASE, [pair_code(1, 2, BASE)])
     assert result.unmet == frozenset() and result.age(1, 2) == 1
+
+
+@pytest.mark.parametrize(
+    ("offsets", "shared"),
+    [
+        ([0], 12 * 60),
+        ([0, 0, 0], 12 * 60),
+        ([0, 8 * 60], 4 * 60),  # London and Singapore: 09:00-13:00 in London
+        ([0, -8 * 60], 4 * 60),  # London and Los Angeles: 17:00-21:00 in London
+        ([0, 9 * 60], 3 * 60),
+        ([0, 12 * 60], 0),
+        ([-10 * 60, 13 * 60], 11 * 60),  # Honolulu and Tonga are an hour apart around the clock
+        ([-5 * 60, 0, 5 * 60 + 30], 60 + 30),  # New York, London, Delhi: the widest stretch counts
+        ([-8 * 60, 0, 8 * 60], 0),  # each pair shares 4 hours, the three share none
+    ],
+)
+def test_shared_waking_hours_go_around_the_clock(offsets: list[int], shared: int) -> None:
+    assert shared_waking_minutes(offsets) == shared
+
+
+def test_members_who_share_waking_hours_are_grouped_together() -> None:
+    london, sydney = 0, 10 * 60  # two hours of 09:00-21:00 in common
+    zones = {m: london if m % 2 else sydney for m in range(1, 9)}
+    for seed in range(20):
+        result = pair_round(list(zones), History(BASE), seed=seed, zones=zones)
+        assert all(len({zones[m] for m in g}) == 1 for g in result.groups), seed
+    # Without zones, some seed mixes them.
+    assert any(
+        len({zones[m] for m in g}) > 1
+        for seed in range(20)
+        for g in pair_round(list(zones), History(BASE), seed=seed).groups
+    )
+
+
+def test_time_zones_never_buy_a_repeat_and_unknown_zones_fit_anyone() -> None:
+    zones = {1: 0, 2: 0, 3: 10 * 60, 4: 10 * 60}
+    result = pair_round([1, 2, 3, 4], history([(1, 2), (3, 4)]), zones=zones)
+    assert result.repeats == () and sorted(len({zones[m] for m in g}) for g in result.groups) == [
+        2,
+        2,
+    ]
+    partial = {1: 0, 2: 10 * 60}  # 3 and 4 have not said where they are
+    result = pair_round([1, 2, 3, 4], History(BASE), zones=partial, seed=3)
+    assert all(not {1, 2} <= set(g) for g in result.groups)
