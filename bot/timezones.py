@@ -57,3 +57,13 @@ def zone(name: str) -> ZoneInfo:
 
 def local_date(instant: datetime, tz_name: str) -> date:
     return instant.astimezone(zone(tz_name)).date()
+
+
+def utc_offset_minutes(name: str, instant: datetime) -> int | None:
+    """The zone's offset from UTC at ``instant``, in minutes; None for a name that is no zone
+    (a stored name is trusted only as far as the zone database knows it)."""
+    if name.lower() not in _names():
+        return None
+    offset = instant.astimezone(ZoneInfo(name)).utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds()) // 60

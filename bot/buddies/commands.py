@@ -21,6 +21,7 @@ from bot.buddies.rule import (
     KIND,
     MAX_WINDOW,
     NUDGE,
+    TIMEZONE_MODES,
     BuddyRule,
     buddy_rule,
     day_label,
@@ -53,7 +54,7 @@ MAX_AVOID = 100
 SETUP_COMMAND = "/kith setup buddies"
 SETUP_USAGE = (
     f"{SETUP_COMMAND} channel:#channel every:1w|2w|4w day:mon time:09:00 [size:2..4] "
-    f"[window:1..{MAX_WINDOW}] [tz:Area/City]"
+    f"[window:1..{MAX_WINDOW}] [timezones:use|ignore] [tz:Area/City]"
 )
 SETUP_OPTIONS = (
     Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
@@ -68,6 +69,12 @@ SETUP_OPTIONS = (
     Option("size", OptionKind.CHOICE, "people per group", choices=("2", "3", "4")),
     Option(
         "window", OptionKind.INTEGER, f"rounds before the same people meet again, 1-{MAX_WINDOW}"
+    ),
+    Option(
+        "timezones",
+        OptionKind.CHOICE,
+        "group members within shared waking hours, or ignore time zones",
+        choices=TIMEZONE_MODES,
     ),
     Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
     Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
@@ -106,6 +113,16 @@ def _parse_window(text: str) -> int:
             f"a whole number from 1 to {MAX_WINDOW}. Nothing was changed."
         )
     return int(rounds)
+
+
+def _parse_timezones(text: str) -> str:
+    mode = text.strip().lower()
+    if mode not in TIMEZONE_MODES:
+        raise UserError(
+            "timezones: is use (group members within their shared waking hours, where their "
+            "time zones are known) or ignore. Nothing was changed."
+        )
+    return mode
 
 
 def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date:
@@ -152,6 +169,8 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
         config["size"] = _parse_size(opts["size"])
     if "window" in opts:
         config["window"] = _parse_window(opts["window"])
+    if "timezones" in opts:
+        config["timezones"] = _parse_timezones(opts["timezones"])
     if "grace" in opts:
         config["grace_minutes"] = grace_value(opts["grace"], "a round may still start")
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None

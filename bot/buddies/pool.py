@@ -153,6 +153,22 @@ async def load_history(tx: Tx, dialect: str, round_ids: list[int]) -> History:
     return History.from_codes([split_ints(by_round.get(r)) for r in round_ids], base, unmet)
 
 
+async def member_zones(tx: Tx, dialect: str, community_key: str) -> dict[str, list[int]]:
+    """Buddy members by the time zone they chose with /kith timezone, else their platform's;
+    members with neither are left out (their zone is unknown, not the community's).
+
+    One aggregated row per zone, as for the pool itself, so 100,000 members cost a few rows."""
+    rows = await tx.fetchall(
+        f"SELECT COALESCE(m.tz, m.platform_tz) AS tz, {concat_ints(dialect, 'bm.id')} AS ids"
+        " FROM buddy_members bm JOIN members m"
+        " ON m.community_id = bm.community_id AND m.user_key = bm.user_key"
+        " WHERE bm.community_id = ? AND bm.active = 1"
+        " AND COALESCE(m.tz, m.platform_tz) IS NOT NULL GROUP BY COALESCE(m.tz, m.platform_tz)",
+        community_key,
+    )
+    return {str(r["tz"]): split_ints(r["ids"]) for r in rows}
+
+
 async def avoid_pairs(tx: Tx, community_key: str) -> list[tuple[int, int]]:
     """Do-not-pair lists as member-id pairs (only where both people have joined)."""
     rows = await tx.fetchall(

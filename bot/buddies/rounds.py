@@ -12,14 +12,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.buddies.pairing import Pairing, pair_round
-from bot.buddies.pool import avoid_pairs, eligible, history_rounds, load_history, split_ints
-from bot.buddies.rule import HISTORY_ROUNDS, buddy_rule, group_size, repeat_window
+from bot.buddies.pool import (
+    avoid_pairs,
+    eligible,
+    history_rounds,
+    load_history,
+    member_zones,
+    split_ints,
+)
+from bot.buddies.rule import (
+    HISTORY_ROUNDS,
+    buddy_rule,
+    group_size,
+    repeat_window,
+    uses_timezones,
+)
 from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Services
 from bot.identity import UserRef
 from bot.programmes import Programme
 from bot.prompts import Catalogue, Prompt
 from bot.store.base import Database, Row, Tx
+from bot.timezones import utc_offset_minutes
 
 QUIET_ROUNDS = 3  # rounds in a row without an answer before a member is asked whether to stay
 ENGAGED = (
@@ -197,6 +211,10 @@ async def pair_for_round(
     rounds = await history_rounds(tx, programme.id, slot, HISTORY_ROUNDS)
     history = await load_history(tx, dialect, rounds)
     avoid = await avoid_pairs(tx, programme.community_key)
+    zones = None
+    if uses_timezones(programme):
+        by_zone = await member_zones(tx, dialect, programme.community_key)
+        zones = offsets_at(by_zone, buddy_rule(programme).at_local(day))
     pairing = pair_round(
         pool,
         history,
@@ -204,8 +222,19 @@ async def pair_for_round(
         size=group_size(programme),
         window=repeat_window(programme),
         seed=f"{programme.id}:{slot}",
+        zones=zones,
     )
     return pairing, pool
+
+
+def offsets_at(by_zone: dict[str, list[int]], instant: datetime) -> dict[int, int]:
+    """Each member's UTC offset in minutes at the round's start (so summer time counts)."""
+    offsets: dict[int, int] = {}
+    for name, members in by_zone.items():
+        offset = utc_offset_minutes(name, instant)
+        if offset is not None:
+            offsets.update(dict.fromkeys(members, offset))
+    return offsets
 
 
 async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[int]) -> None:

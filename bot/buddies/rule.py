@@ -28,6 +28,9 @@ DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 DEFAULT_SIZE = 2
 HISTORY_ROUNDS = 12  # rounds of history pairing looks at (the window, and fresher-first beyond)
 MAX_WINDOW = HISTORY_ROUNDS  # a longer repeat window would reach past the history loaded
+# Whether groups are made within members' shared waking hours ("use") or without ("ignore").
+TIMEZONE_MODES = ("use", "ignore")
+DEFAULT_TIMEZONES = "use"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,10 @@ def repeat_window(programme: Programme) -> int:
     return int(programme.config.get("window", DEFAULT_WINDOW))
 
 
+def uses_timezones(programme: Programme) -> bool:
+    return str(programme.config.get("timezones", DEFAULT_TIMEZONES)) == "use"
+
+
 def describe(programme: Programme) -> str:
     rule = buddy_rule(programme)
     size = group_size(programme)
@@ -115,7 +122,12 @@ def describe(programme: Programme) -> str:
     return (
         f"{CADENCES.get(rule.every, f'every {rule.every} weeks')} on {DAY_TITLES[rule.day]} "
         f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}, "
-        f"no repeat buddy within {window} round{'s' if window != 1 else ''}"
+        f"no repeat buddy within {window} round{'s' if window != 1 else ''}, "
+        + (
+            "within members' shared waking hours"
+            if uses_timezones(programme)
+            else "time zones ignored"
+        )
     )
 
 

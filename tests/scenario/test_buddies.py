@@ -542,6 +542,44 @@ async def test_the_repeat_window_is_a_setting_that_says_what_it_did(harness: Har
     assert "unavoidable repeats: 0" in stats
 
 
+async def test_groups_share_waking_hours_unless_the_community_ignores_time_zones(
+    harness: Harness,
+) -> None:
+    await groups_within_waking_hours(harness)
+
+
+async def groups_within_waking_hours(harness: Harness) -> None:
+    """Four members in London and four in Sydney (11 hours ahead in March: one waking hour in
+    common). Two rounds keep each group within one city, with no repeat; with timezones:ignore
+    the groups mix again."""
+    await setup(harness)
+    assert "within members' shared waking hours" in reply_text(
+        await harness.say("ada", "/kith status")
+    )
+    london, sydney = ["bo", "cy", "di", "ed"], ["fa", "gi", "hu", "io"]
+    await join(harness, *london, *sydney)
+    for name in sydney:
+        assert "Australia/Sydney" in reply_text(
+            await harness.say(name, "/kith timezone Australia/Sydney")
+        )
+    for name in london:
+        await harness.say(name, "/kith timezone Europe/London")
+    await harness.advance(timedelta(hours=4))
+    await weeks_with_answers(harness, 1, london + sydney, "met")
+    paired = await rounds(harness)
+    for number in (1, 2):
+        for group in paired[number]:
+            assert group <= set(london) or group <= set(sydney), (number, group)
+    assert not set(paired[1]) & set(paired[2])
+    reply = reply_text(await harness.say("ada", "/kith setup buddies timezones:ignore"))
+    assert "time zones ignored" in reply
+    await weeks_with_answers(harness, 2, london + sydney, "met")
+    mixed = [
+        g for n in (3, 4) for g in (await rounds(harness))[n] if g & set(london) and g & set(sydney)
+    ]
+    assert mixed
+
+
 async def test_admin_pause_stops_rounds_and_resume_restarts(harness: Harness) -> None:
     await setup(harness)
     await join(harness, "bo", "cy")
@@ -573,6 +611,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(harness: Harne
         "/kith setup buddies window:0": "a whole number from 1 to 12",
         "/kith setup buddies window:13": "a whole number from 1 to 12",
         "/kith setup buddies window:soon": "window: is how many rounds",
+        "/kith setup buddies timezones:sometimes": "timezones: is use",
         "/kith setup buddies dya:tue": "has no option “dya:”. Did you mean day:?",
         "/kith setup buddies Day:tue": "has no option “Day:”. Did you mean day:?",
         "/kith setup buddies size:3 colour:blue": "has no option “colour:”. Its options are",

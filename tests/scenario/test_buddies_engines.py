@@ -17,6 +17,7 @@ from tests.fakes import FakeChat, Harness, reply_text
 from tests.pg import scratch_database
 from tests.scenario.test_buddies import (
     a_group_that_could_not_meet,
+    groups_within_waking_hours,
     least_repeats_possible,
     repeats_in,
 )
@@ -102,3 +103,7 @@ async def test_groups_that_could_not_meet_read_the_same_on_every_engine(
     engine_harness: Harness,
 ) -> None:
     await a_group_that_could_not_meet(engine_harness)
+
+
+async def test_time_zones_read_the_same_on_every_engine(engine_harness: Harness) -> None:
+    await groups_within_waking_hours(engine_harness)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.buddies.pairing import (
     pair_round,
     shared_waking_minutes,
 )
+from bot.buddies.rounds import offsets_at
 
 BASE = 1000
 
@@ -300,3 +302,11 @@ def test_time_zones_never_buy_a_repeat_and_unknown_zones_fit_anyone() -> None:
     partial = {1: 0, 2: 10 * 60}  # 3 and 4 have not said where they are
     result = pair_round([1, 2, 3, 4], History(BASE), zones=partial, seed=3)
     assert all(not {1, 2} <= set(g) for g in result.groups)
+
+
+def test_offsets_are_taken_at_the_round_so_summer_time_counts() -> None:
+    by_zone = {"Europe/London": [1], "America/New_York": [2, 3], "Mars/Base": [4]}
+    before = offsets_at(by_zone, datetime(2026, 3, 2, 9, tzinfo=UTC))
+    after = offsets_at(by_zone, datetime(2026, 3, 9, 9, tzinfo=UTC))  # New York moved on the 8th
+    assert before == {1: 0, 2: -300, 3: -300}  # an unknown zone is no zone
+    assert after == {1: 0, 2: -240, 3: -240}
