@@ -31,7 +31,9 @@ class ChoiceId:
             value = self.fields[index]
         except IndexError:
             raise ChoiceIdError("choice id is missing a field") from None
-        if not value.isdigit() or len(value) > 18:
+        # Only numbers as ``encode`` writes them: ASCII digits, no leading zero, and small enough
+        # for a 64-bit database integer (a 20-digit id would overflow the query, not miss a row).
+        if not value.isdecimal() or len(value) > 18 or (value != "0" and value.startswith("0")):
             raise ChoiceIdError("choice id field is not a number")
         return int(value)
 

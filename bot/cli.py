@@ -263,7 +263,8 @@ def _console(args: argparse.Namespace) -> int:
     script = None
     if args.script:
         try:
-            script = Path(args.script).read_text(encoding="utf-8").splitlines()
+            # Bytes: a line that is not UTF-8 is reported and skipped, the others still run.
+            script = Path(args.script).read_bytes().splitlines()
         except OSError as exc:
             print(f"kith console: cannot read {args.script}: {exc.strerror}", file=sys.stderr)
             return 2
@@ -280,7 +281,7 @@ async def _console_session(
     start: object,
     tz: str,
     as_json: bool,
-    script: list[str] | None,
+    script: list[bytes] | None,
     *,
     settings: Settings | None = None,
 ) -> int:

@@ -37,6 +37,31 @@ class SimulatedClock:
         self.set(self._now + delta)
 
 
+# The instants Kith schedules: from the Unix epoch (times are stored as epoch seconds) up to the
+# year 3000, far from datetime's year-9999 edge where a week's date arithmetic overflows. One
+# place for the range, so a simulated clock and a date a member gives agree on it.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+class OutOfRange(ValueError):
+    pass
+
+
+def schedulable(instant: datetime) -> datetime:
+    """``instant`` in UTC if Kith can schedule around it; OutOfRange (with why) otherwise."""
+    try:
+        utc = instant.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first instant datetime has
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise OutOfRange(
+            f"{instant.isoformat()[:40]} is outside the dates Kith can schedule "
+            f"({EARLIEST.year} to {LATEST.year - 1})"
+        )
+    return utc
+
+
 def to_epoch(instant: datetime) -> int:
     return int(instant.timestamp())
 

@@ -155,9 +155,12 @@ class Kith:
             choice = choice_ids.decode(raw_id)
         except choice_ids.ChoiceIdError:
             raise UserError("That button isn't one of mine, so nothing happened.") from None
-        handler = self.services.registry.choices.get(choice.kind)
+        registry = self.services.registry
+        handler = registry.choices.get(choice.kind)
         if handler is None:
             raise UserError("That button no longer does anything, so nothing happened.")
+        if len(choice.fields) != registry.choice_fields[choice.kind]:
+            raise UserError("That button isn't one of mine, so nothing happened.")
         action.name = choice.kind
         try:
             return await handler(ctx, choice)
@@ -171,9 +174,12 @@ class Kith:
             form = choice_ids.decode(form_id)
         except choice_ids.ChoiceIdError:
             raise UserError("That form isn't one of mine, so nothing was saved.") from None
-        handler = self.services.registry.forms.get(form.kind)
+        registry = self.services.registry
+        handler = registry.forms.get(form.kind)
         if handler is None:
             raise UserError("That form has closed, so nothing was saved.")
+        if len(form.fields) != registry.form_fields[form.kind]:
+            raise UserError("That form isn't one of mine, so nothing was saved.")
         action.name = form.kind
         try:
             return await handler(ctx, form, values)

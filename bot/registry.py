@@ -136,6 +136,10 @@ class Registry:
     commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
     choices: dict[str, ChoiceHandler] = field(default_factory=dict)
     forms: dict[str, FormHandler] = field(default_factory=dict)
+    # How many fields each kind's ids carry after ``v1:kind``: an id with more or fewer is not
+    # one Kith made (a tampered ``v1:reflect:21:0`` must not pass for ``v1:reflect:21``).
+    choice_fields: dict[str, int] = field(default_factory=dict)
+    form_fields: dict[str, int] = field(default_factory=dict)
     programme_kinds: dict[str, ProgrammeKind] = field(default_factory=dict)
     deliverers: dict[str, Deliverer] = field(default_factory=dict)
     preparers: dict[str, Preparer] = field(default_factory=dict)
@@ -151,11 +155,13 @@ class Registry:
             raise ValueError(f"{command.name} is registered twice")
         self.commands[command.path] = command
 
-    def choice(self, kind: str, handler: ChoiceHandler) -> None:
+    def choice(self, kind: str, handler: ChoiceHandler, *, fields: int) -> None:
         self.choices[kind] = handler
+        self.choice_fields[kind] = fields
 
-    def form(self, kind: str, handler: FormHandler) -> None:
+    def form(self, kind: str, handler: FormHandler, *, fields: int) -> None:
         self.forms[kind] = handler
+        self.form_fields[kind] = fields
 
     def programme_kind(self, kind: ProgrammeKind) -> None:
         self.programme_kinds[kind.name] = kind

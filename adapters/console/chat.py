@@ -157,7 +157,8 @@ class ConsoleChat:
         """The choice id behind a click, or a ValueError saying why there is none."""
         row_id = message_id[1:] if message_id.startswith("m") else ""
         row = None
-        if row_id.isdigit():
+        # Ids are 64-bit integers: a longer number names no message (and would overflow).
+        if row_id.isdecimal() and len(row_id) <= 18:
             row = await self.db.fetchone(
                 "SELECT target, private, choices FROM console_messages WHERE id = ?", int(row_id)
             )

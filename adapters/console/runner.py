@@ -7,11 +7,12 @@ import json
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TextIO
+from typing import IO, TextIO
 
 from adapters.console.chat import COMMUNITY, ConsoleChat, channel_ref, user_ref
 from adapters.console.render import ConsoleMessage, json_line, plain_line
 from adapters.console.script import (
+    MAX_STEP,
     Advance,
     At,
     Click,
@@ -19,9 +20,12 @@ from adapters.console.script import (
     Say,
     ScriptError,
     SetZone,
+    decode_line,
     parse_line,
+    too_far,
 )
 from bot.app import build_kith
+from bot.clock import OutOfRange, schedulable
 from bot.community import ensure_community
 from bot.core import Kith
 from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent
@@ -122,10 +126,11 @@ class ConsoleCommunity:
         else:
             await self.chat.send_channel(channel_ref(DEFAULT_CHANNEL), reply.message)
 
-    async def run_line(self, lineno: int, raw: str) -> None:
+    async def run_line(self, lineno: int, raw: str | bytes) -> None:
         async with self._lock:
             try:
-                action = parse_line(raw, zone(self.tz))
+                text = decode_line(raw) if isinstance(raw, bytes) else raw
+                action = parse_line(text, zone(self.tz))
             except ScriptError as exc:
                 self.error(lineno, str(exc))
                 return
@@ -161,18 +166,26 @@ class ConsoleCommunity:
                 await self.chat.set_member(action.name, tz=canonical_zone(action.zone))
             except UnknownTimeZone as exc:
                 self.error(lineno, str(exc))
-        elif isinstance(action, Advance):
-            await self.advance_to(self.clock.now() + action.by)
-        elif isinstance(action, At):
-            if action.instant.astimezone(UTC) < self.clock.now():
-                self.error(lineno, ":at cannot move the clock backwards")
+        elif isinstance(action, Advance | At):
+            now = self.clock.now()
+            try:
+                target = schedulable(
+                    now + action.by if isinstance(action, Advance) else action.instant
+                )
+            except (OutOfRange, OverflowError) as exc:
+                self.error(lineno, str(exc) if isinstance(exc, OutOfRange) else too_far())
                 return
-            await self.advance_to(action.instant)
+            if target < now:
+                self.error(lineno, ":at cannot move the clock backwards")
+            elif target - now > MAX_STEP:
+                self.error(lineno, f"{too_far()}; use several :at or :advance lines")
+            else:
+                await self.advance_to(target)
 
     async def advance_to(self, target: datetime) -> None:
         await run_until(self.kith, self.clock, target, self.chat, stop=self.stop)
 
-    async def run_lines(self, lines: Iterable[str]) -> None:
+    async def run_lines(self, lines: Iterable[str | bytes]) -> None:
         await self.kith.run_due(self.clock.now(), self.chat)
         for lineno, raw in enumerate(lines, 1):
             if self.stop.is_set():
@@ -187,7 +200,7 @@ class ConsoleCommunity:
         alarm = Timer(self.tick) if timer and not self.clock.simulated else None
         if alarm:
             alarm.start()
-        lines = _StdinLines(stdin)
+        lines = _StdinLines(getattr(stdin, "buffer", stdin))
         lineno = 0
         try:
             while (raw := await lines.next(self.stop)) is not None:
@@ -209,14 +222,16 @@ class ConsoleCommunity:
 
 class _StdinLines:
     """stdin read on a daemon thread: a blocked read neither holds up the event loop (so
-    signals, the timer and the ops endpoint run) nor keeps the process alive at exit."""
+    signals, the timer and the ops endpoint run) nor keeps the process alive at exit. Read as
+    bytes (a real stdin) so a line that is not UTF-8 is reported and skipped like in a script,
+    never decoded with replacement characters or dropped."""
 
-    def __init__(self, stdin: TextIO) -> None:
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
+    def __init__(self, stdin: IO[str] | IO[bytes]) -> None:
+        self._queue: asyncio.Queue[str | bytes] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
         threading.Thread(target=self._pump, args=(stdin,), daemon=True, name="stdin").start()
 
-    def _pump(self, stdin: TextIO) -> None:
+    def _pump(self, stdin: IO[str] | IO[bytes]) -> None:
         while True:
             raw = stdin.readline()  # "" at the end of input, passed on as the end mark
             try:
@@ -226,7 +241,7 @@ class _StdinLines:
             if not raw:
                 return
 
-    async def next(self, stop: asyncio.Event) -> str | None:
+    async def next(self, stop: asyncio.Event) -> str | bytes | None:
         """The next line, or None at the end of input or once ``stop`` is set."""
         if stop.is_set():
             return None

@@ -6,11 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import OutOfRange, schedulable
+
 NAME = r"[A-Za-z0-9_.\-]{1,32}"
 _SAY = re.compile(rf"^@({NAME}):\s?(.*)$", re.DOTALL)
 _CLICK = re.compile(r"^!click\s+(\S+)\s+(\S+)\s*$")
 _DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# How far one line may move the clock. Moving it runs everything that falls due on the way, in
+# order, so a line that skipped decades would keep the console busy for minutes.
+MAX_STEP = timedelta(days=366)
 
 
 class ScriptError(ValueError):
@@ -58,7 +63,14 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if not match:
         raise ScriptError(f"“{text[:20]}” is not a duration: use 90s, 15m, 3h, 2d or 1w")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    by = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if by > MAX_STEP:
+        raise ScriptError(f"{too_far()}; split it into several :advance lines")
+    return by
+
+
+def too_far() -> str:
+    return f"one line moves the clock at most {MAX_STEP.days} days"
 
 
 def parse_instant(text: str, default_tz: object) -> datetime:
@@ -68,7 +80,22 @@ def parse_instant(text: str, default_tz: object) -> datetime:
         raise ScriptError(f"“{text[:40]}” is not an ISO date-time like 2026-03-02T09:00") from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=default_tz)  # type: ignore[arg-type]
+    try:
+        schedulable(instant)
+    except OutOfRange as exc:
+        raise ScriptError(str(exc)) from None
     return instant
+
+
+def decode_line(raw: bytes) -> str:
+    """A line of a script or of standard input as text; ScriptError if it is not UTF-8 (reported
+    like any malformed line, and skipped)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScriptError(
+            f"not valid UTF-8 text (byte {exc.start + 1}); the line was skipped"
+        ) from None
 
 
 def parse_line(raw: str, default_tz: object) -> Line | None:

@@ -15,8 +15,8 @@ def register(registry: Registry) -> None:
     registry.deliverer(ROUND, deliver_round, started=round_planned)
     registry.deliverer(NUDGE, followup.deliver_nudge)
     registry.deliverer(FOLLOWUP, followup.deliver_followup)
-    registry.choice("buddy.answer", followup.answer_clicked)
-    registry.choice("buddy.stay", followup.stay_clicked)
+    registry.choice("buddy.answer", followup.answer_clicked, fields=2)
+    registry.choice("buddy.stay", followup.stay_clicked, fields=2)
     registry.stats_section(stats.buddy_stats)
     registry.home_section(commands.home_lines)
     registry.command(

@@ -20,7 +20,7 @@ def register(registry: Registry) -> None:
     registry.programme_kind(challenge.KINDNESS_KIND)
     registry.deliverer(CHALLENGE_POST, challenge.deliver_challenge)
     registry.deliverer(MILESTONE_POST, milestones.deliver_milestone)
-    registry.choice(challenge.CHOICE_KIND, challenge.challenge_done)
+    registry.choice(challenge.CHOICE_KIND, challenge.challenge_done, fields=1)
     registry.command(
         Command(
             ("kind",),

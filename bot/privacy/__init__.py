@@ -9,8 +9,8 @@ from bot.registry import Command, Option, OptionKind, Registry
 
 def register(registry: Registry) -> None:
     registry.maintenance.append(RETENTION_JOB)
-    registry.choice("pref", commands.pref_clicked)
-    registry.choice("forget", commands.forget_clicked)
+    registry.choice("pref", commands.pref_clicked, fields=2)
+    registry.choice("forget", commands.forget_clicked, fields=3)
     registry.command(
         Command(
             ("kith", "privacy"), "what Kith stores about me; my settings", commands.privacy_command

@@ -7,7 +7,7 @@ from bot.safety import commands
 
 
 def register(registry: Registry) -> None:
-    registry.choice("safety", commands.care_answered)
+    registry.choice("safety", commands.care_answered, fields=2)
     registry.command(
         Command(
             ("kith", "setup", "safety"),
