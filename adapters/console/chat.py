@@ -17,15 +17,18 @@ from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message
 from bot.ports import Capabilities, GroupDelivery
 from bot.store.base import Database
+from bot.store.migrations import AUTOID
 from bot.timezones import zone
 
 PLATFORM = "console"
 COMMUNITY = CommunityRef(PLATFORM, "local")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 
+# Portable SQL, with the schema's own ``{autoid}`` spelling per engine: the console runs on
+# SQLite and on PostgreSQL (the way to try several processes locally).
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS console_messages ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_key TEXT UNIQUE, target TEXT NOT NULL,"
+    " id {autoid}, delivery_key TEXT UNIQUE, target TEXT NOT NULL,"
     " private INTEGER NOT NULL, thread TEXT, text TEXT NOT NULL, choices TEXT NOT NULL,"
     " at BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS console_members ("
@@ -56,8 +59,10 @@ class ConsoleChat:
 
     async def install(self) -> None:
         async with self.db.transaction() as tx:
+            # Processes starting together on PostgreSQL would race to create the tables.
+            await self.db.lock_migrations(tx)
             for statement in SCHEMA:
-                await tx.execute(statement)
+                await tx.execute(statement.replace("{autoid}", AUTOID[self.db.dialect]))
 
     async def _post(
         self,
