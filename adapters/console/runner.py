@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, TextIO
 
@@ -200,7 +202,7 @@ class ConsoleCommunity:
         alarm = Timer(self.tick) if timer and not self.clock.simulated else None
         if alarm:
             alarm.start()
-        lines = _StdinLines(getattr(stdin, "buffer", stdin))
+        lines = _StdinLines(stdin)
         lineno = 0
         try:
             while (raw := await lines.next(self.stop)) is not None:
@@ -222,23 +224,25 @@ class ConsoleCommunity:
 
 class _StdinLines:
     """stdin read on a daemon thread: a blocked read neither holds up the event loop (so
-    signals, the timer and the ops endpoint run) nor keeps the process alive at exit. Read as
-    bytes (a real stdin) so a line that is not UTF-8 is reported and skipped like in a script,
-    never decoded with replacement characters or dropped."""
+    signals, the timer and the ops endpoint run) nor keeps the process alive at exit. A real
+    stdin is read as bytes, straight from its file descriptor, so a line that is not UTF-8 is
+    reported and skipped like in a script (never decoded with replacement characters), and no
+    lock of Python's buffered reader is held by a thread still waiting at interpreter exit."""
 
-    def __init__(self, stdin: IO[str] | IO[bytes]) -> None:
+    def __init__(self, stdin: IO[str]) -> None:
         self._queue: asyncio.Queue[str | bytes] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
-        threading.Thread(target=self._pump, args=(stdin,), daemon=True, name="stdin").start()
+        try:
+            source: Iterator[str | bytes] = _fd_lines(stdin.fileno())
+        except (AttributeError, OSError, ValueError):  # a StringIO: text it is
+            source = iter(stdin.readline, "")
+        threading.Thread(target=self._pump, args=(source,), daemon=True, name="stdin").start()
 
-    def _pump(self, stdin: IO[str] | IO[bytes]) -> None:
-        while True:
-            raw = stdin.readline()  # "" at the end of input, passed on as the end mark
+    def _pump(self, source: Iterator[str | bytes]) -> None:
+        for raw in itertools.chain(source, [b""]):  # an empty line marks the end of input
             try:
                 self._loop.call_soon_threadsafe(self._queue.put_nowait, raw)
             except RuntimeError:  # the loop has closed: Kith is exiting
-                return
-            if not raw:
                 return
 
     async def next(self, stop: asyncio.Event) -> str | bytes | None:
@@ -253,3 +257,14 @@ class _StdinLines:
             line.cancel()
             return None
         return line.result() or None
+
+
+def _fd_lines(fd: int, chunk: int = 65536) -> Iterator[bytes]:
+    """Lines (with their newline) read from a file descriptor until the end of input."""
+    pending = b""
+    while data := os.read(fd, chunk):
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        yield from (line + b"\n" for line in lines)
+    if pending:
+        yield pending
