@@ -14,6 +14,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.settings import Settings, SettingsError
+from bot.store.faults import StorageFault
 from bot.timezones import UnknownTimeZone, canonical_zone
 
 
@@ -111,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"kith: {exc}", file=sys.stderr)
         return 2
+    except StorageFault as exc:  # the traceback is logged at DEBUG level where it was raised
+        print(f"kith: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -200,14 +204,15 @@ def _size(n: int) -> str:
 def _run(settings: Settings) -> int:
     if settings.platform != "console":
         return _run_platform(settings)
-    print(
+    banner = (
         f"Kith: {settings.platform_reason}, so this is the local console community "
         f"(database: {settings.database_url}). Set KITH_PLATFORM=discord or slack with their "
-        "tokens to connect a real community. Type /kith help; Ctrl-D quits.",
-        file=sys.stderr,
+        "tokens to connect a real community. Type /kith help; Ctrl-D quits."
     )
     return asyncio.run(
-        _console_session(settings.database_url, None, "UTC", False, None, settings=settings)
+        _console_session(
+            settings.database_url, None, "UTC", False, None, settings=settings, banner=banner
+        )
     )
 
 
@@ -284,14 +289,18 @@ async def _console_session(
     script: list[bytes] | None,
     *,
     settings: Settings | None = None,
+    banner: str = "",
 ) -> int:
-    """``settings`` (``kith run`` only): serve /healthz and /metrics if KITH_OPS_PORT is set."""
+    """``settings`` (``kith run`` only): serve /healthz and /metrics if KITH_OPS_PORT is set.
+    ``banner``: shown once the database is open (a database fault is then the only line)."""
     from adapters.console.runner import ConsoleClock, ConsoleCommunity
     from bot.ops.server import start_ops, stop_ops
     from bot.shutdown import stop_on_signals
 
     clock = ConsoleClock(start)  # type: ignore[arg-type]
     community = await ConsoleCommunity.open(database, clock, tz, sys.stdout, sys.stderr, as_json)
+    if banner:
+        print(banner, file=sys.stderr)
     ops = None
     try:
         if settings is not None:

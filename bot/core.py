@@ -23,6 +23,7 @@ from bot.messages import Reply
 from bot.ports import ChatPort
 from bot.safety.care import look_after
 from bot.scheduler import RunReport, Scheduler
+from bot.store.faults import WriteRefused, refusal
 
 log = logging.getLogger("kith.core")
 
@@ -64,6 +65,9 @@ class Kith:
         action = _Action(_ACTION_KINDS.get(type(event), "text"))
         try:
             return await self._handle(event, chat, action)
+        except WriteRefused as exc:  # even recording who the community is could not be saved
+            action.outcome = "refused"
+            return Reply.text(exc.member_text)
         except asyncio.CancelledError:
             action.outcome = "cancelled"
             raise
@@ -91,16 +95,27 @@ class Kith:
         except UserError as exc:
             action.outcome = "refused"
             return Reply.text(str(exc))
-        except Exception:
+        except WriteRefused as exc:
+            # A full disk or a damaged file, logged once by the store: the member is told
+            # plainly that nothing was saved, and Kith goes on serving what it can.
+            action.outcome = "refused"
+            return Reply.text(exc.member_text)
+        except Exception as exc:
             action.outcome = "error"
             log.exception(
                 "event=handle_error community=%s kind=%s", community.ref.key, type(event).__name__
             )
-            return Reply.text(SORRY)
+            refused = refusal(exc)  # a storage fault met outside a write (a damaged page read)
+            return Reply.text(refused.member_text if refused is not None else SORRY)
 
     async def run_due(self, now: datetime, chat: ChatPort) -> RunReport:
         started = perf_counter()
-        report = await self.scheduler.run_due(now, chat)
+        try:
+            report = await self.scheduler.run_due(now, chat)
+        except WriteRefused:
+            # Claims and outcomes cannot be saved: nothing is sent unrecorded. The store has
+            # logged why; the next pass (or the lease, for a claim already taken) picks it up.
+            return RunReport()
         self.services.metrics.scheduler_run(perf_counter() - started)
         if report.sent or report.missed or report.failed:
             log_event(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from adapters.console.render import ConsoleMessage, message_text
 from bot.clock import Clock, to_epoch
@@ -17,11 +18,13 @@ from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message
 from bot.ports import Capabilities, GroupDelivery
 from bot.store.base import Database
+from bot.store.faults import WriteRefused
 from bot.store.migrations import AUTOID
 from bot.timezones import zone
 
 PLATFORM = "console"
 COMMUNITY = CommunityRef(PLATFORM, "local")
+UNSAVED = "unsaved"  # the id shown for a reply the log could not store (a full disk)
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 
 # Portable SQL, with the schema's own ``{autoid}`` spelling per engine: the console runs on
@@ -75,13 +78,48 @@ class ConsoleChat:
         now = self.clock.now()
         choices = [(c.value, c.label, c.id) for c in message.choices]
         text = message_text(message)
+        try:
+            ref, new = await self._log(now, target, private, text, choices, delivery_key, thread)
+        except WriteRefused:
+            if delivery_key:
+                raise  # a keyed post must be in the log to be sent: the scheduler retries it
+            # A reply (often the very one saying nothing could be saved) is still shown when the
+            # log cannot take it; it has no id to click, so its choices are left off.
+            ref, new, choices = MessageRef(target, UNSAVED), True, []
+        if not new:
+            return ref
+        self.emit(
+            ConsoleMessage(
+                id=ref.id,
+                at=now.astimezone(zone(self.tz)),
+                to=target,
+                private=private,
+                text=text,
+                choices=tuple((v, label) for v, label, _ in choices),
+                thread=thread,
+            )
+        )
+        return ref
+
+    async def _log(
+        self,
+        now: datetime,
+        target: str,
+        private: bool,
+        text: str,
+        choices: list[tuple[str, str, str]],
+        delivery_key: str | None,
+        thread: str | None,
+    ) -> tuple[MessageRef, bool]:
+        """The message's row in the console's log, and whether it is new: a key already sent
+        returns its message, shown once only (as Discord returns a nonce's message)."""
         async with self.db.transaction() as tx:
             if delivery_key:
                 existing = await tx.fetchone(
                     "SELECT id, target FROM console_messages WHERE delivery_key = ?", delivery_key
                 )
                 if existing:
-                    return MessageRef(existing["target"], f"m{existing['id']}")
+                    return MessageRef(existing["target"], f"m{existing['id']}"), False
             row_id = await tx.fetchval(
                 "INSERT INTO console_messages (delivery_key, target, private, thread, text,"
                 " choices, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -93,19 +131,7 @@ class ConsoleChat:
                 json.dumps(choices),
                 to_epoch(now),
             )
-        message_id = f"m{row_id}"
-        self.emit(
-            ConsoleMessage(
-                id=message_id,
-                at=now.astimezone(zone(self.tz)),
-                to=target,
-                private=private,
-                text=text,
-                choices=tuple((v, label) for v, label, _ in choices),
-                thread=thread,
-            )
-        )
-        return MessageRef(target, message_id)
+        return MessageRef(target, f"m{row_id}"), True
 
     async def send_channel(
         self,

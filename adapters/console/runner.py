@@ -34,6 +34,7 @@ from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent
 from bot.messages import Reply
 from bot.simulation import run_until
 from bot.store import Database
+from bot.store.faults import StorageFault, WriteRefused
 from bot.timer import Timer
 from bot.timezones import UnknownTimeZone, canonical_zone, zone
 
@@ -92,9 +93,15 @@ class ConsoleCommunity:
     ) -> ConsoleCommunity:
         kith, db = await build_kith(database, clock)
         community = cls(kith, db, clock, tz, out, err, as_json)
-        await community.chat.install()
-        await ensure_community(db, COMMUNITY, clock.now(), tz)
-        await db.execute("UPDATE communities SET tz = ? WHERE id = ?", tz, COMMUNITY.key)
+        try:
+            await community.chat.install()
+            await ensure_community(db, COMMUNITY, clock.now(), tz)
+            await db.execute("UPDATE communities SET tz = ? WHERE id = ?", tz, COMMUNITY.key)
+        except WriteRefused as exc:  # opened, but the first write was not saved
+            await db.close()
+            raise StorageFault(
+                f"cannot write {database}: {exc}; fix that, then start again"
+            ) from exc
         return community
 
     def _emit(self, message: ConsoleMessage) -> None:

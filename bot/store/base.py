@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from bot.store.faults import RESTORE_HINT, SchemaTooNew, WriteRefused
+
 Row = Mapping[str, Any]
 
 
@@ -38,6 +40,9 @@ class Tx(ABC):
 
 class Database(ABC):
     dialect: str
+    # The storage fault the last write ran into (a full disk, a damaged file), until a write is
+    # saved again; None when all is well. ``/healthz`` reports it.
+    fault: WriteRefused | None = None
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
@@ -72,7 +77,16 @@ class Database(ABC):
             done = {
                 r["version"] for r in await tx.fetchall("SELECT version FROM schema_migrations")
             }
-            for migration in load_migrations(self.dialect):
+            migrations = load_migrations(self.dialect)
+            known = max(m.version for m in migrations)
+            if done and max(done) > known:
+                # Its tables may not mean what this code thinks: using it would fail later,
+                # one member's action at a time.
+                raise SchemaTooNew(
+                    f"the database has schema version {max(done)}, newer than this Kith knows "
+                    f"({known}): run the newer Kith that last used it, or {RESTORE_HINT}"
+                )
+            for migration in migrations:
                 if migration.version in done:
                     continue
                 for statement in migration.statements:
@@ -85,6 +99,15 @@ class Database(ABC):
                 )
                 applied.append(migration.version)
         return applied
+
+    async def probe_write(self) -> None:
+        """A real (if unchanging) write, to learn whether writes are saved again: a full disk
+        may have been given space while nobody wrote."""
+        async with self.transaction() as tx:
+            await tx.execute(
+                "UPDATE schema_migrations SET applied_at = applied_at"
+                " WHERE version = (SELECT MAX(version) FROM schema_migrations)"
+            )
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
         async with self.transaction() as tx:

@@ -29,6 +29,12 @@ def to_numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
+def connection_errors() -> tuple[type[BaseException], ...]:
+    """What reaching or using the server at start-up can raise: a refused or reset
+    connection, a wrong database name or password, a server that is starting up."""
+    return (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
 def _rowcount(status: str) -> int:
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0

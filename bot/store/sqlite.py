@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import sqlite3
 import time
@@ -32,9 +33,17 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from bot.logs import event
 from bot.store.base import Database, Row, Tx
+from bot.store.faults import DAMAGED_TEXT, RESTORE_HINT, StorageFault, WriteRefused, refusal
+
+log = logging.getLogger("kith.store")
 
 BUSY_TIMEOUT_MS = 10_000
+# The start-up check reads every page of a small database; on a large one it stops after this
+# long (and says so) rather than delay the start by minutes.
+QUICK_CHECK_SECONDS = 5.0
+FREE_SPACE_TO_RESUME = 1 << 20  # bytes free before a full disk counts as having room again
 # A batch commits when nobody else is waiting, or at this size so a steady stream of arrivals
 # cannot keep the first members waiting for their acknowledgement.
 MAX_BATCH = 64
@@ -101,11 +110,12 @@ def _names(cursor: sqlite3.Cursor) -> list[str]:
 class _Batch:
     """One physical transaction shared by the logical ones that queued up behind each other."""
 
-    def __init__(self) -> None:
+    def __init__(self, changes: int) -> None:
         self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # A failed batch whose members were all cancelled must not log "exception never retrieved".
         self.committed.add_done_callback(lambda f: f.cancelled() or f.exception())
         self.members = 0
+        self.changes = changes  # the connection's total_changes when the batch began
 
 
 def _connect(path: str, synchronous: str, *, writer: bool) -> sqlite3.Connection:
@@ -129,6 +139,26 @@ def _connect(path: str, synchronous: str, *, writer: bool) -> sqlite3.Connection
     else:
         conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _quick_check(conn: sqlite3.Connection, path: str) -> None:
+    """``PRAGMA quick_check`` at start-up, bounded in time: a damaged file stops Kith with one
+    line instead of acknowledging writes it cannot keep."""
+    deadline = time.monotonic() + QUICK_CHECK_SECONDS
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:
+            raise
+        event(log, "quick_check_skipped", logging.WARNING, path=path, seconds=QUICK_CHECK_SECONDS)
+        return
+    finally:
+        conn.set_progress_handler(None, 0)
+    if problems != ["ok"]:
+        lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
+        found = "; ".join(lines[:2]) or problems[0]
+        raise StorageFault(f"{path} is damaged (SQLite's quick_check: {found}): {RESTORE_HINT}")
 
 
 class _WriteTurns:
@@ -179,6 +209,8 @@ class _Transaction(AbstractAsyncContextManager[Tx]):
 
     async def __aenter__(self) -> Tx:
         db = self._db
+        if db.damaged is not None:  # nothing written to a damaged file can be trusted
+            raise db.damaged
         await db._acquire()
         try:
             self._batch = await db._join_batch()
@@ -196,6 +228,9 @@ class _Transaction(AbstractAsyncContextManager[Tx]):
         try:
             if kind is not None:
                 db._undo_savepoint(batch)
+                refused = db._noticed(error) if isinstance(error, sqlite3.Error) else None
+                if refused is not None:
+                    raise refused from error
                 return
             try:
                 db._writer.execute("RELEASE kith_tx")
@@ -234,6 +269,8 @@ class SqliteDatabase(Database):
         self.path = path
         self._closed = False
         self.commits = 0  # physical COMMITs, each covering a batch of transactions
+        self.fault: WriteRefused | None = None  # the last write's storage fault, until one saves
+        self.damaged: WriteRefused | None = None  # SQLITE_CORRUPT seen: no write is trusted
 
     @classmethod
     async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> SqliteDatabase:
@@ -254,6 +291,13 @@ class SqliteDatabase(Database):
             reader = await loop.run_in_executor(
                 worker, lambda: _connect(path, synchronous, writer=False)
             )
+            try:
+                await loop.run_in_executor(worker, _quick_check, reader, path)
+            except BaseException:
+                reader.close()
+                writer.close()
+                worker.shutdown(wait=False)
+                raise
         return cls(writer, reader, path, worker)
 
     # ---- reads outside a transaction ------------------------------------------------------
@@ -291,7 +335,7 @@ class SqliteDatabase(Database):
     async def _join_batch(self) -> _Batch:
         if self._batch is None:
             await self._begin()
-            self._batch = _Batch()
+            self._batch = _Batch(self._writer.total_changes)
         return self._batch
 
     async def _begin(self) -> None:
@@ -341,7 +385,7 @@ class SqliteDatabase(Database):
                 pass
         self._abort_batch(batch, "SQLite rolled back the transaction after an error")
 
-    def _abort_batch(self, batch: _Batch, why: str) -> None:
+    def _abort_batch(self, batch: _Batch, why: str, cause: sqlite3.Error | None = None) -> None:
         if self._writer.in_transaction:
             try:
                 self._writer.execute("ROLLBACK")
@@ -351,7 +395,24 @@ class SqliteDatabase(Database):
         if self._batch is batch:
             self._batch = None
         if not batch.committed.done():
-            batch.committed.set_exception(BatchAborted(f"{why}; nothing was saved"))
+            aborted = BatchAborted(f"{why}; nothing was saved")
+            refused = self._noticed(cause) if cause is not None else None
+            if refused is not None:
+                refused.__cause__ = aborted
+            batch.committed.set_exception(refused or aborted)
+
+    def _noticed(self, error: sqlite3.Error) -> WriteRefused | None:
+        """Classify a failed write. A full disk refuses writes until one is saved again; a
+        damaged file refuses every write from now on (fatal for writes, reads still served)."""
+        refused = refusal(error)
+        if refused is None:
+            return None
+        if self.fault is None or str(self.fault) != str(refused):
+            event(log, "write_refused", logging.ERROR, reason=str(refused), path=self.path)
+        self.fault = refused
+        if refused.member_text == DAMAGED_TEXT:
+            self.damaged = refused
+        return refused
 
     def _end_turn(self) -> None:
         """Hand the lock on: to the next transaction in line, which joins this batch, or, with
@@ -386,7 +447,7 @@ class SqliteDatabase(Database):
         try:
             await loop.run_in_executor(self._worker, self._commit_and_give_back_turn)
         except sqlite3.Error as exc:
-            self._abort_batch(batch, f"the commit failed ({exc})")
+            self._abort_batch(batch, f"the commit failed ({exc})", exc)
             return
         except asyncio.CancelledError:
             # The loop is shutting down; the COMMIT may still land. Nobody is acknowledged.
@@ -396,6 +457,10 @@ class SqliteDatabase(Database):
             raise
         self._batch = None
         self.commits += 1
+        wrote = self._writer.total_changes != batch.changes  # an empty COMMIT proves nothing
+        if self.fault is not None and self.damaged is None and wrote:
+            event(log, "storage_recovered", logging.WARNING, was=str(self.fault))
+            self.fault = None  # space came back: writes are saved again
         batch.committed.set_result(None)
 
     def _commit_and_give_back_turn(self) -> None:
@@ -435,6 +500,15 @@ class SqliteDatabase(Database):
 
     async def lock_migrations(self, tx: Tx) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds SQLite's write lock."""
+
+    async def probe_write(self) -> None:
+        """After a full disk, a small write can land in space the failed one left allocated;
+        writes count as back only once the disk has room for more than that."""
+        if self.fault is not None and self.damaged is None and self.path != ":memory:":
+            disk = os.statvfs(Path(self.path).parent)
+            if disk.f_bavail * disk.f_frsize < FREE_SPACE_TO_RESUME:
+                raise self.fault
+        await super().probe_write()
 
     async def close(self) -> None:
         if self._closed:
