@@ -1,10 +1,11 @@
 """Pure schedule rules: when a programme fires, in its own time zone.
 
-APScheduler's CronTrigger computes the fire times. Around a daylight-saving fall-back it fires a
-repeated wall-clock time twice (and then keeps returning the same instant), so the rule keeps at
-most one firing per local date (the first) and moves on to the next local midnight itself. A
-wall-clock time that does not exist on a spring-forward day fires at the same offset after the
-gap (02:30 → 03:30), so no day is ever skipped.
+A daily rule fires once per chosen local date at its wall-clock time. Around a daylight-saving
+fall-back a repeated wall-clock time fires once, the first time; a wall-clock time that does not
+exist on a spring-forward day fires at the same offset after the gap (02:30 → 03:30), so no day
+is ever skipped. These are PEP 495's ``fold=0`` readings, so each firing is one ``zoneinfo``
+conversion: about 5 µs, where APScheduler's CronTrigger (which gives the same instants, checked
+by a property test) took about 125 µs, which matters when 100,000 members each have a rule.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.timezones import zone
 
@@ -81,29 +80,19 @@ class DailyRule:
     days: tuple[int, ...]
     tz: str
 
-    def _trigger(self) -> CronTrigger:
-        return CronTrigger(
-            day_of_week=",".join(DAY_NAMES[d] for d in self.days),
-            hour=self.at.hour,
-            minute=self.at.minute,
-            timezone=zone(self.tz),
-        )
-
     def firings(self, after: datetime, until: datetime) -> Iterator[tuple[date, datetime]]:
         """(local date, instant) for each firing with ``after < instant <= until``."""
         tz = zone(self.tz)
-        trigger = self._trigger()
-        cursor = after
-        last_date: date | None = None
-        while True:
-            fire: datetime | None = trigger.get_next_fire_time(None, cursor + timedelta(seconds=1))
-            if fire is None or fire > until:
-                return
-            local = fire.astimezone(tz).date()
-            if local != last_date and fire > after:
-                last_date = local
-                # In UTC: an aware time in a DST gap or fold never compares equal across zones.
-                yield local, fire.astimezone(UTC)
-            # Skip to the next local midnight: one firing per local date, whatever the clocks did.
-            next_day = datetime.combine(local + timedelta(days=1), time(0), tz)
-            cursor = max(fire, next_day - timedelta(seconds=1))
+        # A firing on the local date before ``after``'s can still be later than ``after`` only
+        # if the clocks are odd; starting a day early costs one conversion and is always right.
+        day = after.astimezone(tz).date() - timedelta(days=1)
+        last = until.astimezone(tz).date()
+        chosen = set(self.days)
+        while day <= last:
+            if day.weekday() in chosen:
+                # fold=0: the first of a repeated time; the pre-gap offset for a missing one.
+                instant = datetime.combine(day, self.at, tz).astimezone(UTC)
+                # A date the zone skipped entirely (Samoa, 30 December 2011) has no firing.
+                if after < instant <= until and instant.astimezone(tz).date() == day:
+                    yield day, instant
+            day += timedelta(days=1)

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.schedule import DailyRule, ScheduleError, format_days, parse_days, parse_time
 
@@ -116,3 +118,56 @@ def test_times_and_day_labels() -> None:
     assert parse_time("9:05") == time(9, 5) and parse_time("23:59") == time(23, 59)
     assert format_days((0, 1, 2, 3, 4)) == "mon-fri" and format_days(EVERY_DAY) == "every day"
     assert format_days((0, 2)) == "mon,wed"
+
+
+def cron_firings(rule: DailyRule, after: datetime, until: datetime) -> list[tuple[date, datetime]]:
+    """APScheduler's CronTrigger, which Kith used before, as the oracle: the first firing per
+    local date (it repeats a wall-clock time the clocks go back over)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    tz = ZoneInfo(rule.tz)
+    trigger = CronTrigger(
+        day_of_week=",".join("mon tue wed thu fri sat sun".split()[d] for d in rule.days),
+        hour=rule.at.hour,
+        minute=rule.at.minute,
+        timezone=tz,
+    )
+    found: list[tuple[date, datetime]] = []
+    cursor = after
+    while True:
+        fire = trigger.get_next_fire_time(None, cursor + timedelta(seconds=1))
+        if fire is None or fire > until:
+            return found
+        local = fire.astimezone(tz).date()
+        if (not found or found[-1][0] != local) and fire > after:
+            found.append((local, fire.astimezone(UTC)))
+        next_day = datetime.combine(local + timedelta(days=1), time(0), tz)
+        cursor = max(fire, next_day - timedelta(seconds=1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zone=st.sampled_from(
+        [
+            "Europe/London",
+            "America/Los_Angeles",
+            "America/Santiago",
+            "Australia/Lord_Howe",
+            "Asia/Tokyo",
+            "America/Havana",
+            "Pacific/Chatham",
+        ]
+    ),
+    start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 1)),
+    hour=st.integers(0, 23),
+    minute=st.sampled_from([0, 1, 15, 30, 45, 59]),
+    days=st.sets(st.integers(0, 6), min_size=1),
+    span=st.integers(1, 40),
+)
+def test_firings_match_apschedulers_cron_trigger_across_dst(
+    zone: str, start: datetime, hour: int, minute: int, days: set[int], span: int
+) -> None:
+    rule = DailyRule(time(hour, minute), tuple(sorted(days)), zone)
+    after = start.replace(tzinfo=UTC)
+    until = after + timedelta(days=span)
+    assert list(rule.firings(after, until)) == cron_firings(rule, after, until)
