@@ -16,6 +16,7 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.messages import Text
 from bot.programmes import get_programme
+from bot.sparklines import MIN_GROUP, Series
 from bot.store.base import Database
 
 SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)
@@ -126,8 +127,29 @@ async def buddy_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
     parts.append(f"repeats avoided: {sum(r.kept_apart for r in rounds)}")
     parts.append(f"unavoidable repeats: {sum(r.repeats for r in rounds)}")
     totals = " · ".join(parts)
+    asked_rounds = [r for r in reversed(rounds) if r.followed_up]
+    trend = [met_rate_series(asked_rounds).line()] if asked_rounds else []
     return [
         *heading,
         totals,
+        *trend,
         *(f"  {round_line(r, programme.tz)}" for r in rounds[:SHOWN_ROUNDS]),
     ]
+
+
+def met_rate_series(rounds: list[RoundStats]) -> Series:
+    """The share of asked groups that met, per round (oldest first), as a percentage; a round
+    with fewer than the minimum of answers is a gap."""
+    return Series(
+        "Met rate by round",
+        tuple(f"round {r.number}" for r in rounds),
+        tuple(
+            100 * r.groups_met / r.groups_asked
+            if r.groups_asked and r.answered >= MIN_GROUP
+            else None
+            for r in rounds
+        ),
+        low=0,
+        high=100,
+        number=lambda v: f"{v:.0f}%",
+    )

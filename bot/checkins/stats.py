@@ -14,8 +14,9 @@ from bot.checkins.rule import ANSWERABLE, POST
 from bot.clock import to_epoch
 from bot.context import Context
 from bot.messages import Text
-
-MIN_GROUP = 5
+from bot.sparklines import MIN_GROUP, Series, count_series
+from bot.store.base import Row
+from bot.timezones import local_date
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,34 @@ async def checkin_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]
         f"{per_post:.1f} answers per post · reflections written: {reflections}",
         f"Mood overall: {_average(summarise([r['mood'] for r in rows]))}",
     ]
-    for monday, summary in weekly_trend([(r["local_date"], r["mood"]) for r in rows]):
+    trend = weekly_trend([(r["local_date"], r["mood"]) for r in rows])
+    lines.extend(_sparklines(ctx, rows, trend, days))
+    for monday, summary in trend:
         lines.append(f"  Week of {monday:%d %b}: {_average(summary)}")
     return lines
+
+
+def mood_series(trend: list[tuple[date, MoodSummary]]) -> Series:
+    """The weekly mood on a fixed 1–5 scale; a week under the minimum is a gap, not a dip."""
+    return Series(
+        "Mood by week",
+        tuple(f"week of {monday:%d %b}" for monday, _ in trend),
+        tuple(summary.average for _, summary in trend),
+        low=1,
+        high=5,
+        number=lambda v: f"{v:.1f}",
+    )
+
+
+def _sparklines(
+    ctx: Context, rows: list[Row], trend: list[tuple[date, MoodSummary]], days: int
+) -> list[str | tuple[Text, ...]]:
+    if not rows:
+        return []
+    counts: dict[date, int] = defaultdict(int)
+    for row in rows:
+        counts[date.fromisoformat(row["local_date"])] += 1
+    today = local_date(ctx.now, ctx.community.tz)
+    first = min([*counts, today - timedelta(days=days - 1)])
+    answers = count_series("Answers", counts, first, max([*counts, today]), days)
+    return [answers.line(), mood_series(trend).line()]

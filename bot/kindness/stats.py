@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.clock import to_epoch
 from bot.context import Context
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
+from bot.sparklines import Series, count_series
+from bot.timezones import local_date
 
 
 async def kindness_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
@@ -38,8 +40,25 @@ async def kindness_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]
     )
     count = int(acts["acts"]) if acts else 0
     people = int(acts["people"]) if acts else 0
-    return [
+    lines: list[str | tuple[Text, ...]] = [
         (Text(f"Kindness, last {days} days", bold=True),),
         f"Kind acts counted: {count} ({count / days:.1f} per day) · members logging: {people} · "
         f"thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: {alive}",
     ]
+    if count:
+        lines.append((await acts_series(ctx, days)).line())
+    return lines
+
+
+async def acts_series(ctx: Context, days: int) -> Series:
+    """Kind acts counted per local date (per week over long windows), every day present."""
+    rows = await ctx.db.fetchall(
+        "SELECT local_date, COUNT(*) AS acts FROM kind_acts WHERE community_id = ?"
+        " AND created_at >= ? AND counted = 1 GROUP BY local_date",
+        ctx.community.ref.key,
+        to_epoch(ctx.now - timedelta(days=days)),
+    )
+    counts = {date.fromisoformat(r["local_date"]): int(r["acts"]) for r in rows}
+    today = local_date(ctx.now, ctx.community.tz)
+    first = min([*counts, today - timedelta(days=days - 1)])
+    return count_series("Kind acts", counts, first, max([*counts, today]), days)
