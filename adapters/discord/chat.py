@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Message
+from bot.pacing import Pacer, RateLimit
 from bot.ports import Capabilities, DeliveryError, GroupDelivery
 
 log = logging.getLogger("kith.discord.chat")
@@ -41,6 +42,10 @@ THREAD_NAME_LIMIT = 100
 PRIVATE_THREAD: Literal[12] = 12
 ARCHIVE_AFTER_MINUTES: Literal[10080] = 10080  # a week: an intro thread stays open for the round
 REPLY_THREAD_NAME = "Replies"
+# Discord allows a bot 50 requests a second across all routes (interaction answers aside). Kith
+# books at most 40 a second plus a burst of 5: the 5 to spare absorb requests the event loop
+# releases a little late, which would otherwise land in the next second's count.
+GLOBAL_LIMIT = RateLimit(40, burst=5)
 
 
 def nonce_for(delivery_key: str, part: int = 0) -> str:
@@ -90,11 +95,19 @@ class DiscordChat:
         max_choices=25,
     )
 
-    def __init__(self, client: discord.Client, store: AdapterStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        store: AdapterStore,
+        clock: Clock,
+        limit: RateLimit = GLOBAL_LIMIT,
+    ) -> None:
         self.client = client
         self.store = store
         self.clock = clock
         self.token_alarm = Alarm(log, "discord_token_rejected")
+        # One for the whole process: each REST call Kith starts waits its turn here.
+        self.pacer = Pacer(limit)
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -109,6 +122,7 @@ class DiscordChat:
             if delivery_key:
                 kwargs["nonce"] = nonce_for(delivery_key, index)
             try:
+                await self.pacer.wait()
                 sent = await target.send(part.content, **kwargs)
             except Exception as exc:
                 raise self._failure(exc, where) from exc
@@ -157,6 +171,7 @@ class DiscordChat:
             if not _caused_by(exc, UNKNOWN_CHANNEL):
                 raise
         try:
+            await self.pacer.wait()
             await self.client.http.start_thread_with_message(
                 _id(parent_channel.id),
                 thread_id,
@@ -176,6 +191,7 @@ class DiscordChat:
     ) -> MessageRef:
         where = "a direct message"
         try:
+            await self.pacer.wait()
             dm = await self.client.create_dm(discord.Object(id=_id(user.id)))
         except Exception as exc:
             raise self._failure(exc, where) from exc
@@ -248,6 +264,7 @@ class DiscordChat:
         if known is not None:
             return int(known)
         try:
+            await self.pacer.wait()
             data = await self.client.http.start_thread_without_message(
                 _id(channel.id),
                 name=thread_name(message),
@@ -274,6 +291,7 @@ class DiscordChat:
 
     async def _add_to_thread(self, thread_id: int, member: UserRef) -> bool:
         try:
+            await self.pacer.wait()
             await self.client.http.add_user_to_thread(thread_id, _id(member.id))
         except Exception as exc:
             failure = self._failure(exc, "the intro thread")

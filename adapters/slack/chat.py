@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Attachment, Message
+from bot.pacing import Pacer, RateLimit
 from bot.ports import Capabilities, DeliveryError, GroupDelivery
 from bot.store.base import Database
 
@@ -38,6 +39,12 @@ HISTORY_PAGES = 5  # up to 1,000 messages posted since the first attempt
 HISTORY_PAGE_SIZE = 200
 CLOCK_SKEW = 120  # seconds of slack between our clock and Slack's when searching history
 GROUP_DM_MAX = 8  # conversations.open takes at most 8 users
+# chat.postMessage: about one message a second per channel (short bursts tolerated) and a
+# workspace-wide limit of several hundred a minute; Kith keeps to 1/s per channel (a burst of 3)
+# and 5/s (300 a minute) for the workspace. Other methods rely on Slack's 429s, which the client
+# retries after Retry-After.
+POST_LIMIT_WORKSPACE = RateLimit(5, burst=5)
+POST_LIMIT_CHANNEL = RateLimit(1, burst=3)
 
 
 class SlackChat:
@@ -52,9 +59,15 @@ class SlackChat:
     )
 
     def __init__(
-        self, client: AsyncWebClient, db: Database, clock: Clock, directory: Directory
+        self,
+        client: AsyncWebClient,
+        db: Database,
+        clock: Clock,
+        directory: Directory,
+        limits: tuple[RateLimit, RateLimit] = (POST_LIMIT_WORKSPACE, POST_LIMIT_CHANNEL),
     ) -> None:
         self.client = client
+        self.pacer = Pacer(*limits)  # chat.postMessage: the workspace, and each channel
         self.clock = clock
         self.directory = directory
         self.deliveries = DeliveryLog(db)
@@ -281,6 +294,7 @@ class SlackChat:
                 "event_type": METADATA_EVENT,
                 "event_payload": {"delivery_key": key},
             }
+        await self.pacer.wait(channel_id)
         response = await self._api(
             "post", lambda: self.client.chat_postMessage(**kwargs), channel_id=channel_id
         )

@@ -184,6 +184,10 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.faults: list[Fault] = []
+        # Discord's global rate limit: at most this many bot requests in any second (interaction
+        # callbacks and webhooks are exempt); more get a global 429. None: not enforced.
+        self.global_limit: int | None = None
+        self.global_limited = 0  # requests refused by it
         self.released = asyncio.Event()  # ends every hanging fault
         self._by_token_index: dict[str, Interaction] = {}
         self.calls: list[Call] = []
@@ -421,10 +425,25 @@ class FakeDiscord:
             body = json.loads(raw) if raw else None
         call = Call(request.method, path, body, dict(request.query), at=_loop_time())
         self.calls.append(call)
+        if self._over_global_limit(call):
+            self.global_limited += 1
+            call.status = 429
+            return Fault("*", re.compile(".*"), 429, retry_after=0.2, is_global=True).response()
         response = await self._route(request, path, body)
         call.status = response.status
         await self._notify()
         return response
+
+    def _over_global_limit(self, call: Call) -> bool:
+        if self.global_limit is None or call.path.startswith(("/interactions/", "/webhooks/")):
+            return False
+        served = 0
+        for earlier in reversed(self.calls):  # in arrival order: stop a second back
+            if call.at - earlier.at >= 1.0:
+                break
+            if earlier is not call and earlier.status != 429:
+                served += not earlier.path.startswith(("/interactions/", "/webhooks/"))
+        return served >= self.global_limit
 
     @staticmethod
     async def _multipart(request: web.Request) -> dict[str, Any]:

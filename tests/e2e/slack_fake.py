@@ -122,6 +122,12 @@ class FakeSlack:
         self.homes: dict[str, dict[str, Any]] = {}  # views.publish by user
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → name, bytes, channel
         self.faults: dict[str, list[Fault]] = {}
+        # chat.postMessage's limits, as (posts, seconds): more in any such window get a 429 with
+        # Retry-After, per channel and across the workspace. None: not enforced.
+        self.post_limit_channel: tuple[int, float] | None = None
+        self.post_limit_workspace: tuple[int, float] | None = None
+        self.posts_served: list[tuple[float, str]] = []  # (monotonic time, channel)
+        self.rate_limited = 0  # posts refused by those limits
         self.token_error: str | None = None  # e.g. "token_revoked": the bot token stops working
         self.released = asyncio.Event()  # ends every hanging fault
         self.expired_triggers: set[str] = set()
@@ -240,6 +246,9 @@ class FakeSlack:
             fault = self._fault_for(method, args)
             if fault is not None and not fault.after:
                 return await self._fault(method, fault)
+            if method == "chat.postMessage" and self._over_post_limit(str(args.get("channel"))):
+                self.rate_limited += 1
+                return _json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
             expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
             if token != expected:
                 return _ok_false("invalid_auth" if token else "not_authed")
@@ -254,6 +263,18 @@ class FakeSlack:
             return _json({"ok": True, **result})
         finally:
             await self._notify()
+
+    def _over_post_limit(self, channel: str) -> bool:
+        now = time.monotonic()
+        for limit, only in ((self.post_limit_channel, channel), (self.post_limit_workspace, None)):
+            if limit is None:
+                continue
+            posts, window = limit
+            recent = [c for at, c in self.posts_served if now - at < window]
+            if sum(1 for c in recent if only is None or c == only) >= posts:
+                return True
+        self.posts_served.append((now, channel))
+        return False
 
     def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
         """The next fault queued for this method (and this call's channel, if it names one)."""
