@@ -4,7 +4,9 @@ The member gets, privately and at most once in 24 hours (sooner only if things l
 serious than last time), a short caring message with resources for their region, the line that
 Kith is not a crisis service, and a way to say it missed the mark. If the community set an alert
 channel, moderators get a private alert naming the member and where, quoting the words only if
-the community chose that. The member's own flow carries on untouched either way.
+the community chose that. A member worried about someone else ("my friend says she wants to
+die") gets a short message on supporting them, with the same resources, and no alert names them.
+The member's own flow carries on untouched either way.
 """
 
 from __future__ import annotations
@@ -86,11 +88,40 @@ def _settings(
 
 
 def care_message(event_id: int, region: Region) -> Message:
-    paragraphs: list[str | tuple[Inline, ...]] = [
-        "💛 What you wrote sounded heavy, and I wanted to check in. You don't have to carry "
-        "this alone.",
-        f"If you might be in danger right now, please call {region.emergency}.",
-    ]
+    return _with_resources(
+        event_id,
+        region,
+        [
+            "💛 What you wrote sounded heavy, and I wanted to check in. You don't have to carry "
+            "this alone.",
+            f"If you might be in danger right now, please call {region.emergency}.",
+        ],
+    )
+
+
+def support_message(event_id: int, region: Region) -> Message:
+    """For a member worried about someone else: how to support them, with the same resources.
+    Nothing here suggests the member themself is at risk, and moderators are not alerted."""
+    return _with_resources(
+        event_id,
+        region,
+        [
+            "💛 It sounds like you're worried about someone. That's a lot to hold, and it's kind "
+            "of you to care.",
+            "What helps: ask them gently and directly how they are, and whether they're thinking "
+            "about suicide (asking does not put the idea in their head). Listen without judging "
+            "or rushing to fix it. Help them contact one of the services below, and stay with "
+            "them if you can.",
+            f"If they might be in danger right now, call {region.emergency}. These services "
+            "also support people who are worried about someone, and that includes you.",
+        ],
+    )
+
+
+def _with_resources(
+    event_id: int, region: Region, opening: list[str | tuple[Inline, ...]]
+) -> Message:
+    paragraphs = list(opening)
     lines = list(region.lines)
     if region.code != INTERNATIONAL:
         lines += regions()[INTERNATIONAL].lines[:1]
@@ -154,7 +185,8 @@ async def look_after(
             to_epoch(ctx.now - QUIET_PERIOD),
         )
         care = worst_recent is None or int(worst_recent) < signal.severity
-        alert = care and settings.alert_channel is not None
+        # Worry about someone else is not a sign that the member is at risk: no alert names them.
+        alert = care and settings.alert_channel is not None and not signal.about_someone_else
         event_id = int(
             await tx.fetchval(
                 "INSERT INTO safety_events (community_id, user_key, severity, source, cared,"
@@ -181,10 +213,11 @@ async def look_after(
     if not care:
         return signal
     zone = await member_timezone(ctx.db, ctx.community, user)
+    compose = support_message if signal.about_someone_else else care_message
     try:
         await ctx.chat.send_private(
             ctx.actor.user,
-            care_message(event_id, region_for(settings.region, zone)),
+            compose(event_id, region_for(settings.region, zone)),
             delivery_key=f"kith-care-{event_id}",
         )
     except DeliveryError as exc:

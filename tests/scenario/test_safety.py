@@ -97,3 +97,23 @@ async def test_community_phrases_and_bad_settings(harness: Harness) -> None:
     await harness.say("ada", "/kith safety phrases add like a ghost")
     await harness.say("bo", "I feel like a ghost here")
     assert len(harness.chat.to("@bo")) == 1
+
+
+async def test_worry_about_someone_else_gets_support_advice_and_no_alert_names_the_member(
+    harness: Harness,
+) -> None:
+    await harness.say("ada", "/kith setup safety alerts:#mods resources:uk")
+    await harness.say("bo", "my friend told me she wants to die and I don't know what to do")
+    [support] = harness.chat.to("@bo")
+    assert support.private and "worried about someone" in support.text
+    assert "Samaritans" in support.text and "not a crisis service" in support.text
+    assert "sounded heavy" not in support.text  # not the message for a member at risk
+    assert harness.chat.to("#mods") == []  # no moderator alert naming Bo as at risk
+    row = await harness.db.fetchone("SELECT severity, cared, alerted FROM safety_events")
+    assert row is not None and (row["severity"], row["cared"], row["alerted"]) == (0, 1, 0)
+    # Bo then says something about themself: that is more serious, so it gets its own care and,
+    # this time, the moderators' alert.
+    await harness.say("bo", "honestly I want to die too")
+    assert "sounded heavy" in harness.chat.to("@bo")[-1].text
+    [alert] = harness.chat.to("#mods")
+    assert "@Bo" in alert.text and "may be at risk" in alert.text

@@ -1,33 +1,112 @@
-"""Screening: what must be caught, what must not, and obfuscations."""
+"""Screening: each kind of message the screen must catch, what it must not, and obfuscations.
+
+The lists here are examples for each rule family; the labelled corpus (tests/data/screen/) and
+bench/screen.py measure the screen as a whole on messages no rule was written from.
+"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.safety.screen import PhraseList, Severity, builtin_phrases, normalise
+from bot.safety.normalise import forms
+from bot.safety.rules import RuleError, load_rules
+from bot.safety.screen import PhraseList, Severity, builtin_phrases, languages, normalise
 
-CAUGHT_HIGH = [
-    "I want to kill myself",
-    "honestly i just wanna die",
-    "I've been thinking about suicide",
-    "I keep wanting to hurt myself",
-    "everyone would be better off dead without me, I'm better off dead",
-    "K I L L   m y s e l f",
-    "kiiiill myseeeelf",
-    "k1ll mys3lf",
-    "KILL. MY. SELF.",
-    "I don’t want to be alive anymore",
-    "Thinking about ending my life tonight",
-    "self-harm again today",
-    "Sometimes I think about suicide, but killing it at work otherwise",
+
+@pytest.fixture(scope="module")
+def phrases() -> PhraseList:
+    return builtin_phrases()
+
+
+def flagged(phrases: PhraseList, text: str) -> Severity | None:
+    signal = phrases.screen(text)
+    return None if signal is None else signal.severity
+
+
+# Kind 1: passive ideation.
+PASSIVE = [
+    "honestly there's no point in living anymore",
+    "i keep hoping i just don't wake up tomorrow",
+    "I wish I could stop existing",
+    "i want to disappear for good",
+    "life isn't worth living",
+    "I don't deserve to live",
+    "I want out.",
+    "what's the point of being alive",
+    "tired of being alive tbh",
 ]
-CAUGHT_MEDIUM = [
-    "I can't do this anymore",
-    "feeling totally hopeless",
-    "nobody would miss me",
-    "I'm a burden to everyone",
+# Kind 2: intent with a plan, a time or a method.
+PLAN = [
+    "I've been saving up my pills for this weekend",
+    "bought a rope today. it's ready",
+    "I'm on the roof and I'm going to jump",
+    "gonna step in front of a train tonight",
+    "I want to slit my wrists",
+    "im ready to die",
+    "going to end it tonight",
+    "I know how and when, I have a plan to end it",
+]
+# Kind 3: farewell and finality.
+FAREWELL = [
+    "this is my last message. thank you for everything",
+    "I wrote my goodbye letters last night",
+    "I won't be around much longer",
+    "I've been giving my things away since I won't need them",
+    "goodbye everyone, it was nice knowing you",
+    "saying my goodbyes now",
+]
+# Kind 4: self-harm beyond "cut myself".
+SELF_HARM = [
+    "I burned myself with a lighter again",
+    "relapsed on cutting last night after 3 months",
+    "the cuts are getting deeper",
+    "I hurt myself as punishment",
+    "starving myself as punishment for eating",
+    "i keep hitting myself when i mess up",
+]
+# Kind 5: burden and worthlessness joined to death.
+BURDEN = [
+    "everyone would be happier if I were dead",
+    "my family would be better off without me",
+    "nobody would notice if I was gone",
+    "I'm a waste of space who should be dead",
+]
+# Kind 6: slang and euphemisms.
+SLANG = [
+    "kms",
+    "i wanna kms fr",
+    "kmsss",
+    "gonna unalive myself",
+    "been thinking about unaliving",
+    "sewerslide sounds nice rn",
+    "sewer slide",
+    "ready to ctb",
+    "kys",
+]
+# Kind 8: an idiom never swallows a real signal around it.
+IDIOM_AND_SIGNAL = [
+    "I want to die for real",
+    "that cake was to die for but honestly I want to die",
+    "killing it at work lol but I still want to kill myself",
+    "dying of laughter at memes while planning to end my life",
+]
+# Kind 9: intensifiers and negated jokes.
+INTENSIFIED = [
+    "I want to die, not joking",
+    "i want to kill myself lol",
+    "honestly i just wanna end it all",
+    "for real I'm going to end my life",
+    "no joke i cant do this anymore",
+]
+CONCERN = [
+    "my friend says she wants to die",
+    "my brother has been cutting himself again",
+    "i think my girlfriend is suicidal",
+    "my roommate keeps saying everyone would be better off without her",
 ]
 NOT_CAUGHT = [
     "I was dying of laughter at that meme",
@@ -43,25 +122,58 @@ NOT_CAUGHT = [
     "went to a suicide prevention training, really moving",
     "hopeless romantic here",
     "the skills I learned myself",
+    "my phone battery died again",
+    "my basil plant is dying, any tips?",
+    "I used to want to die, but I'm doing so much better now",
+    "I cut myself chopping onions lol",
+    "burned myself on the oven tray",
+    "i'd rather die than sing karaoke",
+    "I could sleep forever, what a week",
+    "I can't do this homework anymore",
+    "I'm done with work for the day",
+    "I would die for my kids",
+    "jumping into the pool tonight!",
+    "died three times to that boss in elden ring",
+    "bye everyone, see you tomorrow!",
+    "I'm going to kill it at the interview tomorrow",
+    "if you are thinking about suicide, please call 988",
+    "giving away my old clothes to charity",
     "",
 ]
 
 
-@pytest.fixture(scope="module")
-def phrases() -> PhraseList:
-    return builtin_phrases()
+@pytest.mark.parametrize(
+    "text", PASSIVE + PLAN + FAREWELL + SELF_HARM + BURDEN + SLANG + IDIOM_AND_SIGNAL + INTENSIFIED
+)
+def test_every_kind_of_crisis_message_is_caught(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) in {Severity.HIGH, Severity.MEDIUM}, text
 
 
-@pytest.mark.parametrize("text", CAUGHT_HIGH)
-def test_high_risk_texts_are_caught(phrases: PhraseList, text: str) -> None:
+@pytest.mark.parametrize("text", PLAN + FAREWELL + SELF_HARM)
+def test_plans_farewells_and_self_harm_are_high(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) == Severity.HIGH, text
+
+
+@pytest.mark.parametrize(
+    "text", ["no point in living", "I wish I was never born", "I feel so hopeless lately"]
+)
+def test_passive_wishes_and_hopelessness_are_medium(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) == Severity.MEDIUM, text
+
+
+@pytest.mark.parametrize("text", CONCERN)
+def test_worry_about_someone_else_is_concern(phrases: PhraseList, text: str) -> None:
     signal = phrases.screen(text)
-    assert signal is not None and signal.severity == Severity.HIGH, text
+    assert signal is not None and signal.about_someone_else, text
 
 
-@pytest.mark.parametrize("text", CAUGHT_MEDIUM)
-def test_hopelessness_is_caught_as_medium(phrases: PhraseList, text: str) -> None:
-    signal = phrases.screen(text)
-    assert signal is not None and signal.severity == Severity.MEDIUM, text
+def test_a_member_at_risk_themself_is_not_concern_even_beside_someone_else(
+    phrases: PhraseList,
+) -> None:
+    assert flagged(phrases, "my friend and I both want to die") == Severity.HIGH
+    assert flagged(phrases, "she says she wants to die and honestly so do I, I want to die") == (
+        Severity.HIGH
+    )
 
 
 @pytest.mark.parametrize("text", NOT_CAUGHT)
@@ -69,19 +181,133 @@ def test_idioms_titles_and_ordinary_text_are_not_flagged(phrases: PhraseList, te
     assert phrases.screen(text) is None, text
 
 
+@pytest.mark.parametrize("text", ["I don't want to die", "I would never kill myself"])
+def test_a_negation_just_before_the_intent_cancels_it(phrases: PhraseList, text: str) -> None:
+    assert phrases.screen(text) is None, text
+
+
+# Kind 7: obfuscation, one by one.
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ("K I L L  M Y S E L F", "kil myself"),  # spaced out, two spaces between words
+        ("w a n t  t o  d i e", "want to die"),
+        ("k!ll myself", "kil myself"),  # punctuation inside a word
+        ("k-i-l-l myself", "kil myself"),
+        ("k.i.l.l myself", "kil myself"),
+        ("kiII myself", "kil myself"),  # a capital I typed for l
+        ("wanna diiieee", "wana die"),  # stretched vowels
+        ("k1ll mys3lf", "kil myself"),  # digits for letters
+        ("$uicide", "suicide"),
+        ("want 2 die", "want to die"),
+        ("ki\u200bll myself", "kil myself"),  # an invisible character
+        ("kіll myself", "kil myself"),  # a Cyrillic і inside a Latin word
+        ("Ünïcödé", "unicode"),
+    ],
+)
+def test_normalisation_undoes_each_obfuscation(text: str, reads: str) -> None:
+    assert reads in {f.words for f in forms(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "K I L L  M Y S E L F",
+        "i w a n t t o d i e",  # one space everywhere: "want to" joins as "wantto"
+        "w a n n a  d i e",
+        "k!ll myself",
+        "k-i-l-l myself",
+        "kiII myself",
+        "I want to diiiiieeee",
+        "i want to kiiiilllll myseeeelf",
+        "k1ll mys3lf",
+        "I want 2 die",
+        "KILL. MY. SELF.",
+    ],
+)
+def test_obfuscated_messages_are_caught(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) == Severity.HIGH, text
+
+
+def test_sentence_and_comma_markers() -> None:
+    assert (
+        forms("I'm fine, all good. Really I am fine!")[0].words
+        == "im fine , al god | realy i am fine"
+    )
+    assert normalise("can’t") == normalise("can't") == "cant"
+    assert normalise("Ünïcödé  K.I.L.L   me!!!") == "unicode kil me"
+
+
+def test_a_whole_word_in_another_script_is_not_read_as_latin() -> None:
+    assert normalise("умру") == ""
+
+
 def test_a_community_can_add_phrases(phrases: PhraseList) -> None:
     assert phrases.screen("feeling like a ghost lately") is None
     extended = phrases.with_extra(medium=["like a ghost"])
     signal = extended.screen("Feeling like a GHOST lately")
     assert signal is not None and signal.severity == Severity.MEDIUM
+    assert signal.kind == "community"
+    high = phrases.with_extra(high=["the void calls"]).screen("the void calls to me")
+    assert high is not None and high.severity == Severity.HIGH
 
 
-def test_normalisation() -> None:
-    assert normalise("Ünïcödé  K.I.L.L   me!!!") == "unicode kil me"
-    assert normalise("can’t") == normalise("can't") == "cant"
+def test_exclusions_also_apply_to_community_phrases(phrases: PhraseList) -> None:
+    extended = phrases.with_extra(medium=["die"])
+    assert extended.screen("I would die for a pizza") is None
+    assert extended.screen("I might die") is not None
+
+
+def test_every_language_file_is_screened() -> None:
+    assert languages() == ("en",)
+
+
+MINIMAL = {
+    "language": "xx",
+    "words": {"want": ["wish to"]},
+    "rule": [{"kind": "intent", "severity": "high", "pattern": "{want} ~1 vanish"}],
+    "exclusion": [{"pattern": "vanish (the|a) (coin|card)"}],
+}
+
+
+def test_a_language_is_data_and_loads_from_a_file_of_its_own() -> None:
+    rules = load_rules(MINIMAL, "xx.toml")
+    [form] = forms("I wish to quietly vanish")
+    [found] = rules.find(form)
+    assert (found.rule.kind, found.severity, found.text) == (
+        "intent",
+        "high",
+        "wish to quietly vanish",
+    )
+    assert rules.find(forms("wish to vanish the coin")[0]) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rule": [{"severity": "urgent", "pattern": "x"}]}, "severity is one of"),
+        ({"rule": [{"severity": "high", "pattern": "{nope} x"}]}, "unknown word set {nope}"),
+        ({"rule": [{"severity": "high", "pattern": "(a|b x"}]}, "is not closed"),
+        ({"rule": [{"severity": "high", "pattern": "~2?"}]}, "only a word or a group"),
+        ({"rule": [{"severity": "high", "pattern": "a )"}]}, "unexpected ')'"),
+        ({"words": {"empty": ["!!"]}}, "word set 'empty' is empty"),
+    ],
+)
+def test_a_mistake_in_the_data_is_reported_with_where_it_is(
+    change: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RuleError, match=re.escape(message)) as raised:
+        load_rules({**MINIMAL, **change}, "xx.toml")
+    assert "xx.toml" in str(raised.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_screening_any_text_never_fails(text: str) -> None:
+    builtin_phrases().screen(text)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=300))
-def test_screening_any_text_never_fails(text: str) -> None:
+@given(st.text(alphabet="kil myself I!.-  13$", max_size=60))
+def test_screening_obfuscation_alphabets_never_fails(text: str) -> None:
     builtin_phrases().screen(text)

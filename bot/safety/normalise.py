@@ -1,0 +1,170 @@
+"""Reading text the way a person would before screening it: what was typed to hide or stretch a
+word is undone, and what separates thoughts (a sentence end, a comma) is kept as a marker.
+
+The screen's phrases (``prompts/safety/*.toml``) go through the same steps, so a rule is written in
+plain English and still matches ``K I L L  m y s e l f``, ``k!ll``, ``kiII``, ``k-i-l-l``,
+``$uicide``, ``wanna diiieee`` or ``want 2 die``.
+
+The normalised form holds lowercase letters a to z, single spaces, ``|`` for a sentence end and
+``,`` for a comma, each marker standing alone as a word. Repeated letters are cut to one
+("kill" reads "kil", "better" reads "beter"): that is what makes stretched words ("kiiilll") match,
+and phrases get the same cut, so nothing is lost by it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that do not show but would split a word ("ki\u200bll") or hide a phrase.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# A capital I typed for an l inside a word ("kiII", "wiII"): read both ways, since "I" after a
+# lowercase letter is also how some people capitalise at random ("suIcide").
+_CAPITAL_I_IN_WORD = re.compile(r"(?<=[a-z])I+")
+# Letters from other scripts that look like Latin ones, used to dodge filters ("kіll", Cyrillic і).
+_SCRIPT_LOOKALIKES = str.maketrans(
+    {
+        "а": "a",
+        "е": "e",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "к": "k",
+        "м": "m",
+        "т": "t",
+        "н": "h",
+        "в": "b",
+        "ι": "i",
+        "ο": "o",
+        "α": "a",
+        "ε": "e",
+        "κ": "k",
+        "ß": "ss",
+    }
+)
+# Digits and symbols read as letters when they touch a letter ("k1ll", "d13", "$uicide").
+_TOUCHING = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
+)
+_DIGIT_OR_SYMBOL_BY_LETTER = re.compile(r"(?<=[a-z])[013457@$€]+|[013457@$€]+(?=[a-z])")
+# "!" and "|" between letters stand for an i ("k!ll", "k|ll"); at a word's end "!" is punctuation.
+_BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
+# Letters typed one by one, with one separator between letters and two spaces (or a slash)
+# between words: "k i l l  m y s e l f", "k.i.l.l", "k-i-l-l", "w a n t / t o / d i e".
+_SPACED = re.compile(r"(?<![a-z])[a-z](?:(?: {2,}| ?/ ?|[ .\-_*·~+])[a-z]){2,}(?![a-z])")
+_SPACED_WORD_BREAK = re.compile(r" {2,}| ?/ ?")
+_SPACED_SEPARATOR = re.compile(r"[ .\-_*·~+]")
+_APOSTROPHES = re.compile(r"['’`´ʼ]")
+_NUMBER = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?;:\n\r…]+|\s[-–—]+\s")
+_COMMA = re.compile(r",+")
+_OTHER = re.compile(r"[^a-z|, ]+")
+_SPACES = re.compile(r" +")
+_REFLEXIVE = re.compile(r"\b(my|your|him|her|them|our|it) (self|selves)\b")
+_REPEATS = re.compile(r"([a-z])\1+")
+# Standalone numbers that stand for words in chat ("want 2 die", "4ever" aside).
+_NUMBER_WORDS = {"2": "to", "4": "for"}
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A text as the screen reads it: ``words`` with sentence and comma markers, and ``runs``:
+    letters typed one by one with no word breaks ("k i l l m y s e l f"), joined, unsqueezed,
+    whose word breaks are lost (matched separately, with optional spaces)."""
+
+    words: str
+    runs: tuple[str, ...]
+
+
+_MIXED_SCRIPT_WORD = re.compile(r"\S*[A-Za-z]\S*")
+
+
+def _plain(text: str) -> str:
+    if text.isascii():  # most text: nothing to decompose, and lower() is casefold() here
+        return text.lower()
+    # Look-alikes from other scripts are read as Latin only inside a word that also has Latin
+    # letters (the way a filter is dodged): a word wholly in another script stays itself.
+    text = _MIXED_SCRIPT_WORD.sub(lambda m: m.group(0).translate(_SCRIPT_LOOKALIKES), text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _MIXED_SCRIPT_WORD.sub(
+        lambda m: m.group(0).translate(_SCRIPT_LOOKALIKES), kept.casefold()
+    )
+
+
+def _lookalikes(text: str) -> str:
+    text = _BANG_IN_WORD.sub("i", text)
+    text = _DIGIT_OR_SYMBOL_BY_LETTER.sub(lambda m: m.group(0).translate(_TOUCHING), text)
+    return _NUMBER.sub(lambda m: f" {_NUMBER_WORDS.get(m.group(0), '')} ", text)
+
+
+def _join_spaced(text: str, runs: list[str]) -> str:
+    def joined(match: re.Match[str]) -> str:
+        words = [_SPACED_SEPARATOR.sub("", w) for w in _SPACED_WORD_BREAK.split(match.group(0))]
+        if len(words) == 1:
+            runs.append(words[0])
+        return " ".join(words)
+
+    return _SPACED.sub(joined, text)
+
+
+def _markers(text: str) -> str:
+    text = _SENTENCE_END.sub(" | ", text)
+    text = _COMMA.sub(" , ", text)
+    text = _SPACES.sub(" ", _OTHER.sub(" ", text)).strip()
+    return _merge_short_sentences(text)
+
+
+def _merge_short_sentences(text: str) -> str:
+    """ "KILL. MY. SELF." and "I want to die. Tonight." are one thought: a sentence end next to a
+    sentence of one or two words is dropped."""
+    if "|" not in text:
+        return text
+    sentences = [s.strip() for s in text.split("|")]
+    out = [sentences[0]]
+    for sentence in sentences[1:]:
+        if not sentence:
+            continue
+        if len(out[-1].split()) <= 2 or len(sentence.split()) <= 2:
+            out[-1] = f"{out[-1]} {sentence}".strip()
+        else:
+            out.append(sentence)
+    return " | ".join(s for s in out if s)
+
+
+def _squeeze(text: str) -> str:
+    return _REPEATS.sub(r"\1", text)
+
+
+def _form(text: str) -> Form:
+    runs: list[str] = []
+    plain = _APOSTROPHES.sub("", _plain(text))
+    plain = _join_spaced(_lookalikes(_join_spaced(plain, runs)), runs)
+    words = _squeeze(_REFLEXIVE.sub(r"\1\2", _markers(plain)))
+    return Form(words, tuple(runs))
+
+
+def forms(text: str) -> tuple[Form, ...]:
+    """The ways to read ``text``: one, or two when a capital I inside a word may be an l."""
+    text = _INVISIBLE.sub("", text)
+    first = _form(text)
+    if _CAPITAL_I_IN_WORD.search(text) is None:
+        return (first,)
+    return first, _form(_CAPITAL_I_IN_WORD.sub(lambda m: "l" * len(m.group(0)), text))
+
+
+def normalise(text: str) -> str:
+    """Words only (letters and single spaces): how a phrase is compared with text."""
+    words = forms(text)[0].words
+    return _SPACES.sub(" ", words.replace("|", " ").replace(",", " ")).strip()
+
+
+def squeeze_letters(word: str) -> str:
+    """Repeated letters cut to one: a run's letters are compared this way."""
+    return _squeeze(word)

@@ -1,0 +1,475 @@
+"""The structured matcher: rules kept as data (``prompts/safety/<language>.toml``), compiled here.
+
+A rule is a short pattern over normalised words (see the data file's header for the syntax):
+"{want} ~2 {end_life}" reads "a wish or intent, up to two other words, then a way of ending one's
+life". Each rule may name what cancels it when it comes right after or before it; exclusions
+(idioms, titles, recovery stories) cancel only a match that overlaps them, or one in their own
+sentence, never a signal elsewhere in the text. Guards on the words just before a match read who
+it is about: a negation cancels it, another person makes it concern for someone else, a
+hypothetical "you" cancels it.
+
+Compiling turns each rule into one regular expression. Text is searched with a leading space and
+every token of a pattern consumes its own leading space, so a match always starts at a word. A
+rule is only tried when one of its possible first words is in the text, which skips most rules
+for most messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.safety.normalise import Form, normalise, squeeze_letters
+
+SEVERITIES = ("high", "medium", "concern")
+_GUARD_WINDOW = 6  # words before a match (in its clause) that the guards read
+_NEGATION_WINDOW = 2  # a negation counts only this close to the match
+
+
+class RuleError(ValueError):
+    """The screen's data file has a mistake; the message says where."""
+
+
+# ---- Parsing a pattern ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str  # normalised, may hold spaces ("want to")
+
+
+@dataclass(frozen=True)
+class _Alt:
+    options: tuple[_Seq, ...]
+
+
+@dataclass(frozen=True)
+class _Gap:
+    most: int
+
+
+@dataclass(frozen=True)
+class _End:
+    pass
+
+
+@dataclass(frozen=True)
+class _Optional:
+    item: _Word | _Alt
+
+
+_Item = _Word | _Alt | _Gap | _End | _Optional
+
+
+@dataclass(frozen=True)
+class _Seq:
+    items: tuple[_Item, ...]
+
+
+_TOKEN = re.compile(r"\s*(\(|\)|\||\{[a-z_]+\}|~\d+|\$|\?|[^\s(){}|?~$]+)")
+
+
+class _Parser:
+    def __init__(self, pattern: str, words: Mapping[str, tuple[str, ...]], where: str) -> None:
+        self.tokens = [t for t in _TOKEN.findall(pattern) if t.strip()]
+        if "".join(self.tokens) != re.sub(r"\s+", "", pattern):
+            raise RuleError(f"{where}: cannot read pattern {pattern!r}")
+        self.words = words
+        self.where = where
+        self.at = 0
+
+    def parse(self) -> _Seq:
+        seq = self._seq()
+        if self.at != len(self.tokens):
+            raise RuleError(f"{self.where}: unexpected {self.tokens[self.at]!r}")
+        if not seq.items:
+            raise RuleError(f"{self.where}: empty pattern")
+        return seq
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _seq(self) -> _Seq:
+        items: list[_Item] = []
+        while (token := self._peek()) is not None and token not in {")", "|"}:
+            self.at += 1
+            item: _Item
+            if token == "(":
+                item = self._group()
+            elif token.startswith("{"):
+                item = self._word_set(token[1:-1])
+            elif token.startswith("~"):
+                item = _Gap(int(token[1:]))
+            elif token == "$":
+                item = _End()
+            elif token == "?":
+                raise RuleError(f"{self.where}: '?' must follow a word or a group")
+            else:
+                text = normalise(token)
+                if not text:
+                    continue  # punctuation only ("&"): nothing to match
+                item = _Word(text)
+            if self._peek() == "?":
+                self.at += 1
+                if not isinstance(item, _Word | _Alt):
+                    raise RuleError(f"{self.where}: only a word or a group can be optional")
+                item = _Optional(item)
+            items.append(item)
+        return _Seq(tuple(items))
+
+    def _word_set(self, name: str) -> _Alt:
+        """A set's phrases may use the pattern syntax too ("better off without (him|her)")."""
+        if name not in self.words:
+            raise RuleError(f"{self.where}: unknown word set {{{name}}}")
+        where = f"{self.where}, word set {name!r}"
+        return _Alt(tuple(_Parser(p, self.words, where).parse() for p in self.words[name]))
+
+    def _group(self) -> _Alt:
+        options = [self._seq()]
+        while self._peek() == "|":
+            self.at += 1
+            options.append(self._seq())
+        if self._peek() != ")":
+            raise RuleError(f"{self.where}: a '(' is not closed")
+        self.at += 1
+        return _Alt(tuple(o for o in options if o.items))
+
+
+# ---- Compiling ---------------------------------------------------------------------------------
+
+
+def _gap(most: int, negators: str) -> str:
+    return rf"(?: (?!(?:{negators})(?![a-z]))[a-z]+){{0,{most}}}"
+
+
+def _regex(seq: _Seq, negators: str) -> str:
+    """Each token consumes its own leading space, so the text is searched as " " + words."""
+    out = []
+    for item in seq.items:
+        if isinstance(item, _Word):
+            out.append(" " + re.escape(item.text))
+        elif isinstance(item, _Alt):
+            out.append(_alternatives(item, negators))
+        elif isinstance(item, _Optional):
+            inner = _regex(_Seq((item.item,)), negators)
+            out.append(f"(?:{inner})?")
+        elif isinstance(item, _Gap):
+            out.append(_gap(item.most, negators))
+        else:
+            out.append(r"(?= [|,]|$)")
+    return "".join(out)
+
+
+def _alternatives(alt: _Alt, negators: str) -> str:
+    # Longest first, so "kill myself" wins over "kill" when both could match at one place.
+    options = sorted({_regex(o, negators) for o in alt.options}, key=len, reverse=True)
+    return "(?:" + "|".join(options) + ")"
+
+
+def _squashed(seq: _Seq) -> str:
+    """The same pattern for letters typed one by one and joined ("iwanttodie"): no spaces, each
+    letter one or more times (a letter doubled across a lost word break still matches)."""
+    out = []
+    for item in seq.items:
+        if isinstance(item, _Word):
+            out.append("".join(re.escape(c) + "+" for c in item.text.replace(" ", "")))
+        elif isinstance(item, _Alt):
+            out.append("(?:" + "|".join(sorted({_squashed(o) for o in item.options})) + ")")
+        elif isinstance(item, _Optional):
+            out.append(f"(?:{_squashed(_Seq((item.item,)))})?")
+        elif isinstance(item, _Gap):
+            out.append(f"[a-z]{{0,{item.most * 8}}}")
+    return "".join(out)
+
+
+def _first_words(seq: _Seq) -> set[str] | None:
+    """Words a match of ``seq`` can begin with; None when it can begin with anything."""
+    if not seq.items:
+        return None
+    first = seq.items[0]
+    if isinstance(first, _Word):
+        return {first.text.split(" ")[0]}
+    if isinstance(first, _Alt):
+        found: set[str] = set()
+        for option in first.options:
+            words = _first_words(option)
+            if words is None:
+                return None
+            found |= words
+        return found
+    return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    severity: str
+    source: str  # the pattern as written, for messages and tests
+    regex: re.Pattern[str]
+    squashed: str  # compiled on first use: runs are rare
+    first_words: frozenset[str] | None
+    unless_after: tuple[re.Pattern[str], ...]
+    unless_before: tuple[re.Pattern[str], ...]
+    about_self: bool
+    ident: str = ""
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    name: str
+    regex: re.Pattern[str]
+    sentence: bool  # cancels matches in its own sentence, not only overlapping ones
+    spares: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Found:
+    """One match of one rule, before guards and exclusions."""
+
+    rule: Rule
+    start: int
+    end: int
+    text: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    language: str
+    rules: tuple[Rule, ...]
+    exclusions: tuple[Exclusion, ...]
+    negators: frozenset[str]
+    selves: frozenset[str]
+    others: frozenset[str]
+    addressees: frozenset[str]
+    _by_word: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _always: tuple[Rule, ...] = ()
+
+    def find(self, form: Form) -> list[Found]:
+        """Every match that survives guards and exclusions, in no particular order."""
+        text = " " + form.words
+        words = set(form.words.split(" "))
+        candidates: dict[int, Rule] = {id(r): r for r in self._always}
+        for word in words:
+            for rule in self._by_word.get(word, ()):
+                candidates[id(rule)] = rule
+        found: list[Found] = []
+        excluded: list[tuple[int, int, Exclusion]] | None = None
+        for rule in candidates.values():
+            for match in rule.regex.finditer(text):
+                start, end = match.start(), match.end()
+                if any(p.match(text, end) for p in rule.unless_after):
+                    continue
+                before = text[:start]
+                if any(p.search(before) for p in rule.unless_before):
+                    continue
+                guarded = (
+                    self._guard(before, match.group(0), rule.severity)
+                    if rule.about_self
+                    else rule.severity
+                )
+                if guarded is None:
+                    continue
+                if excluded is None:
+                    excluded = self._excluded_spans(text)
+                if self._is_excluded(start, end, rule, excluded):
+                    continue
+                found.append(Found(rule, start, end, match.group(0).strip(), guarded))
+        for run in form.runs:
+            found += self._find_in_run(run)
+        return found
+
+    def _find_in_run(self, run: str) -> list[Found]:
+        squeezed = squeeze_letters(run)
+        out = []
+        for rule in self.rules:
+            # Rules whose every word is optional or a gap would match anything: skipped.
+            if rule.squashed and (match := re.search(rule.squashed, run)):
+                if len(squeeze_letters(match.group(0))) >= 3:
+                    out.append(Found(rule, -1, -1, squeezed, rule.severity))
+        return out
+
+    def _guard(self, before: str, matched: str, severity: str) -> str | None:
+        """Who the words just before the match say it is about (nearest word first)."""
+        first = matched.split(" ", 2)[1] if matched.startswith(" ") else matched.split(" ")[0]
+        if first in self.selves:
+            return severity
+        preceding = before.split()
+        for distance, word in enumerate(reversed(preceding[-_GUARD_WINDOW:]), start=1):
+            if word in {"|", ","}:
+                break
+            if word in self.selves:
+                return severity
+            if word in self.negators and distance <= _NEGATION_WINDOW:
+                return None
+            if word in self.others:
+                return "concern"
+            if word in self.addressees:
+                return None
+        return severity
+
+    def _excluded_spans(self, text: str) -> list[tuple[int, int, Exclusion]]:
+        spans = []
+        for exclusion in self.exclusions:
+            for match in exclusion.regex.finditer(text):
+                start, end = match.start(), match.end()
+                if exclusion.sentence:
+                    start = text.rfind(" |", 0, start) + 1
+                    stop = text.find(" |", end)
+                    end = len(text) if stop < 0 else stop
+                spans.append((start, end, exclusion))
+        return spans
+
+    @staticmethod
+    def _is_excluded(
+        start: int, end: int, rule: Rule, spans: Sequence[tuple[int, int, Exclusion]]
+    ) -> bool:
+        for s, e, exclusion in spans:
+            if rule.ident and rule.ident in exclusion.spares:
+                continue
+            if s < end and start < e:
+                return True
+        return False
+
+
+def _compile(pattern: str, words: Mapping[str, tuple[str, ...]], negators: str, where: str) -> str:
+    return _regex(_Parser(pattern, words, where).parse(), negators)
+
+
+def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
+    """Compile one language's data (a parsed TOML document); ``name`` is used in error messages."""
+    guards = data.get("guards", {})
+    words: dict[str, tuple[str, ...]] = {}
+    for key, phrases in data.get("words", {}).items():
+        kept = tuple(str(x) for x in phrases if normalise(str(x)))
+        if not kept:
+            raise RuleError(f"{name}: word set {key!r} is empty")
+        words[key] = kept
+    negator_words = sorted(
+        {w for w in (normalise(str(x)) for x in guards.get("negators", ())) if " " not in w}
+    )
+    negators = "|".join(map(re.escape, negator_words)) or "(?!)"
+    rules: list[Rule] = []
+    for index, entry in enumerate(data.get("rule", [])):
+        where = f"{name} rule {index + 1}"
+        severity = str(entry.get("severity", ""))
+        if severity not in SEVERITIES:
+            raise RuleError(f"{where}: severity is one of {', '.join(SEVERITIES)}")
+        pattern = str(entry.get("pattern", ""))
+        seq = _Parser(pattern, words, where).parse()
+        first = _first_words(seq)
+        rules.append(
+            Rule(
+                kind=str(entry.get("kind", severity)),
+                severity=severity,
+                source=pattern,
+                regex=re.compile(_regex(seq, negators) + "(?![a-z])"),
+                squashed=_squashed(seq),
+                first_words=frozenset(first) if first is not None else None,
+                unless_after=tuple(
+                    re.compile(_compile(p, words, negators, where) + "(?![a-z])")
+                    for p in entry.get("unless_after", ())
+                ),
+                unless_before=tuple(
+                    re.compile(_compile(p, words, negators, where) + "$")
+                    for p in entry.get("unless_before", ())
+                ),
+                about_self=severity != "concern",
+                ident=str(entry.get("id", "")),
+            )
+        )
+    exclusions = tuple(
+        Exclusion(
+            name=str(entry.get("name", "exclusion")),
+            regex=re.compile(
+                _compile(str(entry["pattern"]), words, negators, f"{name} exclusion {i + 1}")
+                + "(?![a-z])"
+            ),
+            sentence=entry.get("scope", "span") == "sentence",
+            spares=frozenset(entry.get("spares", ())),
+        )
+        for i, entry in enumerate(data.get("exclusion", []))
+    )
+    return _ruleset(
+        str(data.get("language", name)),
+        rules,
+        exclusions,
+        negators=negator_words,
+        selves=_word_list(guards.get("self", ())),
+        others=_word_list(guards.get("others", ())),
+        addressees=_word_list(guards.get("addressee", ())),
+    )
+
+
+def _word_list(items: Iterable[Any]) -> frozenset[str]:
+    return frozenset(w for w in (normalise(str(x)) for x in items) if w and " " not in w)
+
+
+def _ruleset(
+    language: str,
+    rules: Sequence[Rule],
+    exclusions: tuple[Exclusion, ...],
+    *,
+    negators: Iterable[str],
+    selves: frozenset[str],
+    others: frozenset[str],
+    addressees: frozenset[str],
+) -> RuleSet:
+    by_word: dict[str, list[Rule]] = {}
+    always: list[Rule] = []
+    for rule in rules:
+        if rule.first_words is None:
+            always.append(rule)
+            continue
+        for word in rule.first_words:
+            by_word.setdefault(word, []).append(rule)
+    return RuleSet(
+        language,
+        tuple(rules),
+        exclusions,
+        frozenset(negators),
+        selves,
+        others,
+        addressees,
+        {w: tuple(r) for w, r in by_word.items()},
+        tuple(always),
+    )
+
+
+def phrase_rules(
+    language: str, phrases: Iterable[tuple[str, str]], exclusions: tuple[Exclusion, ...]
+) -> RuleSet:
+    """A community's own phrases (severity, phrase) as rules: matched as whole words anywhere,
+    with the language's exclusions, without the guards (the community asked for exactly these)."""
+    rules = []
+    for severity, phrase in phrases:
+        words = normalise(phrase)
+        if not words:
+            continue
+        seq = _Seq((_Word(words),))
+        # A community phrase reads across a comma or a sentence end ("0a,a" matches "0A, A").
+        regex = "".join(" " + re.escape(w) + r"(?: [|,])*" for w in words.split(" "))
+        rules.append(
+            Rule(
+                kind="community",
+                severity=severity,
+                source=phrase,
+                regex=re.compile(regex + "(?![a-z])"),
+                squashed=_squashed(seq),
+                first_words=frozenset({words.split(" ")[0]}),
+                unless_after=(),
+                unless_before=(),
+                about_self=False,
+            )
+        )
+    return _ruleset(
+        language,
+        rules,
+        exclusions,
+        negators=(),
+        selves=frozenset(),
+        others=frozenset(),
+        addressees=frozenset(),
+    )
