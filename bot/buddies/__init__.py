@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from bot.buddies import commands, followup, stats
 from bot.buddies.intros import deliver_round
+from bot.buddies.kind import BUDDY_KIND
 from bot.buddies.rounds import round_planned
-from bot.buddies.rule import FOLLOWUP, NUDGE, ROUND, make_kind
+from bot.buddies.rule import FOLLOWUP, NUDGE, ROUND
 from bot.registry import Command, Option, OptionKind, Registry
 
 
 def register(registry: Registry) -> None:
-    registry.programme_kind(make_kind())
+    registry.programme_kind(BUDDY_KIND)
     registry.deliverer(ROUND, deliver_round, started=round_planned)
     registry.deliverer(NUDGE, followup.deliver_nudge)
     registry.deliverer(FOLLOWUP, followup.deliver_followup)

@@ -47,6 +47,7 @@ from bot.registry import Option, OptionKind
 from bot.schedule import DAY_NAMES, DailyRule, ScheduleError, parse_time
 from bot.store.base import Tx
 from bot.timezones import local_date
+from bot.wording import plural
 
 EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}
 MAX_PAUSE = timedelta(days=366)
@@ -479,7 +480,7 @@ async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, 
         shown = ["@" + (r["display_name"] or r["avoid_key"].rsplit(":", 1)[-1]) for r in named]
         if len(named) < len(avoided):
             gone = len(avoided) - len(named)
-            who = "1 person" if gone == 1 else f"{gone} people"
+            who = plural(gone, "person", "people")
             shown.append(f"{who} Kith no longer knows (still avoided if they come back)")
         lines.append(f"Your do-not-pair list (only you see it): {', '.join(shown)}.")
     latest = await round_stats(ctx.db, programme.id, limit=1)

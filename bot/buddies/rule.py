@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.buddies.pairing import DEFAULT_WINDOW
-from bot.programmes import Programme, grace_window
-from bot.registry import ProgrammeKind, Slot
+from bot.programmes import Programme
+from bot.registry import Slot
 from bot.schedule import DailyRule, parse_time
 from bot.timezones import zone
+from bot.wording import plural
 
 KIND = "buddies"
 ROUND = "buddies.round"
@@ -122,24 +123,10 @@ def describe(programme: Programme) -> str:
     return (
         f"{CADENCES.get(rule.every, f'every {rule.every} weeks')} on {DAY_TITLES[rule.day]} "
         f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}, "
-        f"no repeat buddy within {window} round{'s' if window != 1 else ''}, "
+        f"no repeat buddy within {plural(window, 'round')}, "
         + (
             "within members' shared waking hours"
             if uses_timezones(programme)
             else "time zones ignored"
         )
-    )
-
-
-def make_kind() -> ProgrammeKind:
-    from bot.buddies.status import round_status
-
-    return ProgrammeKind(
-        name=KIND,
-        title="Buddy pairing",
-        slots=slots,
-        grace=grace_window,
-        describe=describe,
-        aliases=("buddy", "buddy-pairing", "pairing"),
-        status=round_status,
     )

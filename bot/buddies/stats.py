@@ -18,6 +18,7 @@ from bot.messages import Text
 from bot.programmes import get_programme
 from bot.sparklines import MIN_GROUP, Series
 from bot.store.base import Database
+from bot.wording import plural
 
 SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)
 
@@ -76,10 +77,6 @@ async def round_stats(
         )
         for r in rows
     ]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _percent(part: int, whole: int) -> str:

@@ -16,6 +16,7 @@ from bot.kindness.prefs import IN, OUT, set_leaderboard, visible
 from bot.kindness.streaks import current_on
 from bot.messages import Mention, Reply, Text
 from bot.timezones import local_date
+from bot.wording import plural
 
 MODE_NOTES = {
     "opt-in": "Only members who chose to appear are shown: /leaderboard join adds you, "
@@ -97,20 +98,18 @@ async def _render_board(
     if not result.entries:
         lines.append("Nobody to show yet.")
     for entry in result.entries:
-        unit = result.unit if entry.value == 1 else result.unit + "s"
         lines.append(
             (
                 Text(f"{entry.rank}. "),
                 Mention(UserRef.parse(entry.user_key), entry.name),
-                Text(f" — {entry.value} {unit}"),
+                Text(f" — {plural(entry.value, result.unit)}"),
             )
         )
     shown = visible(config.leaderboard, state.pref)
     listed = any(e.user_key == state.user_key for e in result.entries)
     if shown and not listed:
         mine = await _own_value(ctx, result, state, config, today)
-        unit = result.unit if mine == 1 else result.unit + "s"
-        lines.append(f"You: {mine} {unit}, not in the top {LIMIT} this time.")
+        lines.append(f"You: {plural(mine, result.unit)}, not in the top {LIMIT} this time.")
     elif not shown:
         lines.append("You're not on this leaderboard.")
     lines.append(f"{MODE_NOTES[config.leaderboard]} Ties go to whoever got there first.")

@@ -24,6 +24,7 @@ from bot.kindness.streaks import (
 )
 from bot.messages import Mention, Reply, Text
 from bot.programmes import Programme, get_programme
+from bot.wording import plural
 
 RULE = (
     "How streaks work: each day (in your time zone) with at least one kind act adds a day. "
@@ -86,7 +87,7 @@ async def streak_command(ctx: Context, inv: Invocation) -> Reply:
             Text(f" · longest: {days(streak.longest)}"),
         ),
         f"Acts counted this week: {week} · all time: {total} · kindness noticed: "
-        f"{state.noticed} {'time' if state.noticed == 1 else 'times'}.",
+        f"{plural(state.noticed, 'time')}.",
         _today_line(state, today, current),
     ]
     rest = _rest_line(state, today, current)

@@ -16,6 +16,7 @@ from bot.kindness.acts import (
 )
 from bot.messages import Reply
 from bot.safety.care import load_settings, look_after
+from bot.wording import plural
 
 NOT_SET_UP = (
     "Kindness streaks aren't set up here yet. An admin can start them with "
@@ -24,7 +25,7 @@ NOT_SET_UP = (
 
 
 def days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def quoted(text: str, limit: int = 80) -> str:
