@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from bot.clock import to_epoch
 from bot.events import Actor
-from bot.identity import CommunityRef
+from bot.identity import CommunityRef, UserRef
 from bot.store.base import Database, Row, Tx
 
 
@@ -105,7 +105,7 @@ async def display_names(
     db: Database | Tx, community_key: str, user_keys: list[str]
 ) -> dict[str, str]:
     """Display names Kith remembers; members it never met fall back to their platform id."""
-    names = {key: key.rsplit(":", 1)[-1] for key in user_keys}
+    names = {key: UserRef.id_in(key) for key in user_keys}
     if user_keys:
         marks = ",".join("?" * len(user_keys))
         for row in await db.fetchall(

@@ -66,10 +66,7 @@ class Occurrence:
     def from_row(cls, row: Row) -> Occurrence:
         from bot.clock import from_epoch
 
-        message = None
-        if row.get("message_key"):
-            channel_key, _, message_id = str(row["message_key"]).rpartition("|")
-            message = MessageRef(channel_key, message_id)
+        message_key = row.get("message_key")
         return cls(
             id=int(row["id"]),
             programme_id=int(row["programme_id"]),
@@ -80,7 +77,7 @@ class Occurrence:
             fence=int(row["fence"]),
             attempts=int(row["attempts"]),
             payload=json.loads(row["payload"] or "{}"),
-            message=message,
+            message=MessageRef.parse(str(message_key)) if message_key else None,
         )
 
     @property

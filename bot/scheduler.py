@@ -281,7 +281,7 @@ class Scheduler:
                     occ,
                     "sent",
                     "sent by an earlier attempt that stopped before recording it",
-                    message_key=f"{earlier.channel_key}|{earlier.id}",
+                    message_key=earlier.key,
                 )
             started = self.services.registry.started.get(occ.kind)
             if started is None or not await started(self.services, occ.id):
@@ -320,9 +320,7 @@ class Scheduler:
         detail = None
         if finishing:
             detail = f"finished {_humanise(late)} late: an earlier attempt began it"
-        return Outcome(
-            occ, "sent", detail, message_key=f"{ref.channel_key}|{ref.id}" if ref else None
-        )
+        return Outcome(occ, "sent", detail, message_key=ref.key if ref else None)
 
     @staticmethod
     def _retry_or_fail(

@@ -40,6 +40,7 @@ from bot.commands.values import (
 from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.identity import UserRef
 from bot.messages import Reply, Text
 from bot.privacy.pseudonyms import is_pseudonym, known_pseudonym, restore_references
 from bot.programmes import Programme, get_programme, save_programme
@@ -477,7 +478,7 @@ async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, 
     )
     named = [r for r in avoided if not is_pseudonym(r["avoid_key"])]
     if avoided:
-        shown = ["@" + (r["display_name"] or r["avoid_key"].rsplit(":", 1)[-1]) for r in named]
+        shown = ["@" + (r["display_name"] or UserRef.id_in(r["avoid_key"])) for r in named]
         if len(named) < len(avoided):
             gone = len(avoided) - len(named)
             who = plural(gone, "person", "people")
@@ -536,7 +537,7 @@ async def _my_group(ctx: Context, programme: Programme, member: BuddyMember) -> 
             return [f"You weren't paired in the latest round ({when})."]
         return [f"You weren't in the latest round ({when})."]
     others = [
-        "@" + (r["display_name"] or r["user_key"].rsplit(":", 1)[-1])
+        "@" + (r["display_name"] or UserRef.id_in(r["user_key"]))
         for r in rows
         if int(r["member_id"]) != member.id
     ]

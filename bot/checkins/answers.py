@@ -206,7 +206,7 @@ async def share_clicked(ctx: Context, choice: ChoiceId) -> Reply:
         await tx.execute(
             "UPDATE reflections SET shared = ?, shared_message_key = ? WHERE id = ?",
             "named" if how == "named" else "anonymous",
-            f"{sent.channel_key}|{sent.id}",
+            sent.key,
             reflection_id,
         )
     where = "in the check-in thread" if thread else f"in {ctx.chat.channel_label(channel)}"

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.clock import to_epoch
+from bot.identity import UserRef
 from bot.kindness.config import MILESTONE_POST, KindnessConfig
 from bot.kindness.prefs import DEFAULT
 from bot.kindness.streaks import (
@@ -121,7 +122,7 @@ class MemberState:
         return cls(
             community_key=community_key,
             user_key=user_key,
-            display_name=str(row["display_name"] or user_key.rsplit(":", 1)[-1]),
+            display_name=str(row["display_name"] or UserRef.id_in(user_key)),
             tz=tz or str(row["member_tz"] or row["platform_tz"] or row["community_tz"]),
             streak=streak,
             current_at=int(row["current_at"] or 0),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.clock import to_epoch
+from bot.identity import UserRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
 from bot.kindness.prefs import IN, OUT
 from bot.kindness.streaks import ALL_TIME, challenge_key, month_key, week_key
@@ -131,7 +132,7 @@ async def board(
         Entry(
             rank,
             str(row["user_key"]),
-            str(row["display_name"] or str(row["user_key"]).rsplit(":", 1)[-1]),
+            str(row["display_name"] or UserRef.id_in(str(row["user_key"]))),
             int(row["value"]),
         )
         for rank, row in enumerate(rows, 1)
