@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
 
 from bot import choice_ids
-from bot.clock import to_epoch
 from bot.commands.parse import CommandSyntaxError, bind, normalise, split_words
 from bot.community import Community, ensure_community
 from bot.context import Context, Services
@@ -20,6 +21,7 @@ from bot.errors import UserError
 from bot.events import ClickEvent, CommandEvent, DirectTextEvent, Event, FormSubmitEvent
 from bot.logs import event as log_event
 from bot.messages import Reply
+from bot.pending_inputs import take_pending_form
 from bot.ports import ChatPort
 from bot.safety.care import look_after
 from bot.scheduler import RunReport, Scheduler
@@ -49,6 +51,49 @@ class _Action:
 
 
 SORRY = "Something went wrong on my side, and nothing was changed. Please try again in a moment."
+
+
+@dataclass(frozen=True, slots=True)
+class _Answers:
+    """What a member is told when a button or form id is not Kith's, or its route is gone."""
+
+    not_mine: str
+    gone: str
+
+
+_BUTTON = _Answers(
+    "That button isn't one of mine, so nothing happened.",
+    "That button no longer does anything, so nothing happened.",
+)
+_FORM = _Answers(
+    "That form isn't one of mine, so nothing was saved.",
+    "That form has closed, so nothing was saved.",
+)
+
+
+async def _route(
+    raw_id: str,
+    fields: Mapping[str, int],
+    answers: _Answers,
+    action: _Action,
+    call: Callable[[choice_ids.ChoiceId], Awaitable[Reply]],
+) -> Reply:
+    """A click or a form submission: decode the id, check its kind is routed and its field count
+    is the kind's, run its handler. A forged or stale id (also one a handler finds malformed) gets
+    a clear refusal and changes nothing."""
+    try:
+        choice = choice_ids.decode(raw_id)
+    except choice_ids.ChoiceIdError:
+        raise UserError(answers.not_mine) from None
+    if choice.kind not in fields:
+        raise UserError(answers.gone)
+    if len(choice.fields) != fields[choice.kind]:
+        raise UserError(answers.not_mine)
+    action.name = choice.kind
+    try:
+        return await call(choice)
+    except choice_ids.ChoiceIdError:
+        raise UserError(answers.not_mine) from None
 
 
 class Kith:
@@ -166,58 +211,34 @@ class Kith:
         return await command.handler(ctx, invocation)
 
     async def _click(self, ctx: Context, raw_id: str, action: _Action) -> Reply:
-        try:
-            choice = choice_ids.decode(raw_id)
-        except choice_ids.ChoiceIdError:
-            raise UserError("That button isn't one of mine, so nothing happened.") from None
         registry = self.services.registry
-        handler = registry.choices.get(choice.kind)
-        if handler is None:
-            raise UserError("That button no longer does anything, so nothing happened.")
-        if len(choice.fields) != registry.choice_fields[choice.kind]:
-            raise UserError("That button isn't one of mine, so nothing happened.")
-        action.name = choice.kind
-        try:
-            return await handler(ctx, choice)
-        except choice_ids.ChoiceIdError:
-            raise UserError("That button isn't one of mine, so nothing happened.") from None
+        return await _route(
+            raw_id,
+            registry.choice_fields,
+            _BUTTON,
+            action,
+            lambda c: registry.choices[c.kind](ctx, c),
+        )
 
     async def _form(
         self, ctx: Context, form_id: str, values: dict[str, str], action: _Action
     ) -> Reply:
-        try:
-            form = choice_ids.decode(form_id)
-        except choice_ids.ChoiceIdError:
-            raise UserError("That form isn't one of mine, so nothing was saved.") from None
         registry = self.services.registry
-        handler = registry.forms.get(form.kind)
-        if handler is None:
-            raise UserError("That form has closed, so nothing was saved.")
-        if len(form.fields) != registry.form_fields[form.kind]:
-            raise UserError("That form isn't one of mine, so nothing was saved.")
-        action.name = form.kind
-        try:
-            return await handler(ctx, form, values)
-        except choice_ids.ChoiceIdError:
-            raise UserError("That form isn't one of mine, so nothing was saved.") from None
+        return await _route(
+            form_id,
+            registry.form_fields,
+            _FORM,
+            action,
+            lambda f: registry.forms[f.kind](ctx, f, values),
+        )
 
     async def _direct_text(self, ctx: Context, event: DirectTextEvent, action: _Action) -> Reply:
         """Free text sent to the bot: the answer to a pending text box, if there is one."""
-        async with self.services.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT form_id, expires_at FROM pending_inputs"
-                " WHERE community_id = ? AND user_key = ?",
-                ctx.community.ref.key,
-                ctx.actor.user.key,
-            )
-            if row is not None:
-                await tx.execute(
-                    "DELETE FROM pending_inputs WHERE community_id = ? AND user_key = ?",
-                    ctx.community.ref.key,
-                    ctx.actor.user.key,
-                )
-        if row is not None and row["expires_at"] >= to_epoch(ctx.now):
-            return await self._form(ctx, row["form_id"], {"text": event.text}, action)
+        form_id = await take_pending_form(
+            self.services.db, ctx.community.ref.key, ctx.actor.user.key, ctx.now
+        )
+        if form_id is not None:
+            return await self._form(ctx, form_id, {"text": event.text}, action)
         action.name = "message"
         await look_after(ctx, event.text, "a private message to Kith")
         return Reply.text(

@@ -15,6 +15,7 @@ from bot.context import Context, Occurrence
 from bot.errors import UserError
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, Form, FormField, Reply, message
+from bot.pending_inputs import await_text
 from bot.programmes import get_programme_by_id
 from bot.safety.care import look_after
 from bot.store.base import Database, Tx
@@ -100,14 +101,8 @@ async def reflect_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     if ctx.chat.capabilities.modals:
         return Reply(form=form)
     async with ctx.db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO pending_inputs (community_id, user_key, form_id, expires_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, user_key) DO UPDATE SET"
-            " form_id = excluded.form_id, expires_at = excluded.expires_at",
-            ctx.community.ref.key,
-            ctx.actor.user.key,
-            form.id,
-            to_epoch(ctx.now + TEXT_REPLY_WINDOW),
+        await await_text(
+            tx, ctx.community.ref.key, ctx.actor.user.key, form.id, ctx.now + TEXT_REPLY_WINDOW
         )
     return Reply.text(
         "✍️ Write your reflection as your next message to me, here in private. "
