@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
@@ -25,6 +26,7 @@ from bot.identity import MessageRef
 from bot.logs import event
 from bot.ports import ChatPort, DeliveryError, SentLookup
 from bot.programmes import Programme
+from bot.registry import Deliverer
 from bot.store.base import Database, Tx
 
 log = logging.getLogger("kith.scheduler")
@@ -52,12 +54,23 @@ class RunReport:
     sent_ids: list[int] = field(default_factory=list)
 
 
+class DeliveryState(StrEnum):
+    """What became of one claimed occurrence: the ``occurrences.state`` it ends in, and its
+    outcome label in the metrics. ``RETRY`` puts the row back to ``pending`` after a backoff."""
+
+    SENT = "sent"
+    MISSED = "missed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+
+
 @dataclass(frozen=True)
-class Outcome:
-    """What became of one claimed occurrence; ``retry`` puts it back after a backoff."""
+class DeliveryOutcome:
+    """One claimed occurrence's outcome, recorded with the rest of its batch in one transaction."""
 
     occurrence: Occurrence
-    state: str  # sent | missed | failed | skipped | retry
+    state: DeliveryState
     detail: str | None = None
     message_key: str | None = None
     delay: timedelta | None = None  # for a retry: at least this long (the platform's wish)
@@ -168,19 +181,20 @@ class Scheduler:
     async def finish(
         self,
         occurrence: Occurrence,
-        state: str,
+        state: DeliveryState,
         now: datetime,
         *,
         detail: str | None = None,
         message_key: str | None = None,
     ) -> bool:
         """Fenced completion: only the holder of the current claim may finish the row."""
+        outcome = DeliveryOutcome(occurrence, state, detail, message_key)
         async with self.db.transaction() as tx:
-            return await self._apply(tx, Outcome(occurrence, state, detail, message_key), now)
+            return await self._apply(tx, outcome, now)
 
-    async def _apply(self, tx: Tx, outcome: Outcome, now: datetime) -> bool:
+    async def _apply(self, tx: Tx, outcome: DeliveryOutcome, now: datetime) -> bool:
         occ = outcome.occurrence
-        if outcome.state == "retry":
+        if outcome.state is DeliveryState.RETRY:
             ready = outcome.due_at or now + (outcome.delay or _backoff(occ.attempts))
             changed = await tx.execute(
                 "UPDATE occurrences SET state = 'pending', ready_at = ?, due_at = ?, detail = ?,"
@@ -196,7 +210,7 @@ class Scheduler:
                 "UPDATE occurrences SET state = ?, detail = ?,"
                 " message_key = COALESCE(?, message_key), finished_at = ?, lease_until = NULL"
                 " WHERE id = ? AND fence = ? AND state = 'claimed'",
-                outcome.state,
+                outcome.state.value,
                 outcome.detail,
                 outcome.message_key,
                 to_epoch(now),
@@ -220,7 +234,7 @@ class Scheduler:
 
             async def guarded(
                 occ: Occurrence, programme: Programme | None, ready: object
-            ) -> Outcome:
+            ) -> DeliveryOutcome:
                 async with semaphore:
                     return await self._deliver(occ, programme, now, chat, ready)
 
@@ -266,35 +280,56 @@ class Scheduler:
         now: datetime,
         chat: ChatPort,
         prepared: object = None,
-    ) -> Outcome:
+    ) -> DeliveryOutcome:
         kind = self.services.registry.programme_kinds.get(programme.kind) if programme else None
         deliver = self.services.registry.deliverers.get(occ.kind)
         if programme is None or kind is None or deliver is None or programme.paused:
-            return Outcome(occ, "skipped", "programme paused or removed")
-        late = now - occ.due_at
-        grace = kind.grace(programme)
-        finishing = False
-        if late > grace:
-            earlier = await _sent_earlier(occ, chat)
-            if earlier is not None:
-                return Outcome(
-                    occ,
-                    "sent",
-                    "sent by an earlier attempt that stopped before recording it",
-                    message_key=earlier.key,
-                )
-            started = self.services.registry.started.get(occ.kind)
-            if started is None or not await started(self.services, occ.id):
-                return Outcome(
-                    occ,
-                    "missed",
-                    f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
-                    f" past the {_humanise(grace)} grace window)",
-                )
-            finishing = True  # begun by an earlier attempt: finish it, late, for everyone
-            # Its retries get a grace window of their own, counted from now.
+            return DeliveryOutcome(occ, DeliveryState.SKIPPED, "programme paused or removed")
+        late, grace = now - occ.due_at, kind.grace(programme)
+        finishing = late > grace
+        if finishing:
+            verdict = await self._past_grace(occ, late, grace, chat)
+            if verdict is not None:
+                return verdict
+            # Begun by an earlier attempt: finish it, late, for everyone; its retries get a
+            # grace window of their own, counted from now.
             grace = late + grace
         context = DeliveryContext(self.services, chat, programme, occ, now, prepared)
+        outcome = await self._send(deliver, context, grace)
+        if finishing and outcome.state is DeliveryState.SENT:
+            detail = f"finished {_humanise(late)} late: an earlier attempt began it"
+            return replace(outcome, detail=detail)
+        return outcome
+
+    async def _past_grace(
+        self, occ: Occurrence, late: timedelta, grace: timedelta, chat: ChatPort
+    ) -> DeliveryOutcome | None:
+        """Found past its grace window: sent after all by an attempt that died before recording
+        it, or missed, visibly. None when an earlier attempt began it and it must be finished."""
+        earlier = await _sent_earlier(occ, chat)
+        if earlier is not None:
+            return DeliveryOutcome(
+                occ,
+                DeliveryState.SENT,
+                "sent by an earlier attempt that stopped before recording it",
+                message_key=earlier.key,
+            )
+        started = self.services.registry.started.get(occ.kind)
+        if started is not None and await started(self.services, occ.id):
+            return None
+        return DeliveryOutcome(
+            occ,
+            DeliveryState.MISSED,
+            f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
+            f" past the {_humanise(grace)} grace window)",
+        )
+
+    async def _send(
+        self, deliver: Deliverer, context: DeliveryContext, grace: timedelta
+    ) -> DeliveryOutcome:
+        """One send, bounded by ``DELIVERY_TIMEOUT``, its failures mapped to a retry, a failure
+        or a skip. Nothing escapes: one broken send never takes the batch down with it."""
+        occ, now = context.occurrence, context.now
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
                 ref = await deliver(context)
@@ -304,47 +339,55 @@ class Scheduler:
             event(log, "occurrence_timeout", logging.WARNING, occurrence=occ.id, kind=occ.kind)
             seconds = DELIVERY_TIMEOUT.total_seconds()
             reason = f"the chat platform did not answer within {seconds:g} s; will retry"
-            return Outcome(occ, self._retry_or_fail(occ, now, grace), reason)
+            return DeliveryOutcome(occ, self._retry_or_fail(occ, now, grace), reason)
         except DeliveryError as exc:
             # A rate limit's own wait is honoured: retrying sooner only meets another 429.
             delay = max(_backoff(occ.attempts), timedelta(seconds=exc.retry_after or 0))
-            state = "failed" if exc.permanent else self._retry_or_fail(occ, now, grace, delay)
-            return Outcome(occ, state, exc.reason[:300], delay=delay)
+            state = (
+                DeliveryState.FAILED
+                if exc.permanent
+                else self._retry_or_fail(occ, now, grace, delay)
+            )
+            return DeliveryOutcome(occ, state, exc.reason[:300], delay=delay)
         except SkipDelivery as skip:
-            return Outcome(occ, "skipped", skip.reason[:300])
+            return DeliveryOutcome(occ, DeliveryState.SKIPPED, skip.reason[:300])
         except Reschedule as later:
-            return Outcome(occ, "retry", later.reason[:300], due_at=later.due_at)
+            return DeliveryOutcome(
+                occ, DeliveryState.RETRY, later.reason[:300], due_at=later.due_at
+            )
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
-            return Outcome(occ, "retry", f"internal error: {type(exc).__name__}")
-        detail = None
-        if finishing:
-            detail = f"finished {_humanise(late)} late: an earlier attempt began it"
-        return Outcome(occ, "sent", detail, message_key=ref.key if ref else None)
+            return DeliveryOutcome(
+                occ, DeliveryState.RETRY, f"internal error: {type(exc).__name__}"
+            )
+        return DeliveryOutcome(occ, DeliveryState.SENT, message_key=ref.key if ref else None)
 
     @staticmethod
     def _retry_or_fail(
         occ: Occurrence, now: datetime, grace: timedelta, delay: timedelta | None = None
-    ) -> str:
+    ) -> DeliveryState:
         """Retry after the backoff, unless that would land past the grace window."""
         wait = delay or _backoff(occ.attempts)
-        return "failed" if now + wait - occ.due_at > grace else "retry"
+        past = now + wait - occ.due_at > grace
+        return DeliveryState.FAILED if past else DeliveryState.RETRY
 
-    async def _record(self, outcomes: list[Outcome], now: datetime, report: RunReport) -> None:
+    async def _record(
+        self, outcomes: list[DeliveryOutcome], now: datetime, report: RunReport
+    ) -> None:
         async with self.db.transaction() as tx:
             applied = [await self._apply(tx, outcome, now) for outcome in outcomes]
         for outcome, ok in zip(outcomes, applied, strict=True):
             occ = outcome.occurrence
-            self.services.metrics.occurrence(occ.kind, outcome.state if ok else "lost_lease")
+            self.services.metrics.occurrence(occ.kind, outcome.state.value if ok else "lost_lease")
             if not ok:
                 report.lost_lease += 1
                 event(log, "occurrence_lost_lease", logging.WARNING, occurrence=occ.id)
-            elif outcome.state == "sent":
+            elif outcome.state is DeliveryState.SENT:
                 report.sent += 1
                 report.sent_ids.append(occ.id)
-            elif outcome.state == "retry":
+            elif outcome.state is DeliveryState.RETRY:
                 report.retried += 1
-            elif outcome.state == "missed":
+            elif outcome.state is DeliveryState.MISSED:
                 report.missed += 1
                 event(
                     log,
@@ -354,7 +397,7 @@ class Scheduler:
                     community=occ.community_key,
                     late_s=int((now - occ.due_at).total_seconds()),
                 )
-            elif outcome.state == "failed":
+            elif outcome.state is DeliveryState.FAILED:
                 report.failed += 1
                 event(
                     log,

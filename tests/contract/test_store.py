@@ -11,7 +11,7 @@ from bot.clock import SimulatedClock, to_epoch
 from bot.context import Services
 from bot.features import build_registry
 from bot.prompts import load_catalogue
-from bot.scheduler import LEASE, Scheduler
+from bot.scheduler import LEASE, DeliveryState, Scheduler
 from bot.store import Database
 from bot.store.migrations import load_migrations
 from tests.contract.conftest import OpenDb
@@ -110,8 +110,8 @@ async def test_an_expired_lease_is_reclaimed_and_the_old_holder_cannot_finish(
     assert await b.claim(NOW + LEASE - timedelta(seconds=1)) == []  # lease still held
     [second] = await b.claim(NOW + LEASE)
     assert second.fence == first.fence + 1
-    assert not await a.finish(first, "sent", NOW + LEASE)  # fenced out
-    assert await b.finish(second, "sent", NOW + LEASE)
+    assert not await a.finish(first, DeliveryState.SENT, NOW + LEASE)  # fenced out
+    assert await b.finish(second, DeliveryState.SENT, NOW + LEASE)
     assert await db.fetchval("SELECT claimed_by FROM occurrences") == "b"
     assert await a.claim(NOW + 10 * LEASE) == []  # finished rows are never claimed again
 
