@@ -52,16 +52,8 @@ from bot.events import Actor, CommandEvent
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.kindness.acts import text_key
 from bot.kindness.config import KindnessConfig
-from bot.kindness.streaks import (
-    ALL_TIME,
-    Streak,
-    advance,
-    alive_through,
-    challenge_key,
-    day_start,
-    month_key,
-    week_key,
-)
+from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
+from bot.kindness.streaks import Streak, advance, alive_through, day_start
 from bot.messages import Message
 from bot.ports import Capabilities, GroupDelivery
 

@@ -156,10 +156,14 @@ class Registry:
         self.commands[command.path] = command
 
     def choice(self, kind: str, handler: ChoiceHandler, *, fields: int) -> None:
+        if kind in self.choices:
+            raise ValueError(f"the button kind {kind!r} is registered twice")
         self.choices[kind] = handler
         self.choice_fields[kind] = fields
 
     def form(self, kind: str, handler: FormHandler, *, fields: int) -> None:
+        if kind in self.forms:
+            raise ValueError(f"the form kind {kind!r} is registered twice")
         self.forms[kind] = handler
         self.form_fields[kind] = fields
 

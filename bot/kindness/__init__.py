@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.kindness import boards, challenge, commands, milestones, setup, stats, thanks
 from bot.kindness.acts import ActResult, Outcome, record_act
 from bot.kindness.config import CHALLENGE_POST, MILESTONE_POST
-from bot.kindness.leaderboard import BYS, WINDOWS
+from bot.kindness.leaderboard import RANK_BY, WINDOWS
 from bot.registry import Command, Option, OptionKind, Registry
 
 __all__ = ["ActResult", "Outcome", "record_act", "register"]
@@ -61,7 +61,7 @@ def register(registry: Registry) -> None:
             boards.leaderboard_command,
             options=(
                 Option("window", OptionKind.CHOICE, "which period", choices=WINDOWS),
-                Option("by", OptionKind.CHOICE, "rank by acts or streak", choices=BYS),
+                Option("by", OptionKind.CHOICE, "rank by acts or streak", choices=RANK_BY),
             ),
         )
     )

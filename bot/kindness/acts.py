@@ -23,20 +23,17 @@ from typing import Any
 from bot.clock import to_epoch
 from bot.identity import UserRef
 from bot.kindness.config import MILESTONE_POST, KindnessConfig
-from bot.kindness.prefs import DEFAULT
+from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
+from bot.kindness.prefs import BoardChoice
 from bot.kindness.streaks import (
-    ALL_TIME,
     MILESTONES,
     ONE_DAY,
     Streak,
     advance,
     alive_through,
-    challenge_key,
     current_on,
     day_start,
-    month_key,
     stamp,
-    week_key,
 )
 from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
 from bot.programmes import Programme
@@ -131,7 +128,7 @@ class MemberState:
             day_counted=int(row["day_counted"] or 0),
             day_keys=decode_day_keys(row["day_keys"]),
             noticed=int(row["noticed"] or 0),
-            pref=str(row["pref_leaderboard"] or DEFAULT),
+            pref=str(row["pref_leaderboard"] or BoardChoice.COMMUNITY_DEFAULT),
             public_mentions=row["public_mentions"] is None or bool(row["public_mentions"]),
             programme=programme,
             member_row=row["member_key"] is not None,
@@ -150,7 +147,7 @@ async def load_member(
     return MemberState.from_row(row, community_key, user_key, tz)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ActResult:
     outcome: Outcome
     local_date: date
@@ -230,7 +227,14 @@ async def apply_act(
     )
     if refused is not None:
         return ActResult(
-            refused, day, before, current_on(before, day), counted_today, False, None, None
+            outcome=refused,
+            local_date=day,
+            streak=before,
+            current=current_on(before, day),
+            counted_today=counted_today,
+            rest_used=False,
+            milestone=None,
+            act_id=None,
         )
     counted = counted_today < MAX_COUNTED_PER_DAY
     after = advance(before, day)
@@ -259,14 +263,14 @@ async def apply_act(
         milestone = after.length
         await _queue_milestone(tx, state, after, now)
     return ActResult(
-        Outcome.COUNTED if counted else Outcome.OVER_CAP,
-        day,
-        after,
-        current_on(after, day),
-        counted_today + int(counted),
-        new_day and after.rest is not None and after.rest != before.rest,
-        milestone,
-        int(act_id),
+        outcome=Outcome.COUNTED if counted else Outcome.OVER_CAP,
+        local_date=day,
+        streak=after,
+        current=current_on(after, day),
+        counted_today=counted_today + int(counted),
+        rest_used=new_day and after.rest is not None and after.rest != before.rest,
+        milestone=milestone,
+        act_id=int(act_id),
     )
 
 

@@ -11,8 +11,8 @@ from bot.identity import UserRef
 from bot.kindness.acts import MemberState
 from bot.kindness.commands import member_state, require_programme
 from bot.kindness.config import KindnessConfig
-from bot.kindness.leaderboard import BYS, LIMIT, WINDOWS, Board, board, own_total, period_for
-from bot.kindness.prefs import IN, OUT, set_leaderboard, visible
+from bot.kindness.leaderboard import LIMIT, RANK_BY, WINDOWS, Board, board, own_total, period_for
+from bot.kindness.prefs import BoardChoice, set_leaderboard, visible
 from bot.kindness.streaks import current_on
 from bot.messages import Mention, Reply, Text
 from bot.timezones import local_date
@@ -26,11 +26,11 @@ MODE_NOTES = {
 
 
 async def join_command(ctx: Context, inv: Invocation) -> Reply:
-    return await _set_visibility(ctx, IN)
+    return await _set_visibility(ctx, BoardChoice.JOINED)
 
 
 async def leave_command(ctx: Context, inv: Invocation) -> Reply:
-    return await _set_visibility(ctx, OUT)
+    return await _set_visibility(ctx, BoardChoice.LEFT)
 
 
 async def _set_visibility(ctx: Context, choice: str) -> Reply:
@@ -38,7 +38,7 @@ async def _set_visibility(ctx: Context, choice: str) -> Reply:
     mode = KindnessConfig.of(programme).leaderboard
     async with ctx.db.transaction() as tx:
         await set_leaderboard(tx, ctx.community.ref.key, ctx.actor.user.key, choice, ctx.now)
-    if choice == OUT:
+    if choice == BoardChoice.LEFT:
         return Reply.text(
             "Done: you're off the leaderboard, from now on. Your streak keeps counting, just "
             "for you. /leaderboard join puts you back."
@@ -60,7 +60,7 @@ async def leaderboard_command(ctx: Context, inv: Invocation) -> Reply:
     for word in (w.lower() for w in inv.args):
         if word in WINDOWS and not window:
             window = word
-        elif word in BYS and not by:
+        elif word in RANK_BY and not by:
             by = word
         else:
             raise UserError(
@@ -70,7 +70,7 @@ async def leaderboard_command(ctx: Context, inv: Invocation) -> Reply:
     window, by = window or "week", by or "acts"
     if window not in WINDOWS:
         raise UserError("window: is week, month, all or challenge.")
-    if by not in BYS:
+    if by not in RANK_BY:
         raise UserError("by: is acts or streak.")
     programme = await require_programme(ctx)
     config = KindnessConfig.of(programme)

@@ -13,15 +13,10 @@ from bot.kindness.acts import MAX_ACT_LENGTH, MAX_COUNTED_PER_DAY, MIN_ACT_LENGT
 from bot.kindness.acts import load_member as _load_member
 from bot.kindness.config import KIND, KindnessConfig
 from bot.kindness.leaderboard import own_total
+from bot.kindness.periods import week_key
 from bot.kindness.prefs import set_public_mentions, visible
 from bot.kindness.replies import NOT_SET_UP, days, log_and_reply
-from bot.kindness.streaks import (
-    REST_SPACING,
-    current_on,
-    next_rest_available,
-    rest_day_in_use,
-    week_key,
-)
+from bot.kindness.streaks import REST_SPACING, current_on, next_rest_available, rest_day_in_use
 from bot.messages import Mention, Reply, Text
 from bot.programmes import Programme, get_programme
 from bot.wording import plural

@@ -19,12 +19,12 @@ from datetime import date, datetime, timedelta
 from bot.clock import to_epoch
 from bot.identity import UserRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
-from bot.kindness.prefs import IN, OUT
-from bot.kindness.streaks import ALL_TIME, challenge_key, month_key, week_key
+from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
+from bot.kindness.prefs import BoardChoice
 from bot.store.base import Database, Tx
 
 WINDOWS = ("week", "month", "all", "challenge")
-BYS = ("acts", "streak")
+RANK_BY = ("acts", "streak")  # /leaderboard by:
 LIMIT = 10
 
 
@@ -77,7 +77,9 @@ def period_for(window: str, today: date, config: KindnessConfig) -> str | None:
 def _pref_filter(mode: str) -> str:
     """Literal, not a parameter: the planner can only use the partial "opt-in" indexes when the
     query's condition visibly matches theirs."""
-    return f"x.pref = '{IN}'" if mode == "opt-in" else f"x.pref <> '{OUT}'"
+    if mode == "opt-in":
+        return f"x.pref = '{BoardChoice.JOINED.value}'"
+    return f"x.pref <> '{BoardChoice.LEFT.value}'"
 
 
 async def board(

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot.clock import to_epoch
 from bot.store.base import Database, Tx
 
-DEFAULT, IN, OUT = "default", "in", "out"
+
+class BoardChoice(StrEnum):
+    """A member's own leaderboard choice, as ``member_prefs.leaderboard`` stores it."""
+
+    COMMUNITY_DEFAULT = "default"  # as the community's mode says: hidden on opt-in, shown else
+    JOINED = "in"  # /leaderboard join
+    LEFT = "out"  # /leaderboard leave
+
+
 MODES = ("off", "opt-in", "everyone")
 DEFAULT_MODE = "opt-in"
 
 
 @dataclass(frozen=True, slots=True)
 class Prefs:
-    leaderboard: str = DEFAULT
+    leaderboard: str = BoardChoice.COMMUNITY_DEFAULT
     public_mentions: bool = True
 
 
@@ -28,9 +37,9 @@ def visible(mode: str, pref: str) -> bool:
     """Whether a member with ``pref`` appears on a board in ``mode``: opt-in shows only members
     who joined; everyone shows all but those who left; off shows nobody."""
     if mode == "everyone":
-        return pref != OUT
+        return pref != BoardChoice.LEFT
     if mode == "opt-in":
-        return pref == IN
+        return pref == BoardChoice.JOINED
     return False
 
 
@@ -60,13 +69,13 @@ async def set_leaderboard(
     tx: Tx, community_key: str, user_key: str, choice: str, now: datetime
 ) -> None:
     """Set leaderboard visibility; takes effect on the very next board."""
-    if choice not in (DEFAULT, IN, OUT):
+    if choice not in tuple(BoardChoice):
         raise ValueError(f"unknown leaderboard choice {choice!r}")
     await _ensure_row(tx, community_key, user_key, now)
     await tx.execute(
         "UPDATE member_prefs SET leaderboard = ?, updated_at = ?"
         " WHERE community_id = ? AND user_key = ?",
-        choice,
+        str(choice),
         to_epoch(now),
         community_key,
         user_key,
@@ -74,7 +83,7 @@ async def set_leaderboard(
     for table in ("kind_members", "kind_totals"):
         await tx.execute(
             f"UPDATE {table} SET pref = ? WHERE community_id = ? AND user_key = ?",
-            choice,
+            str(choice),
             community_key,
             user_key,
         )

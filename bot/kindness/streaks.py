@@ -160,18 +160,4 @@ def streak_from_acts(acts: Sequence[tuple[datetime, str]]) -> Streak:
     return recount(stamped)
 
 
-def week_key(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"w{year}-{week:02d}"
-
-
-def month_key(day: date) -> str:
-    return f"m{day.year:04d}-{day.month:02d}"
-
-
-def challenge_key(start: date) -> str:
-    return f"c{start.isoformat()}"
-
-
-ALL_TIME = "all"
 MILESTONES = (3, 7, 14, 30, 50, 100, 365)

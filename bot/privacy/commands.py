@@ -14,8 +14,7 @@ from bot.errors import UserError
 from bot.kindness.config import KindnessConfig
 from bot.kindness.prefs import (
     DEFAULT_MODE,
-    IN,
-    OUT,
+    BoardChoice,
     get_prefs,
     set_leaderboard,
     set_public_mentions,
@@ -131,7 +130,9 @@ async def pref_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     key, user = ctx.community.ref.key, ctx.actor.user.key
     async with ctx.db.transaction() as tx:
         if name == "leaderboard":
-            await set_leaderboard(tx, key, user, IN if on else OUT, ctx.now)
+            await set_leaderboard(
+                tx, key, user, BoardChoice.JOINED if on else BoardChoice.LEFT, ctx.now
+            )
         elif name == "mentions":
             await set_public_mentions(tx, key, user, on, ctx.now)
         else:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.kindness.periods import week_key
 from bot.kindness.streaks import (
     Streak,
     advance,
@@ -20,7 +21,6 @@ from bot.kindness.streaks import (
     rest_day_in_use,
     stamp,
     streak_from_acts,
-    week_key,
 )
 
 D = date.fromisoformat
