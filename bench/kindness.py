@@ -49,13 +49,12 @@ from bot.app import build_kith
 from bot.clock import SimulatedClock, to_epoch
 from bot.core import Kith
 from bot.events import Actor, CommandEvent
-from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.identity import ChannelRef, CommunityRef, UserRef
 from bot.kindness.acts import text_key
 from bot.kindness.config import KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
 from bot.kindness.streaks import Streak, advance, alive_through, day_start
-from bot.messages import Message
-from bot.ports import Capabilities, GroupDelivery
+from tests.fakes import FakeChat
 
 COMMUNITY = CommunityRef("bench", "c1")
 CHANNEL = ChannelRef(COMMUNITY, "general")
@@ -64,42 +63,6 @@ NOW = datetime(2026, 6, 30, 18, 0, tzinfo=UTC)  # the end of the generated histo
 HISTORY_DAYS = 120
 ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "UTC")
 SETUP = "/kith setup kindness channel:#kindness leaderboard:everyone challenge:31-day"
-
-
-class NullChat:
-    """A chat port that accepts everything: this measures Kith, not a platform."""
-
-    capabilities = Capabilities()
-
-    async def send_channel(
-        self,
-        channel: ChannelRef,
-        message: Message,
-        *,
-        delivery_key: str | None = None,
-        thread: MessageRef | None = None,
-    ) -> MessageRef:
-        return MessageRef(channel.key, "m")
-
-    async def send_private(
-        self, user: UserRef, message: Message, *, delivery_key: str | None = None
-    ) -> MessageRef:
-        return MessageRef(user.key, "dm")
-
-    async def send_group(
-        self, members: Any, message: Message, *, channel: ChannelRef, delivery_key: str
-    ) -> GroupDelivery:
-        return GroupDelivery(())
-
-    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
-        if token.startswith("#"):
-            return ChannelRef(community, token[1:])
-        if token.startswith("@"):
-            return UserRef(community, token[1:])
-        return None
-
-    def channel_label(self, channel: ChannelRef) -> str:
-        return f"#{channel.id}"
 
 
 def actor(i: int, *, admin: bool = False) -> Actor:
@@ -152,7 +115,7 @@ async def action_rate(
     process would; the rate is over the time from the first process's start to the last one's
     end."""
     kith, db = await build_kith(url, SimulatedClock(START), sqlite_synchronous=synchronous)
-    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), NullChat())
+    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), FakeChat())
     await db.close()
     plan = [
         ShareOfActions(
@@ -199,7 +162,7 @@ class ShareOfActions:
         kith, db = await build_kith(
             self.url, SimulatedClock(START), sqlite_synchronous=self.synchronous
         )
-        chat = NullChat()
+        chat = FakeChat()
         warmup = min(500, self.actions // 5)
         await self._act(kith, chat, range(warmup), [])
         await asyncio.sleep(max(0.0, self.start_at - time.time()))
@@ -211,7 +174,7 @@ class ShareOfActions:
         return ShareResult(started, ended, latencies, warmup + self.actions)
 
     async def _act(
-        self, kith: Kith, chat: NullChat, numbers: range, latencies: list[float]
+        self, kith: Kith, chat: FakeChat, numbers: range, latencies: list[float]
     ) -> None:
         next_action = iter(numbers)
 
@@ -492,7 +455,7 @@ async def query_latency(
 ) -> list[tuple[str, float, float]]:
     clock = SimulatedClock(NOW)
     kith, db = await build_kith(url, clock)
-    chat = NullChat()
+    chat = FakeChat()
     await kith.handle(
         CommandEvent(actor(0, admin=True), f"/kith setup kindness leaderboard:{mode}", CHANNEL),
         chat,
@@ -599,7 +562,7 @@ def print_actions(result: ActionRun, concurrency: int, raw: float, label: str) -
 async def setup_big(url: str) -> None:
     """The big community's kindness programme, set up through the core before the bulk load."""
     kith, db = await build_kith(url, SimulatedClock(NOW - timedelta(days=31)))
-    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), NullChat())
+    await kith.handle(CommandEvent(actor(0, admin=True), SETUP, CHANNEL), FakeChat())
     await db.close()
 
 

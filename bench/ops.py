@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import machine
-from bench.kindness import NullChat
 from bot.app import build_kith
 from bot.clock import SimulatedClock
 from bot.core import Kith
@@ -34,6 +33,7 @@ from bot.features import build_registry
 from bot.identity import ChannelRef, CommunityRef, UserRef
 from bot.ops.backup import backup
 from bot.ops.metrics import ACTION_BUCKETS, Metrics
+from tests.fakes import FakeChat
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COMMUNITY = CommunityRef("bench", "c1")
@@ -95,7 +95,7 @@ def micro(n: int = 200_000) -> None:
 
 
 async def kind_actions(kith: Kith, count: int, offset: int) -> list[float]:
-    channel, chat = ChannelRef(COMMUNITY, "general"), NullChat()
+    channel, chat = ChannelRef(COMMUNITY, "general"), FakeChat()
     times = []
     for i in range(count):
         member = f"m{(offset + i) // 10}"  # 10 acts each: well inside a day's journal
@@ -111,7 +111,7 @@ async def macro(folder: Path, actions: int, rounds: int) -> None:
     admin = Actor(UserRef(COMMUNITY, "ada"), "Ada", is_platform_admin=True)
     await kith.handle(
         CommandEvent(admin, "/kith setup kindness channel:#kindness", ChannelRef(COMMUNITY, "k")),
-        NullChat(),
+        FakeChat(),
     )
     real, none = kith.services.metrics, NoMetrics(process=False)
     samples: dict[str, list[float]] = {"with metrics": [], "without": []}

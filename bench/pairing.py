@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import machine, median
-from bench.scheduler import CountingChat, drop, fresh_url
+from bench.scheduler import drop, fresh_url
 from bot.app import build_kith
 from bot.buddies.pairing import History, Pairing, pair_code, pair_round
 from bot.buddies.rounds import pair_for_round, save_round
@@ -43,6 +43,7 @@ from bot.clock import SimulatedClock, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
 from bot.programmes import Programme, get_programme
 from bot.store.base import Database
+from tests.fakes import FakeChat
 
 COMMUNITY = "bench:c1"
 FIRST_ROUND = date(2026, 1, 5)  # a Monday; history rounds are the 12 Mondays from here
@@ -185,7 +186,7 @@ async def one_run(services: Services, programme: Programme, run: int, *, save: b
                 occurrence = Occurrence(
                     int(occurrence_id), programme.id, COMMUNITY, ROUND, day.isoformat(), due, 1, 1
                 )
-                ctx = DeliveryContext(services, CountingChat(), programme, occurrence, due)
+                ctx = DeliveryContext(services, FakeChat(), programme, occurrence, due)
                 await save_round(tx, ctx, pairing, pool)
                 saved = time.perf_counter()
             outcome = Run(paired - started, saved - paired, cpu, pairing)

@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import tempfile
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,53 +30,11 @@ from zoneinfo import ZoneInfo
 from bench.common import machine, median
 from bot.app import build_kith
 from bot.clock import SimulatedClock, to_epoch
-from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
-from bot.messages import Message
-from bot.ports import Capabilities, GroupDelivery
 from bot.store import open_database
+from tests.fakes import FakeChat
 
 SETUP_AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-class CountingChat:
-    capabilities = Capabilities()
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    async def send_channel(
-        self,
-        channel: ChannelRef,
-        message: Message,
-        *,
-        delivery_key: str | None = None,
-        thread: MessageRef | None = None,
-    ) -> MessageRef:
-        self.keys.append(delivery_key or "")
-        return MessageRef(channel.key, str(len(self.keys)))
-
-    async def send_private(
-        self, user: UserRef, message: Message, *, delivery_key: str | None = None
-    ) -> MessageRef:
-        self.keys.append(delivery_key or "")
-        return MessageRef(user.key, str(len(self.keys)))
-
-    async def send_group(
-        self,
-        members: Sequence[UserRef],
-        message: Message,
-        *,
-        channel: ChannelRef,
-        delivery_key: str,
-    ) -> GroupDelivery:
-        return GroupDelivery(())
-
-    def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
-        return None
-
-    def channel_label(self, channel: ChannelRef) -> str:
-        return f"#{channel.id}"
 
 
 async def seed(url: str, communities: int) -> None:
@@ -173,11 +130,11 @@ def worker(
     async def run() -> list[str]:
         clock = SimulatedClock(DUE)
         kith, db = await build_kith(url, clock, sqlite_synchronous=synchronous)
-        chat = CountingChat()
+        chat = FakeChat()
         await asyncio.sleep(max(0.0, start_at - time.time()))  # all workers start together
         await kith.run_due(DUE, chat)
         await db.close()
-        return chat.keys
+        return chat.keys_sent
 
     result.put(asyncio.run(run()))
 

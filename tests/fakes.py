@@ -6,7 +6,7 @@ clock, so scenario tests exercise the same code the adapters run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,12 +50,16 @@ class FakeChat:
     """A ChatPort that records what it sends and dedups on delivery keys like a real platform.
 
     ``fail_next`` makes the next sends raise, to test retries and failure reporting.
+    ``keys_sent`` lists the delivery key of every send the core asked for, repeats included
+    (the platform's dedup hides a repeat in ``sent``; a key twice here means Kith sent twice).
+    Benchmarks use it too: every operation is O(1), so it measures Kith, not the fake.
     """
 
     capabilities: Capabilities = field(default_factory=lambda: Capabilities(modals=False))
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[DeliveryError] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    keys_sent: list[str] = field(default_factory=list)
     _by_key: dict[str, Sent] = field(default_factory=dict)
 
     def _record(
@@ -63,6 +67,8 @@ class FakeChat:
     ) -> MessageRef:
         if self.fail_next:
             raise self.fail_next.pop(0)
+        if key:
+            self.keys_sent.append(key)
         if key and key in self._by_key:
             existing = self._by_key[key]
             return MessageRef(existing.to, existing.id)
@@ -157,6 +163,21 @@ class Harness:
 
     async def submit(self, name: str, form_id: str, values: dict[str, str]) -> Reply:
         return await self.kith.handle(FormSubmitEvent(self.actor(name), form_id, values), self.chat)
+
+    async def refuses(self, name: str, cases: Mapping[str, str]) -> None:
+        """Bad input: each command is answered with the words expected, and nothing changes."""
+        before = await snapshot(self.db)
+        for command, expected in cases.items():
+            assert expected in reply_text(await self.say(name, command)), command
+        assert await snapshot(self.db) == before, "bad input changed the database"
+
+    async def refuses_clicks(self, name: str, choice_ids: Iterable[str]) -> None:
+        """Forged or stale buttons: each gets a clear private answer, and nothing changes."""
+        before = await snapshot(self.db)
+        for choice_id in choice_ids:
+            reply = await self.click(name, choice_id)
+            assert reply.private and reply_text(reply), choice_id
+        assert await snapshot(self.db) == before, "a forged button changed the database"
 
     async def run_due(self) -> RunReport:
         return await self.kith.run_due(self.clock.now(), self.chat)

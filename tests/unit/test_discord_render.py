@@ -6,9 +6,6 @@ intended change and review the diff.
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,21 +28,11 @@ from bot.checkins.post import checkin_message
 from bot.identity import CommunityRef, UserRef
 from bot.messages import Attachment, Choice, ChoiceStyle, Link, Mention, Message, Text, message
 from bot.prompts import Prompt
+from tests.golden import assert_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "discord"
 GUILD = CommunityRef("discord", "111111111111111111")
 ADA = UserRef(GUILD, "222222222222222222")
 PROMPT = Prompt("builtin:x", "gratitude", "What's one small thing that went well *today*?")
-
-
-def _golden(name: str, value: Any) -> None:
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("KITH_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path.name}; run with KITH_UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
 
 
 def payloads(msg: Message) -> list[dict[str, Any]]:
@@ -53,7 +40,7 @@ def payloads(msg: Message) -> list[dict[str, Any]]:
 
 
 def test_golden_checkin_post() -> None:
-    _golden("checkin_post", payloads(checkin_message(42, PROMPT)))
+    assert_golden("discord/checkin_post", payloads(checkin_message(42, PROMPT)))
 
 
 def test_golden_member_text_is_escaped_and_pings_nobody() -> None:
@@ -63,7 +50,7 @@ def test_golden_member_text_is_escaped_and_pings_nobody() -> None:
         "<@123456789012345678> <@&123456789012345678>\n# not a heading\n> not a quote\n"
         "- not a list",
     )
-    _golden("member_text", payloads(hostile))
+    assert_golden("discord/member_text", payloads(hostile))
 
 
 def test_golden_mentions_links_note_and_pings() -> None:
@@ -79,12 +66,12 @@ def test_golden_mentions_links_note_and_pings() -> None:
         note="Only your group sees this.",
         pings=frozenset({ADA}),
     )
-    _golden("mentions_links_note", payloads(msg))
+    assert_golden("discord/mentions_links_note", payloads(msg))
 
 
 def test_golden_reflection_modal() -> None:
     spec = render_modal(reflection_form(42, "What went *well*?"))
-    _golden("reflection_modal", KithModal(spec).to_dict())
+    assert_golden("discord/reflection_modal", KithModal(spec).to_dict())
 
 
 def test_payload_components_are_what_discordpy_sends() -> None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -27,30 +24,21 @@ from bot.checkins.post import checkin_message
 from bot.identity import UserRef
 from bot.messages import Choice, ChoiceStyle, Link, Mention, Message, Text, message
 from bot.prompts import Prompt
+from tests.golden import assert_golden
 
-GOLDEN = Path(__file__).parent / "golden"
 TEAM = community("T0KITH")
 BO = UserRef(TEAM, "U0BO")
-
-
-def golden(name: str, rendered: Any) -> None:
-    """Compare with tests/unit/golden/NAME.json; KITH_UPDATE_GOLDEN=1 rewrites the file."""
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(rendered, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("KITH_UPDATE_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text, f"{name} changed; review and update"
 
 
 def test_golden_checkin_post() -> None:
     prompt = Prompt("k1", "gratitude", "What is one small thing that went well today?")
     rendered = render_message(checkin_message(42, prompt))
-    golden("slack_checkin_post", {"text": rendered.text, "blocks": rendered.blocks})
+    assert_golden("slack_checkin_post", {"text": rendered.text, "blocks": rendered.blocks})
 
 
 def test_golden_reflection_modal() -> None:
     form = reflection_form(42, "What is one small thing that went well today?")
-    golden("slack_reflection_modal", render_form(form, '{"c":"C0GENERAL","r":""}'))
+    assert_golden("slack_reflection_modal", render_form(form, '{"c":"C0GENERAL","r":""}'))
 
 
 def test_golden_message_with_mentions_links_and_a_note() -> None:
@@ -71,7 +59,7 @@ def test_golden_message_with_mentions_links_and_a_note() -> None:
         pings=frozenset({BO}),
     )  # fmt: skip
     rendered = render_message(msg)
-    golden("slack_group_intro", {"text": rendered.text, "blocks": rendered.blocks})
+    assert_golden("slack_group_intro", {"text": rendered.text, "blocks": rendered.blocks})
 
 
 def test_golden_home() -> None:
@@ -82,7 +70,7 @@ def test_golden_home() -> None:
         (Text("Daily check-in", bold=True), Text(" · <#C0GENERAL> · 09:00 Mon–Fri")),
         note="Not a crisis service.",
     )
-    golden("slack_home", render_home(home))
+    assert_golden("slack_home", render_home(home))
 
 
 def test_a_mention_pings_only_when_the_message_allows_it() -> None:
