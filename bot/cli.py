@@ -294,6 +294,7 @@ async def _console_session(
     """``settings`` (``kith run`` only): serve /healthz and /metrics if KITH_OPS_PORT is set.
     ``banner``: shown once the database is open (a database fault is then the only line)."""
     from adapters.console.runner import ConsoleClock, ConsoleCommunity
+    from bot.ops.loop_watch import LoopWatch
     from bot.ops.server import start_ops, stop_ops
     from bot.shutdown import stop_on_signals
 
@@ -302,8 +303,10 @@ async def _console_session(
     if banner:
         print(banner, file=sys.stderr)
     ops = None
+    watch = None
     try:
         if settings is not None:
+            watch = LoopWatch(community.kith.services.metrics).start()
             ops = await start_ops(settings, community.kith)
         stop_on_signals(community.stop)  # SIGTERM/SIGINT: finish the line in progress, exit 0
         if script is not None:
@@ -312,6 +315,8 @@ async def _console_session(
             await community.run_stream(sys.stdin, timer=sys.stdin.isatty())
     finally:
         await stop_ops(ops)
+        if watch is not None:
+            await watch.stop()
         await community.close()
     return 0
 

@@ -12,6 +12,7 @@ import discord
 from adapters.discord.client import ClientOptions, KithClient
 from bot.app import build_kith
 from bot.clock import SystemClock
+from bot.ops.loop_watch import LoopWatch
 from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings
 from bot.shutdown import stop_on_signals
@@ -58,6 +59,7 @@ async def serve(
         or ClientOptions(guild_id=settings.discord_guild_id, shards=settings.discord_shards),
     )
     ops = None
+    watch = LoopWatch(kith.services.metrics).start()  # kith_event_loop_lag_seconds, stall logs
     stopping = asyncio.create_task(_shutdown_on(stop, client)) if stop is not None else None
     try:
         ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
@@ -87,6 +89,7 @@ async def serve(
         if not client.is_closed():
             await client.close()
         await stop_ops(ops)
+        await watch.stop()
         await db.close()
     return 0
 

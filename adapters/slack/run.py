@@ -36,6 +36,7 @@ from bot.app import build_kith
 from bot.clock import SystemClock
 from bot.lifecycle import community_joined
 from bot.logs import event
+from bot.ops.loop_watch import LoopWatch
 from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings, SettingsError
 from bot.timer import Timer
@@ -225,6 +226,7 @@ async def serve(
     handler: AsyncSocketModeHandler | None = None
     runner: web.AppRunner | None = None
     ops = None
+    watch = LoopWatch(kith.services.metrics).start()  # kith_event_loop_lag_seconds, stall logs
     try:
         ops = await start_ops(settings, kith)  # /healthz and /metrics, if KITH_OPS_PORT is set
         # A workspace that removed Kith and installed it again gets its programmes back.
@@ -261,6 +263,7 @@ async def serve(
             await runner.cleanup()
         await adapter.drain()  # what was acknowledged is finished before the database closes
         await stop_ops(ops)
+        await watch.stop()
         await db.close()
     return 0
 

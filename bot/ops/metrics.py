@@ -44,6 +44,8 @@ CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 # Seconds. Discord drops an interaction not acknowledged within 3 s, hence the bucket there.
 ACTION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
+# The loop's lag: a member's action waits at least this long; 0.1 s is the stall budget.
+LAG_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 RUN_BUCKETS = (0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0)
 
 # The scheduler's words for what became of an occurrence, as metric labels.
@@ -62,6 +64,8 @@ HELP = {
     "timeout, network, refused.",
     "kith_scheduler_run_seconds": "Time one scheduler pass took (materialise, claim, deliver, "
     "record).",
+    "kith_event_loop_lag_seconds": "How late the event loop ran a probe that asked to wake "
+    "every 50 ms: how long anything ready to run (a member's action, a heartbeat) waited.",
     "kith_build_info": "Kith's version.",
 }
 
@@ -104,6 +108,7 @@ class Metrics:
         self.occurrences: dict[tuple[str, str], int] = {}
         self.platform_errors: dict[tuple[str, str], int] = {}
         self.runs = _Histogram(RUN_BUCKETS)
+        self.lag = _Histogram(LAG_BUCKETS)
         self.version = _version()
         self.registry = CollectorRegistry()
         self.registry.register(_Collector(self))
@@ -134,6 +139,9 @@ class Metrics:
 
     def scheduler_run(self, seconds: float) -> None:
         self.runs.observe(seconds)
+
+    def loop_lag(self, seconds: float) -> None:
+        self.lag.observe(seconds)
 
     def render(self) -> bytes:
         """The Prometheus text format."""
@@ -173,6 +181,11 @@ class _Collector(Collector):
         )
         runs.add_metric([], m.runs.cumulative(), m.runs.total)
         yield runs
+        lag = HistogramMetricFamily(
+            "kith_event_loop_lag_seconds", HELP["kith_event_loop_lag_seconds"]
+        )
+        lag.add_metric([], m.lag.cumulative(), m.lag.total)
+        yield lag
         info = GaugeMetricFamily("kith_build_info", HELP["kith_build_info"], labels=["version"])
         info.add_metric([m.version], 1)
         yield info
