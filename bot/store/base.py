@@ -48,6 +48,13 @@ class Database(ABC):
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """``async with db.transaction() as tx:`` (SQLite: BEGIN IMMEDIATE)."""
 
+    def snapshot(self) -> AbstractAsyncContextManager[Tx]:
+        """``async with db.snapshot() as tx:`` several reads that see one committed state, for a
+        job that reads a lot before it writes (a big round). Engines that can do it without
+        holding the write lock do (SQLite: a read transaction on a reader; PostgreSQL: a
+        repeatable-read, read-only transaction); this fallback is a write transaction."""
+        return self.transaction()
+
     @abstractmethod
     async def close(self) -> None: ...
 

@@ -74,6 +74,14 @@ class PostgresDatabase(Database):
         async with self._pool.acquire() as conn, conn.transaction():
             yield PostgresTx(conn)
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        async with (
+            self._pool.acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            yield PostgresTx(conn)
+
     async def table_columns(self) -> dict[str, list[str]]:
         rows = await self.fetchall(
             "SELECT table_name, column_name FROM information_schema.columns"

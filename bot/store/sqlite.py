@@ -1,20 +1,32 @@
 """The embedded SQLite engine: WAL, ``synchronous=FULL`` and group commit.
 
-Why the statements run on the event-loop thread: a hop to a worker thread costs 55–135 µs on a
-small machine, a statement on a warm page cache a few µs, and a member's action is 6–8
-statements, so a thread hop per statement (how this store first worked, through aiosqlite)
-capped acknowledged actions near 650/s. Here:
+Each kind of work runs where it costs the least and blocks nobody:
 
-- One writer connection. A transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``;
-  when another process holds it, the loop retries with a short sleep instead of blocking), so
-  its statements never wait for a lock and run inline in microseconds.
-- Group commit. Transactions that queue up while one runs share its physical transaction, each
-  in a savepoint (a failing one rolls back only its own writes). Whoever finishes with nobody
-  left waiting commits for the whole batch, in a worker thread so the fsync does not stall the
-  loop, and every member returns only after that ``COMMIT``: an acknowledgement still follows a
-  durable commit, but one fsync now covers many actions.
-- Reads outside a transaction use a second connection, which in WAL mode sees exactly the
-  committed data and never waits for the writer or its batch.
+- **Transactions on the event-loop thread.** A hop to a worker thread costs 55–135 µs on a
+  small machine, a statement on a warm page cache a few µs, and a member's action is 6–8
+  statements in one transaction, so a thread hop per statement (how this store first worked,
+  through aiosqlite) capped acknowledged actions near 650/s. One writer connection; a
+  transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``; when another process
+  holds it, the loop retries with a short sleep instead of blocking), so its statements never
+  wait for a lock and run inline in microseconds. The price: a transaction must stay short.
+  Jobs that write a lot (retention, a big round's save) write in slices, each its own short
+  transaction, so a member's action waits for at most one slice.
+- **Group commit.** Transactions that queue up while one runs share its physical transaction,
+  each in a savepoint (a failing one rolls back only its own writes). Whoever finishes with
+  nobody left waiting commits for the whole batch, in a worker thread so the fsync does not
+  stall the loop, and every member returns only after that ``COMMIT``: an acknowledgement still
+  follows a durable commit, but one fsync now covers many actions.
+- **Reads outside a transaction: short ones inline, long ones on reader threads.** Such a read
+  can be a scan of millions of rows (stats, an export, a round's history), which on the loop
+  would stall everyone; on a reader thread (``bot.store.sqlite_readers``, aiosqlite) SQLite
+  releases the interpreter lock while it works. But most are one row by key (every action reads
+  its community), where the hop to a thread costs more than the read and cost a third of the
+  action rate. So each read first runs on a query-only connection on the loop with a budget of
+  ``INLINE_STEPS`` SQLite VM steps (about half a millisecond); a read that passes it is stopped
+  by SQLite's progress handler and run again on a reader thread. Reads change nothing, so
+  running one again is safe. In WAL mode readers see exactly the committed data and never wait
+  for the writer or its batch. ``snapshot()`` holds one reader in a read transaction for a job
+  that needs several reads of one state without the write lock.
 - Several Kith processes on one file (a shard range each) take turns to write through a lock
   file beside it (``_WriteTurns``), so a waiting process wakes the moment the other commits.
 """
@@ -27,15 +39,16 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.logs import event
 from bot.store.base import Database, Row, Tx
 from bot.store.faults import DAMAGED_TEXT, RESTORE_HINT, StorageFault, WriteRefused, refusal
+from bot.store.sqlite_readers import Readers, ReadOnlyTx
 
 log = logging.getLogger("kith.store")
 
@@ -47,6 +60,9 @@ FREE_SPACE_TO_RESUME = 1 << 20  # bytes free before a full disk counts as having
 # A batch commits when nobody else is waiting, or at this size so a steady stream of arrivals
 # cannot keep the first members waiting for their acknowledgement.
 MAX_BATCH = 64
+# SQLite VM steps a read outside a transaction may take on the loop (40–50 million a second on
+# the reference machine, so about 0.5 ms) before it is moved to a reader thread.
+INLINE_STEPS = 20_000
 STATEMENT_CACHE = 512  # prepared statements kept per connection; Kith has a few hundred
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
@@ -122,7 +138,8 @@ def _connect(path: str, synchronous: str, *, writer: bool) -> sqlite3.Connection
     conn = sqlite3.connect(
         path,
         isolation_level=None,
-        check_same_thread=False,  # opened in the worker thread, used on the loop, COMMIT in both
+        # The writer is opened in a worker thread, used on the loop, and commits in both.
+        check_same_thread=False,
         cached_statements=STATEMENT_CACHE,
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
@@ -159,6 +176,14 @@ def _quick_check(conn: sqlite3.Connection, path: str) -> None:
         lines = [ln for p in problems for ln in p.splitlines() if not ln.startswith("***")]
         found = "; ".join(lines[:2]) or problems[0]
         raise StorageFault(f"{path} is damaged (SQLite's quick_check: {found}): {RESTORE_HINT}")
+
+
+def _over_budget() -> int:
+    return 1  # called after INLINE_STEPS VM steps: interrupt, the read moves to a reader thread
+
+
+def _is_interrupted(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) == sqlite3.SQLITE_INTERRUPT
 
 
 class _WriteTurns:
@@ -254,14 +279,17 @@ class SqliteDatabase(Database):
     def __init__(
         self,
         writer: sqlite3.Connection,
-        reader: sqlite3.Connection | None,
+        inline: sqlite3.Connection | None,
+        readers: Readers | None,
         path: str,
         worker: ThreadPoolExecutor,
     ) -> None:
         self._writer = writer
-        self._reader = reader  # None for ":memory:", which a second connection cannot share
+        # Both None for ":memory:", which a second connection cannot share.
+        self._inline = inline
+        self._readers = readers
         self._worker = worker
-        self._turns = _WriteTurns(path) if reader is not None else None
+        self._turns = _WriteTurns(path) if readers is not None else None
         self._lock = asyncio.Lock()
         self._waiting = 0
         self._batch: _Batch | None = None
@@ -271,6 +299,7 @@ class SqliteDatabase(Database):
         self.commits = 0  # physical COMMITs, each covering a batch of transactions
         self.fault: WriteRefused | None = None  # the last write's storage fault, until one saves
         self.damaged: WriteRefused | None = None  # SQLITE_CORRUPT seen: no write is trusted
+        self.reads_moved = 0  # reads outside a transaction that went to a reader thread
 
     @classmethod
     async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> SqliteDatabase:
@@ -286,36 +315,70 @@ class SqliteDatabase(Database):
         writer = await loop.run_in_executor(
             worker, lambda: _connect(path, synchronous, writer=True)
         )
-        reader = None
+        inline, readers = None, None
         if path != ":memory:":
-            reader = await loop.run_in_executor(
+            inline = await loop.run_in_executor(
                 worker, lambda: _connect(path, synchronous, writer=False)
             )
             try:
-                await loop.run_in_executor(worker, _quick_check, reader, path)
+                await loop.run_in_executor(worker, _quick_check, inline, path)
             except BaseException:
-                reader.close()
+                inline.close()
                 writer.close()
                 worker.shutdown(wait=False)
                 raise
-        return cls(writer, reader, path, worker)
+            # After the check, which sets and clears a progress handler of its own.
+            inline.set_progress_handler(_over_budget, INLINE_STEPS)
+            readers = Readers(lambda: _connect(path, synchronous, writer=False))
+        return cls(writer, inline, readers, path, worker)
 
-    # ---- reads outside a transaction ------------------------------------------------------
+    # ---- reads outside a transaction: inline if short, else on a reader thread -------------
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
-        if self._reader is None:
+        if self._inline is None or self._readers is None:
             return await super().fetchall(sql, *params)
-        return _dicts(self._reader.execute(sql, params))
+        try:
+            return _dicts(self._inline.execute(sql, params))
+        except sqlite3.OperationalError as exc:
+            if not _is_interrupted(exc):
+                raise
+        self.reads_moved += 1
+        async with self._readers.reader() as tx:
+            return await tx.fetchall(sql, *params)
 
     async def fetchone(self, sql: str, *params: Any) -> Row | None:
-        if self._reader is None:
+        if self._inline is None or self._readers is None:
             return await super().fetchone(sql, *params)
-        return _first(self._reader.execute(sql, params))
+        try:
+            return _first(self._inline.execute(sql, params))
+        except sqlite3.OperationalError as exc:
+            if not _is_interrupted(exc):
+                raise
+        self.reads_moved += 1
+        async with self._readers.reader() as tx:
+            return await tx.fetchone(sql, *params)
 
     async def fetchval(self, sql: str, *params: Any) -> Any:
-        if self._reader is None:
+        if self._inline is None or self._readers is None:
             return await super().fetchval(sql, *params)
-        return _value(self._reader.execute(sql, params))
+        try:
+            return _value(self._inline.execute(sql, params))
+        except sqlite3.OperationalError as exc:
+            if not _is_interrupted(exc):
+                raise
+        self.reads_moved += 1
+        async with self._readers.reader() as tx:
+            return await tx.fetchval(sql, *params)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        if self._readers is None:
+            async with self.transaction() as tx:
+                yield tx
+            return
+        snapshot: AbstractAsyncContextManager[ReadOnlyTx] = self._readers.snapshot()
+        async with snapshot as tx:
+            yield tx
 
     # ---- transactions, batched --------------------------------------------------------------
 
@@ -519,8 +582,10 @@ class SqliteDatabase(Database):
             if self._batch is not None:  # its last member left the commit to us
                 await self._commit(self._batch)
         finally:
-            if self._reader is not None:
-                self._reader.close()
+            if self._inline is not None:
+                self._inline.close()
+            if self._readers is not None:
+                await self._readers.close()
             self._writer.close()
             if self._turns is not None:
                 self._turns.close()

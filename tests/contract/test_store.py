@@ -128,3 +128,16 @@ async def test_rows_are_keyed_by_column_name_in_order_on_every_engine(open_db: O
         assert row is not None
         assert list(row.items()) == [("created_at", 7), ("id", 1)]  # a repeated name: the last
         assert value == "a"
+
+
+async def test_a_snapshot_sees_one_committed_state_while_others_write(open_db: OpenDb) -> None:
+    db = await open_db()
+    await db.execute("INSERT INTO communities (id, platform, created_at) VALUES ('t:a', 't', 0)")
+    async with db.snapshot() as snap:
+        assert await snap.fetchval("SELECT COUNT(*) FROM communities") == 1
+        async with db.transaction() as tx:  # the snapshot does not hold the write lock
+            await tx.execute(
+                "INSERT INTO communities (id, platform, created_at) VALUES ('t:b', 't', 0)"
+            )
+        assert await snap.fetchval("SELECT COUNT(*) FROM communities") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM communities") == 2
