@@ -20,6 +20,7 @@ from bot.messages import Reply, Text
 if TYPE_CHECKING:
     from bot.context import Context, DeliveryContext, Services
     from bot.identity import MessageRef
+    from bot.maintenance import MaintenanceRun
     from bot.programmes import Programme
     from bot.store.base import Tx
 
@@ -112,12 +113,13 @@ class ProgrammeKind:
 
 @dataclass(frozen=True)
 class MaintenanceJob:
-    """Daily housekeeping across all communities (retention). ``run`` is idempotent; the
-    scheduler claims each (job, UTC date) once, from ``at_seconds`` past midnight UTC on."""
+    """Daily housekeeping across all communities (retention). ``run`` is idempotent and works in
+    short slices (``bot.maintenance``); the scheduler claims each (job, UTC date) once, from
+    ``at_seconds`` past midnight UTC on, and again only if a claimed run stopped short."""
 
     name: str
     at_seconds: int
-    run: Callable[[Services, datetime], Awaitable[str]]
+    run: Callable[[MaintenanceRun], Awaitable[str]]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
 from bot.identity import MessageRef
 from bot.logs import event
+from bot.maintenance import LEASE as MAINTENANCE_LEASE
+from bot.maintenance import MaintenanceRun
 from bot.ports import ChatPort, DeliveryError, SentLookup
 from bot.programmes import Programme
 from bot.registry import Deliverer
@@ -411,7 +413,8 @@ class Scheduler:
                 report.skipped += 1
 
     async def run_maintenance(self, now: datetime) -> list[str]:
-        """Run each daily job once per UTC date, whichever process gets there first."""
+        """Run each daily job once per UTC date, whichever process gets there first. A run whose
+        lease ran out before it finished (its process stopped) is taken over where it stopped."""
         ran: list[str] = []
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         for job in self.services.registry.maintenance:
@@ -420,23 +423,34 @@ class Scheduler:
             slot = midnight.date().isoformat()
             async with self.db.transaction() as tx:
                 claimed = await tx.execute(
-                    "INSERT INTO maintenance_runs (job, slot, started_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (job, slot) DO NOTHING",
+                    "INSERT INTO maintenance_runs (job, slot, started_at, lease_until)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (job, slot) DO UPDATE"
+                    " SET started_at = excluded.started_at, lease_until = excluded.lease_until"
+                    " WHERE maintenance_runs.finished_at IS NULL"
+                    " AND maintenance_runs.lease_until < ?",
                     job.name,
                     slot,
                     to_epoch(now),
+                    to_epoch(now + MAINTENANCE_LEASE),
+                    to_epoch(now),
+                )
+                progress = await tx.fetchval(
+                    "SELECT progress FROM maintenance_runs WHERE job = ? AND slot = ?",
+                    job.name,
+                    slot,
                 )
             if not claimed:
                 continue
+            run = MaintenanceRun(self.services, job.name, slot, now, progress)
             try:
-                detail = await job.run(self.services, now)
+                detail = await job.run(run)
             except Exception as exc:  # idempotent: tomorrow's run catches up
                 log.exception("event=maintenance_error job=%s", job.name)
                 detail = f"error: {type(exc).__name__}"
             await self.db.execute(
                 "UPDATE maintenance_runs SET finished_at = ?, detail = ?"
                 " WHERE job = ? AND slot = ?",
-                to_epoch(now),
+                to_epoch(self.services.clock.now()),
                 detail[:300],
                 job.name,
                 slot,

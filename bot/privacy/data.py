@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import to_epoch
+from bot.maintenance import MaintenanceRun, in_slices
 from bot.privacy.catalogue import PERSONAL, PersonalTable
 from bot.privacy.pseudonyms import move_reference, pseudonym
 from bot.store.base import Database, Row, Tx
@@ -160,28 +161,47 @@ async def retention_days(db: Database | Tx, community_key: str) -> int:
     return int(value) if value is not None else DEFAULT_RETENTION_DAYS
 
 
-async def trim_all_communities(tx: Tx, now: datetime) -> dict[str, int]:
-    """Retention for every community at once: one statement per table, each community's own
-    period (or the default) applied by a correlated lookup."""
-    present = await _existing(tx)
+async def trim_all_communities(run: MaintenanceRun) -> dict[str, int]:
+    """Retention for every community: each table's old free text, in slices of its ``id``
+    range (``bot.maintenance``), each community's own period (or the default) applied by a
+    correlated lookup. ``run.progress`` (``table:last id``) says where an interrupted run
+    stopped; tables before it are done."""
+    present = await _existing(run.services.db)
     period = (
         f"COALESCE((SELECT p.retention_days FROM privacy_settings p"
         f" WHERE p.community_id = {{table}}.community_id), {DEFAULT_RETENTION_DAYS}) * 86400"
     )
+    tables = [e for e in PERSONAL if e.retention is not None and e.table in present]
+    resume_table, _, resume_id = (run.progress or "").partition(":")
+    if resume_table not in {e.table for e in tables}:
+        resume_table, resume_id = "", ""
     trimmed: dict[str, int] = {}
-    for entry in PERSONAL:
-        if entry.retention is None or entry.table not in present:
-            continue
+    for entry in tables:
+        if resume_table and entry.table != resume_table:
+            continue  # done before the interruption
+        after = int(resume_id) if resume_table else 0
+        resume_table = ""
         assert entry.text_column and entry.created_column
         old = f"{entry.created_column} < ? - {period.format(table=entry.table)}"
         if entry.retention == "delete":
-            count = await tx.execute(f"DELETE FROM {entry.table} WHERE {old}", to_epoch(now))
+            statement = f"DELETE FROM {entry.table} WHERE {old}"
         else:
-            count = await tx.execute(
+            statement = (
                 f"UPDATE {entry.table} SET {entry.text_column} = ''"
-                f" WHERE {old} AND {entry.text_column} <> ''",
-                to_epoch(now),
+                f" WHERE {old} AND {entry.text_column} <> ''"
             )
+
+        async def done(tx: Tx, last_id: int, table: str = entry.table) -> None:
+            await run.record(tx, f"{table}:{last_id}")
+
+        count = await in_slices(
+            run.services,
+            entry.table,
+            statement + " AND id > ? AND id <= ?",
+            (to_epoch(run.now),),
+            after=after,
+            done=done,
+        )
         if count:
             trimmed[entry.table] = count
     return trimmed

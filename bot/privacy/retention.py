@@ -1,26 +1,26 @@
 """The retention job: once a day, trim free text older than each community's retention period.
 
 Reflections are deleted; kind-act and thank-you notes are blanked (the acts still count for
-streaks). It runs as a daily maintenance job, claimed once per UTC date across processes, and is
-idempotent, so a day missed while Kith was down is covered by the next run.
+streaks). It runs as a daily maintenance job, claimed once per UTC date across processes, in
+short slices that members' actions interleave with (``bot.maintenance``); a run cut short is
+continued where it stopped, and every slice is idempotent, so a day missed while Kith was down is
+covered by the next run.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from bot.context import Services
 from bot.logs import event
+from bot.maintenance import MaintenanceRun
 from bot.privacy.data import trim_all_communities
 from bot.registry import MaintenanceJob
 
 log = logging.getLogger("kith.privacy")
 
 
-async def run_retention(services: Services, now: datetime) -> str:
-    async with services.db.transaction() as tx:
-        trimmed = await trim_all_communities(tx, now)
+async def run_retention(run: MaintenanceRun) -> str:
+    trimmed = await trim_all_communities(run)
     if trimmed:
         event(log, "retention", **trimmed)
     return f"trimmed {sum(trimmed.values())} records"
