@@ -23,7 +23,7 @@ from bot.kindness.prefs import (
 from bot.messages import Attachment, Choice, ChoiceStyle, Reply, Text, message
 from bot.privacy.data import (
     DEFAULT_RETENTION_DAYS,
-    export_json,
+    export_file,
     export_member,
     forget_member,
     retention_days,
@@ -166,7 +166,8 @@ async def export_command(ctx: Context, inv: Invocation) -> Reply:
     reply = Reply.text("Here is everything Kith stores about you in this community, only for you.")
     assert reply.message is not None
     return replace(
-        reply, message=replace(reply.message, attachment=Attachment(name, export_json(document)))
+        reply,
+        message=replace(reply.message, attachment=Attachment(name, await export_file(document))),
     )
 
 

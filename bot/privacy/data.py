@@ -3,6 +3,7 @@ catalogue of personal tables."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -34,15 +35,21 @@ def _where(entry: PersonalTable, columns: tuple[str, ...]) -> str:
 async def export_member(
     db: Database, community_key: str, user_key: str, now: datetime
 ) -> dict[str, Any]:
-    """The member's own rows and their part in shared ones; never rows that are someone else's
-    and only about them (another member's do-not-pair list, an act logged "for" them)."""
-    present = await _existing(db)
+    """Everything stored about the member, read in one snapshot (one consistent moment, and on
+    SQLite a reader thread rather than the event loop: a long-standing member's acts are
+    thousands of rows)."""
+    async with db.snapshot() as snap:
+        return await _export(snap, community_key, user_key, now)
+
+
+async def _export(tx: Tx, community_key: str, user_key: str, now: datetime) -> dict[str, Any]:
+    present = await _existing(tx)
     tables: dict[str, list[Row]] = {}
     for entry in PERSONAL:
         columns = entry.member_columns + entry.mention_columns
         if entry.table not in present or not columns:
             continue
-        rows = await db.fetchall(
+        rows = await tx.fetchall(
             f"SELECT * FROM {entry.table} WHERE {_where(entry, columns)}",
             community_key,
             *([user_key] * len(columns)),
@@ -50,7 +57,7 @@ async def export_member(
         if rows:
             tables[entry.table] = rows
     if "buddy_group_members" in present and "buddy_members" in present:
-        rows = await db.fetchall(
+        rows = await tx.fetchall(
             "SELECT g.* FROM buddy_group_members g JOIN buddy_members m ON m.id = g.member_id"
             " WHERE m.community_id = ? AND m.user_key = ?",
             community_key,
@@ -68,6 +75,8 @@ async def export_member(
 
 
 def export_json(document: dict[str, Any]) -> str:
+    """The file; pure-Python work of tens of milliseconds for a big export (``json`` cannot use
+    its C encoder with ``indent``), so callers run it in a thread (``export_file``)."""
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
@@ -90,6 +99,12 @@ async def forget_occurrences(tx: Tx, community_key: str, user_key: str) -> int:
         _like(user_key),
         _like(in_json),
     )
+
+
+async def export_file(document: dict[str, Any]) -> str:
+    """``export_json`` in a worker thread: the event loop keeps serving other members (the
+    thread gives the interpreter lock back every few milliseconds)."""
+    return await asyncio.to_thread(export_json, document)
 
 
 async def forget_member(tx: Tx, community_key: str, user_key: str, now: datetime) -> dict[str, int]:
