@@ -37,7 +37,8 @@ from bench.common import machine, median
 from bench.scheduler import drop, fresh_url
 from bot.app import build_kith
 from bot.buddies.pairing import History, Pairing, pair_code, pair_round
-from bot.buddies.rounds import pair_for_round, save_round
+from bot.buddies.plan import load_and_pair
+from bot.buddies.rounds import save_round
 from bot.buddies.rule import HISTORY_ROUNDS, KIND, ROUND
 from bot.clock import SimulatedClock, to_epoch
 from bot.context import DeliveryContext, Occurrence, Services
@@ -169,7 +170,8 @@ async def one_run(services: Services, programme: Programme, run: int, *, save: b
     try:
         async with db.transaction() as tx:
             started, cpu_started = time.perf_counter(), time.process_time()
-            pairing, pool = await pair_for_round(tx, db.dialect, programme, day.isoformat())
+            planned = await load_and_pair(tx, db.dialect, programme, day.isoformat())
+            pairing, pool = planned.pairing, planned.pool
             paired, cpu = time.perf_counter(), time.process_time() - cpu_started
             saved = paired
             if save:

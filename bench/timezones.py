@@ -40,7 +40,7 @@ from bot.buddies.pairing import (
     pair_round,
     shared_waking_minutes,
 )
-from bot.buddies.rounds import offsets_at
+from bot.buddies.plan import offsets_at
 from bot.buddies.rule import HISTORY_ROUNDS
 
 # Where members are, in shares of the pool.

@@ -111,7 +111,7 @@ async def history_rounds(tx: Tx, programme_id: int, before_slot: str, depth: int
     """The latest ``depth`` rounds before ``before_slot`` that grouped anyone, latest first."""
     rows = await tx.fetchall(
         "SELECT occurrence_id FROM buddy_rounds WHERE programme_id = ? AND slot < ?"
-        " AND paired > 0 ORDER BY slot DESC LIMIT ?",
+        " AND paired > 0 AND saved = 1 ORDER BY slot DESC LIMIT ?",
         programme_id,
         before_slot,
         depth,

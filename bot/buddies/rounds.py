@@ -1,39 +1,34 @@
 """Planning a round: who is in the pool, who has gone quiet, and the groups — stored once.
 
-The plan is written in one transaction keyed by the round's occurrence, before anything is sent.
-A retried or re-claimed round finds its plan and sends the same groups again under the same
-delivery keys, so members are introduced once, to the same people, whatever happens in between.
+The plan is stored, keyed by the round's occurrence, before anything is sent. A retried or
+re-claimed round finds its plan and sends the same groups again under the same delivery keys, so
+members are introduced once, to the same people, whatever happens in between.
+
+A big round is read and paired away from the event loop (``bot.buddies.plan``) and saved in
+short transactions (``SAVE_SLICE`` groups each), so members' actions are served between them.
+The round's row is written first with ``saved = 0`` and marked ``saved = 1`` in the last
+transaction; only a saved round counts (for sending, history, status and stats). An attempt that
+died mid-save left an unsaved round, which nobody was introduced from: the next attempt deletes
+it and plans the round afresh.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from bot.buddies.pairing import Pairing, pair_round
-from bot.buddies.pool import (
-    avoid_pairs,
-    eligible,
-    history_rounds,
-    load_history,
-    member_zones,
-    split_ints,
-)
-from bot.buddies.rule import (
-    HISTORY_ROUNDS,
-    buddy_rule,
-    group_size,
-    repeat_window,
-    uses_timezones,
-)
+from bot.buddies.pairing import Pairing
+from bot.buddies.plan import Planned, read_and_pair
+from bot.buddies.pool import split_ints
+from bot.buddies.rule import buddy_rule, group_size
 from bot.clock import from_epoch, to_epoch
 from bot.context import DeliveryContext, Services
 from bot.identity import UserRef
 from bot.programmes import Programme
 from bot.prompts import Catalogue, Prompt
 from bot.store.base import Database, Row, Tx
-from bot.timezones import utc_offset_minutes
 
 QUIET_ROUNDS = 3  # rounds in a row without an answer before a member is asked whether to stay
 ENGAGED = (
@@ -108,16 +103,22 @@ def starter_for(catalogue: Catalogue, programme: Programme, number: int) -> Prom
     return deck[(number - 1) % len(deck)]
 
 
+SAVE_SLICE = 500  # groups per transaction while saving a round: a few milliseconds each
+
+
 async def find_round(db: Database | Tx, programme_id: int, slot: str) -> Round | None:
     row = await db.fetchone(
-        "SELECT * FROM buddy_rounds WHERE programme_id = ? AND slot = ?", programme_id, slot
+        "SELECT * FROM buddy_rounds WHERE programme_id = ? AND slot = ? AND saved = 1",
+        programme_id,
+        slot,
     )
     return Round.from_row(row) if row else None
 
 
 async def latest_round(db: Database | Tx, programme_id: int) -> Round | None:
     row = await db.fetchone(
-        "SELECT * FROM buddy_rounds WHERE programme_id = ? ORDER BY slot DESC LIMIT 1",
+        "SELECT * FROM buddy_rounds WHERE programme_id = ? AND saved = 1"
+        " ORDER BY slot DESC LIMIT 1",
         programme_id,
     )
     return Round.from_row(row) if row else None
@@ -128,7 +129,8 @@ async def round_planned(services: Services, occurrence_id: int) -> bool:
     pairing history), and some may already have been introduced, so the round must be finished
     even past its grace window rather than leave the other groups without their introduction."""
     row = await services.db.fetchone(
-        "SELECT 1 AS planned FROM buddy_rounds WHERE occurrence_id = ?", occurrence_id
+        "SELECT 1 AS planned FROM buddy_rounds WHERE occurrence_id = ? AND saved = 1",
+        occurrence_id,
     )
     return row is not None
 
@@ -137,18 +139,52 @@ async def plan_round(ctx: DeliveryContext) -> Round:
     """The round for this occurrence: planned now, or as planned by an earlier attempt."""
     occurrence, programme = ctx.occurrence, ctx.programme
     db = ctx.services.db
+    row = await _round_row(db, occurrence.id)
+    if row is not None and row["saved"]:
+        return Round.from_row(row)
+    if row is not None:
+        await _discard_unsaved(db, occurrence.id)
     async with db.transaction() as tx:
-        row = await tx.fetchone("SELECT * FROM buddy_rounds WHERE occurrence_id = ?", occurrence.id)
-        if row is None:
-            await _tally_answers(tx, programme.id, occurrence.id)
-            await _set_quiet_aside(tx, programme.community_key, occurrence.id, ctx.now)
-            pairing, pool = await pair_for_round(tx, db.dialect, programme, occurrence.slot)
-            await save_round(tx, ctx, pairing, pool)
-            row = await tx.fetchone(
-                "SELECT * FROM buddy_rounds WHERE occurrence_id = ?", occurrence.id
-            )
-    assert row is not None
+        await _tally_answers(tx, programme.id, occurrence.id)
+        await _set_quiet_aside(tx, programme.community_key, occurrence.id, ctx.now)
+    planned = await read_and_pair(db, programme, occurrence.slot)
+    await save_round_in_slices(db, ctx, planned)
+    row = await _round_row(db, occurrence.id)
+    assert row is not None and row["saved"]
     return Round.from_row(row)
+
+
+async def _round_row(db: Database, occurrence_id: int) -> Row | None:
+    return await db.fetchone("SELECT * FROM buddy_rounds WHERE occurrence_id = ?", occurrence_id)
+
+
+async def _discard_unsaved(db: Database, round_id: int) -> None:
+    """Delete a round an earlier attempt did not finish saving (nobody was introduced from it:
+    introductions start only once it is saved), a slice of groups per transaction."""
+    while True:
+        async with db.transaction() as tx:
+            groups = await tx.fetchall(
+                "SELECT id FROM buddy_groups WHERE round_id = ? ORDER BY id LIMIT ?",
+                round_id,
+                SAVE_SLICE,
+            )
+            if not groups:
+                await tx.execute(
+                    "DELETE FROM buddy_rounds WHERE occurrence_id = ? AND saved = 0", round_id
+                )
+                return
+            first, last = int(groups[0]["id"]), int(groups[-1]["id"])
+            await tx.execute(
+                "DELETE FROM buddy_group_members WHERE group_id >= ? AND group_id <= ?",
+                first,
+                last,
+            )
+            await tx.execute(
+                "DELETE FROM buddy_groups WHERE round_id = ? AND id >= ? AND id <= ?",
+                round_id,
+                first,
+                last,
+            )
 
 
 async def _tally_answers(tx: Tx, programme_id: int, current: int) -> None:
@@ -191,54 +227,48 @@ async def _set_quiet_aside(tx: Tx, community_key: str, round_id: int, now: datet
     )
 
 
-async def pair_for_round(
-    tx: Tx, dialect: str, programme: Programme, slot: str
-) -> tuple[Pairing, list[int]]:
-    """Load the round's pool, history and do-not-pair lists from the store and pair them: the
-    whole of a round's pairing work, as the benchmark measures it."""
-    day = date.fromisoformat(slot)
-    pool = await eligible(tx, dialect, programme.community_key, day)
-    # "Skip the next round" is used up by this round; pauses that have run out are cleared.
-    await tx.execute(
-        "UPDATE buddy_members SET skip_next = 0 WHERE community_id = ? AND skip_next = 1",
-        programme.community_key,
-    )
+async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[int]) -> None:
+    """Write the round, its groups and their members in one transaction (the pairing benchmark
+    times this; a live round is saved in slices, ``save_round_in_slices``)."""
+    await _insert_round(tx, ctx, pairing, pool, saved=True)
+    await _insert_groups(tx, ctx, pairing.groups, 1)
+
+
+async def save_round_in_slices(db: Database, ctx: DeliveryContext, planned: Planned) -> None:
+    """Write the round unsaved, its groups ``SAVE_SLICE`` at a time, then mark it saved; skips
+    that this round used up are cleared with the mark."""
+    pairing, groups = planned.pairing, planned.pairing.groups
+    async with db.transaction() as tx:
+        await _insert_round(tx, ctx, pairing, planned.pool, saved=False)
+    for first in range(0, len(groups), SAVE_SLICE):
+        async with db.transaction() as tx:
+            await _insert_groups(tx, ctx, groups[first : first + SAVE_SLICE], first + 1)
+    programme, occurrence = ctx.programme, ctx.occurrence
+    async with db.transaction() as tx:
+        await _clear_used_up(tx, programme, occurrence.slot, planned.skipping)
+        await tx.execute("UPDATE buddy_rounds SET saved = 1 WHERE occurrence_id = ?", occurrence.id)
+
+
+async def _clear_used_up(tx: Tx, programme: Programme, slot: str, skipping: list[int]) -> None:
+    """ "Skip the next round" is used up by this round (for exactly those who skipped it, as
+    read with the pool); pauses that have run out are cleared."""
+    for first in range(0, len(skipping), 500):
+        chunk = skipping[first : first + 500]
+        await tx.execute(
+            "UPDATE buddy_members SET skip_next = 0"
+            f" WHERE id IN ({','.join('?' * len(chunk))}) AND skip_next = 1",
+            *chunk,
+        )
     await tx.execute(
         "UPDATE buddy_members SET paused_until = NULL WHERE community_id = ? AND paused_until <= ?",
         programme.community_key,
         slot,
     )
-    rounds = await history_rounds(tx, programme.id, slot, HISTORY_ROUNDS)
-    history = await load_history(tx, dialect, rounds)
-    avoid = await avoid_pairs(tx, programme.community_key)
-    zones = None
-    if uses_timezones(programme):
-        by_zone = await member_zones(tx, dialect, programme.community_key)
-        zones = offsets_at(by_zone, buddy_rule(programme).at_local(day))
-    pairing = pair_round(
-        pool,
-        history,
-        avoid,
-        size=group_size(programme),
-        window=repeat_window(programme),
-        seed=f"{programme.id}:{slot}",
-        zones=zones,
-    )
-    return pairing, pool
 
 
-def offsets_at(by_zone: dict[str, list[int]], instant: datetime) -> dict[int, int]:
-    """Each member's UTC offset in minutes at the round's start (so summer time counts)."""
-    offsets: dict[int, int] = {}
-    for name, members in by_zone.items():
-        offset = utc_offset_minutes(name, instant)
-        if offset is not None:
-            offsets.update(dict.fromkeys(members, offset))
-    return offsets
-
-
-async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[int]) -> None:
-    """Write the round, its groups and their members (one statement per table)."""
+async def _insert_round(
+    tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[int], *, saved: bool
+) -> None:
     programme, occurrence = ctx.programme, ctx.occurrence
     number = (
         int(
@@ -259,8 +289,8 @@ async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[
     await tx.execute(
         "INSERT INTO buddy_rounds (occurrence_id, programme_id, community_id, slot, number,"
         " started_at, ends_at, size, pool, paired, unplaced, repeats, kept_apart, starter_key,"
-        " starter_text, note, unplaced_ids)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " starter_text, note, unplaced_ids, saved)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         occurrence.id,
         programme.id,
         programme.community_key,
@@ -278,27 +308,37 @@ async def save_round(tx: Tx, ctx: DeliveryContext, pairing: Pairing, pool: list[
         starter.text,
         note,
         ",".join(str(m) for m in pairing.unplaced),
+        int(saved),
     )
-    if not pairing.groups:
+
+
+async def _insert_groups(
+    tx: Tx, ctx: DeliveryContext, groups: Sequence[tuple[int, ...]], first_number: int
+) -> None:
+    """Groups numbered from ``first_number``, with their members."""
+    if not groups:
         return
+    round_id, community = ctx.occurrence.id, ctx.programme.community_key
+    last_number = first_number + len(groups) - 1
     await tx.executemany(
         "INSERT INTO buddy_groups (round_id, community_id, number) VALUES (?, ?, ?)",
-        [
-            (occurrence.id, programme.community_key, number)
-            for number in range(1, len(pairing.groups) + 1)
-        ],
+        [(round_id, community, number) for number in range(first_number, last_number + 1)],
     )
     ids = {
         int(r["number"]): int(r["id"])
         for r in await tx.fetchall(
-            "SELECT id, number FROM buddy_groups WHERE round_id = ?", occurrence.id
+            "SELECT id, number FROM buddy_groups WHERE round_id = ? AND number >= ?"
+            " AND number <= ?",
+            round_id,
+            first_number,
+            last_number,
         )
     }
     await tx.executemany(
         "INSERT INTO buddy_group_members (group_id, member_id) VALUES (?, ?)",
         [
             (ids[number], member)
-            for number, group in enumerate(pairing.groups, 1)
+            for number, group in enumerate(groups, first_number)
             for member in group
         ],
     )

@@ -55,7 +55,7 @@ async def round_stats(
         " (SELECT COUNT(*) FROM buddy_groups g WHERE g.round_id = r.occurrence_id"
         "  AND EXISTS (SELECT 1 FROM buddy_group_members gm WHERE gm.group_id = g.id"
         "  AND gm.answer = 'met')) AS groups_met"
-        " FROM buddy_rounds r WHERE r.programme_id = ? AND r.started_at >= ?"
+        " FROM buddy_rounds r WHERE r.programme_id = ? AND r.saved = 1 AND r.started_at >= ?"
         " ORDER BY r.slot DESC LIMIT ?",
         programme_id,
         to_epoch(since) if since else 0,

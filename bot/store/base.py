@@ -40,6 +40,8 @@ class Tx(ABC):
 
 class Database(ABC):
     dialect: str
+    # The URL it was opened from (``open_database``), so a worker process can open it too.
+    url: str = ""
     # The storage fault the last write ran into (a full disk, a damaged file), until a write is
     # saved again; None when all is well. ``/healthz`` reports it.
     fault: WriteRefused | None = None

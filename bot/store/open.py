@@ -30,7 +30,7 @@ async def open_database(
                 "PostgreSQL needs the postgres extra: pip install 'kith-bot[postgres]'"
             ) from None
         try:
-            return await _migrated(await PostgresDatabase.open(url), migrate)
+            return await _migrated(await PostgresDatabase.open(url), migrate, url)
         except connection_errors() as exc:
             log.debug("cannot open the database", exc_info=True)
             raise StorageFault(describe_postgres(url, exc)) from exc
@@ -41,7 +41,7 @@ async def open_database(
 
     try:
         return await _migrated(
-            await SqliteDatabase.open(path, synchronous=sqlite_synchronous), migrate
+            await SqliteDatabase.open(path, synchronous=sqlite_synchronous), migrate, path
         )
     except StorageFault as exc:
         log.debug("cannot open the database", exc_info=True)
@@ -51,7 +51,8 @@ async def open_database(
         raise StorageFault(describe_sqlite(path, exc)) from exc
 
 
-async def _migrated(db: Database, migrate: bool) -> Database:
+async def _migrated(db: Database, migrate: bool, url: str) -> Database:
+    db.url = url
     try:
         if migrate:
             await db.migrate()
