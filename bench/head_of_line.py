@@ -38,7 +38,6 @@ from pathlib import Path
 
 from bench import kindness, pairing
 from bench.common import machine, median, percentile
-from bench.scheduler import CountingChat
 from bot.app import build_kith
 from bot.buddies.rounds import plan_round
 from bot.buddies.rule import HISTORY_ROUNDS, KIND, ROUND
@@ -48,6 +47,7 @@ from bot.core import Kith
 from bot.events import CommandEvent
 from bot.programmes import get_programme
 from bot.store import Database
+from tests.fakes import FakeChat
 
 JOBS = ("round", "stats", "retention", "export", "leaderboard")
 EXPORT_ACTS = 10_000
@@ -113,7 +113,7 @@ class Driver:
     async def _one(self, arrival: float, n: int) -> None:
         member = kindness.actor(1 + n % ACTING_MEMBERS)
         event = CommandEvent(member, f"/kind held the door, number {n}", kindness.CHANNEL)
-        reply = await self.kith.handle(event, kindness.NullChat())
+        reply = await self.kith.handle(event, FakeChat())
         if reply.message is None or "went wrong" in reply.message.plain_text:
             self.errors += 1
         self.done.append((arrival, time.perf_counter() - arrival))
@@ -148,7 +148,7 @@ async def build_kindness_store(path: Path, members: int, acts: int) -> None:
     kith, db = await build_kith(str(path), SimulatedClock(kindness.NOW))
     await kith.handle(
         CommandEvent(kindness.actor(0, admin=True), kindness.SETUP, kindness.CHANNEL),
-        kindness.NullChat(),
+        FakeChat(),
     )
     await db.close()
     kindness.load_community(path, members, acts)
@@ -188,7 +188,7 @@ async def build_round_store(path: Path, pool: int) -> None:
     await pairing.seed(db, kith.services, pool, 2)
     await kith.handle(
         CommandEvent(kindness.actor(0, admin=True), kindness.SETUP, kindness.CHANNEL),
-        kindness.NullChat(),
+        FakeChat(),
     )
     await db.close()
     checkpoint(path)
@@ -202,7 +202,7 @@ Job = Callable[[Kith, Database], Awaitable[None]]
 async def command(kith: Kith, text: str, who: int = 0, admin: bool = False) -> None:
     reply = await kith.handle(
         CommandEvent(kindness.actor(who, admin=admin), text, kindness.CHANNEL),
-        kindness.NullChat(),
+        FakeChat(),
     )
     assert reply.message is not None and "went wrong" not in reply.message.plain_text
 
@@ -232,7 +232,7 @@ async def round_job(kith: Kith, db: Database) -> None:
     occurrence = Occurrence(
         int(occurrence_id), programme.id, pairing.COMMUNITY, ROUND, day.isoformat(), due, 1, 1
     )
-    ctx = DeliveryContext(kith.services, CountingChat(), programme, occurrence, due)
+    ctx = DeliveryContext(kith.services, FakeChat(), programme, occurrence, due)
     planned = await plan_round(ctx)
     assert planned.paired == planned.pool, (planned.paired, planned.pool)
 
@@ -267,6 +267,11 @@ def fresh_copy(template: Path, work: Path) -> None:
     shutil.copyfile(template, work)
     for suffix in ("-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
+
+
+def clear(folder: Path) -> None:
+    for old in folder.glob("*.sqlite3*"):
+        old.unlink()  # a store left by an earlier run in --dir
 
 
 def load_average() -> str:
@@ -323,6 +328,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     print(f"load average at start: {load_average()}")
     jobs = [j for j in args.jobs if j in JOBS]
     templates: dict[str, Path] = {}
+    clear(folder)
     started = time.perf_counter()
     if any(j != "round" for j in jobs):
         templates["kindness"] = folder / "kindness-template.sqlite3"
@@ -335,7 +341,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     for n in range(args.runs):
         for rate in args.rates:
             for job in ["alone", *jobs]:
-                template = templates["round" if job == "round" else "kindness"]
+                template = templates.get("round" if job == "round" else "kindness")
+                template = template or next(iter(templates.values()))  # "alone": either
                 sample = await one(
                     template,
                     folder / "work.sqlite3",
