@@ -12,7 +12,7 @@ FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 kith \
     && mkdir -p /data && chown kith:kith /data
 COPY --from=build /wheels /wheels
-RUN python -m pip install --no-cache-dir "$(ls /wheels/*.whl)[discord,slack,postgres]" \
+RUN python -m pip install --no-cache-dir "$(ls /wheels/*.whl)[discord,slack,postgres,charts]" \
     && rm -rf /wheels
 USER kith
 WORKDIR /home/kith

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack,postgres,charts]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

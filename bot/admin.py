@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
+from bot.charts import stats_chart
 from bot.clock import from_epoch, to_epoch
 from bot.commands.parse import Invocation
 from bot.commands.values import timezone_value, user_value
@@ -17,6 +19,7 @@ from bot.messages import Inline, Mention, Reply, Text
 from bot.programmes import get_programme, list_programmes, set_paused
 from bot.registry import Command, Option, OptionKind, Registry
 from bot.scheduler import Scheduler
+from bot.sparklines import Series
 from bot.timezones import zone
 
 NOT_A_CRISIS_SERVICE = (
@@ -208,12 +211,23 @@ async def stats_command(ctx: Context, inv: Invocation) -> Reply:
     window = (inv.options.get("window") or (inv.args[0] if inv.args else "30d")).lower()
     if window not in STATS_WINDOWS:
         raise UserError(f"window: is one of {', '.join(STATS_WINDOWS)}.")
+    days = STATS_WINDOWS[window]
     paragraphs: list[str | tuple[Text, ...]] = []
+    series: list[Series] = []
     for section in ctx.services.registry.stats_sections:
-        paragraphs.extend(await section(ctx, STATS_WINDOWS[window]))
+        for item in await section(ctx, days):
+            if isinstance(item, Series):
+                series.append(item)
+                paragraphs.append(item.line())
+            else:
+                paragraphs.append(item)
     if not paragraphs:
         paragraphs.append("Nothing to report yet.")
-    return Reply.text(*paragraphs)
+    reply = Reply.text(*paragraphs)
+    chart = await stats_chart(f"Kith stats, last {days} days", series)
+    if chart is not None and reply.message is not None:
+        reply = Reply(replace(reply.message, attachment=chart))
+    return reply
 
 
 def register(registry: Registry) -> None:

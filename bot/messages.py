@@ -73,11 +73,22 @@ class Form:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file sent with a message (a member's data export)."""
+    """A file sent with a message: a member's data export (text), a stats chart (PNG bytes).
+    ``description`` is an image's alt text (Discord's attachment description, Slack's
+    ``alt_text``)."""
 
     filename: str
-    content: str
+    content: str | bytes
     media_type: str = "application/json"
+    description: str = ""
+
+    @property
+    def data(self) -> bytes:
+        return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
 
 
 @dataclass(frozen=True, slots=True)

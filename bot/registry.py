@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.identity import MessageRef
     from bot.maintenance import MaintenanceRun
     from bot.programmes import Programme
+    from bot.sparklines import StatsItem
     from bot.store.base import Tx
 
 
@@ -58,7 +59,8 @@ Preparer = Callable[["Tx", "DeliveryContext"], Awaitable[object]]
 # finished rather than recorded as missed, so no member is left out of something half done.
 Started = Callable[["Services", int], Awaitable[bool]]
 # A section of /kith stats: (context, window in days) → paragraphs.
-StatsSection = Callable[["Context", int], Awaitable[list["str | tuple[Text, ...]"]]]
+# Series among them are shown as a sparkline line and drawn in the stats chart.
+StatsSection = Callable[["Context", int], Awaitable[list["StatsItem"]]]
 # A section of a member's home (Slack App Home): (context) → paragraphs about the member's own
 # use of a feature ("my streak", "my buddy"); an empty list when there is nothing to show.
 HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]

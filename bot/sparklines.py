@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.messages import Text
+
 BARS = "▁▂▃▄▅▆▇█"
 GAP = " "  # a withheld value: a gap in the line, never a short bar
 HIDDEN = "–"  # the same, in the list of numbers
@@ -51,11 +53,17 @@ class Series:
     low: float | None = None
     high: float | None = None
     number: Callable[[float], str] = lambda v: f"{v:g}"
+    style: str = "bars"  # how a chart draws it: "bars" (counts, rates) or "line" (a trend)
 
     def line(self) -> str:
         """``Answers by day: ▁▃█·▅  (2, 4, 9, –, 6)``."""
         numbers = ", ".join(HIDDEN if v is None else self.number(v) for v in self.values)
         return f"{self.title}: {sparkline(self.values, low=self.low, high=self.high)}  ({numbers})"
+
+
+# What a /kith stats section returns: paragraphs, and series (shown as a sparkline line, and
+# drawn in the chart image).
+StatsItem = str | tuple[Text, ...] | Series
 
 
 def period_of(day: date, by_week: bool) -> date:

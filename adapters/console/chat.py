@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from adapters.console.render import ConsoleMessage, message_text
 from bot.clock import Clock, to_epoch
@@ -53,12 +55,20 @@ class ConsoleChat:
     )
 
     def __init__(
-        self, db: Database, clock: Clock, tz: str, emit: Callable[[ConsoleMessage], None]
+        self,
+        db: Database,
+        clock: Clock,
+        tz: str,
+        emit: Callable[[ConsoleMessage], None],
+        files: Path | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz
         self.emit = emit
+        # Where image attachments (stats charts) are written: beside the database, else a
+        # temporary folder. The console prints the path.
+        self.files = files or Path(tempfile.gettempdir()) / "kith-console"
 
     async def install(self) -> None:
         async with self.db.transaction() as tx:
@@ -77,7 +87,7 @@ class ConsoleChat:
     ) -> MessageRef:
         now = self.clock.now()
         choices = [(c.value, c.label, c.id) for c in message.choices]
-        text = message_text(message)
+        text = message_text(message, self._save_image(message, now))
         try:
             ref, new = await self._log(now, target, private, text, choices, delivery_key, thread)
         except WriteRefused:
@@ -100,6 +110,16 @@ class ConsoleChat:
             )
         )
         return ref
+
+    def _save_image(self, message: Message, now: datetime) -> str | None:
+        attachment = message.attachment
+        if attachment is None or not attachment.is_image:
+            return None
+        self.files.mkdir(parents=True, exist_ok=True)
+        stem, dot, suffix = attachment.filename.rpartition(".")
+        path = self.files / f"{stem or 'kith'}-{now:%Y%m%dT%H%M%S}{dot}{suffix}"
+        path.write_bytes(attachment.data)
+        return str(path)
 
     async def _log(
         self,

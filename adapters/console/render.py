@@ -22,7 +22,9 @@ class ConsoleMessage:
     thread: str | None = None
 
 
-def message_text(message: Message) -> str:
+def message_text(message: Message, saved: str | None = None) -> str:
+    """The message's text; ``saved`` is where an image attachment was written (the console
+    cannot show pictures, so it names the file and gives the picture's alt text)."""
     paragraphs = []
     for para in message.paragraphs:
         parts = []
@@ -36,9 +38,14 @@ def message_text(message: Message) -> str:
         paragraphs.append("".join(parts))
     if message.note:
         paragraphs.append(message.note)
-    if message.attachment is not None:  # the console shows a file inline, after its name
-        paragraphs.append(f"[{message.attachment.filename}]")
-        paragraphs.append(message.attachment.content)
+    attachment = message.attachment
+    if attachment is not None and saved is not None:
+        paragraphs.append(f"[{attachment.filename} saved to {saved}]")
+        if attachment.description:
+            paragraphs.append(attachment.description)
+    elif attachment is not None:  # the console shows a text file inline, after its name
+        paragraphs.append(f"[{attachment.filename}]")
+        paragraphs.append(attachment.data.decode("utf-8", errors="replace"))
     return "\n".join(paragraphs)
 
 

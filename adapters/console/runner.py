@@ -9,6 +9,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import IO, TextIO
 
 from adapters.console.chat import COMMUNITY, ConsoleChat, channel_ref, user_ref
@@ -93,6 +94,9 @@ class ConsoleCommunity:
     ) -> ConsoleCommunity:
         kith, db = await build_kith(database, clock)
         community = cls(kith, db, clock, tz, out, err, as_json)
+        path = database.removeprefix("sqlite:///")
+        if "://" not in path and path != ":memory:":  # a SQLite file: charts go beside it
+            community.chat.files = Path(path).parent
         try:
             await community.chat.install()
             await ensure_community(db, COMMUNITY, clock.now(), tz)

@@ -62,7 +62,11 @@ def allowed_mentions(part: Rendered) -> discord.AllowedMentions:
 def discord_file(part: Rendered) -> discord.File | None:
     if part.file is None:
         return None
-    return discord.File(io.BytesIO(part.file.data), filename=part.file.filename)
+    return discord.File(
+        io.BytesIO(part.file.data),
+        filename=part.file.filename,
+        description=part.file.description or None,
+    )
 
 
 def message_kwargs(part: Rendered) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class File:
     filename: str
     data: bytes
     media_type: str
+    description: str = ""  # an image's alt text
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ class Rendered:
             body["components"] = self.components()
         if self.file is not None:
             body["attachments"] = [{"id": 0, "filename": self.file.filename}]
+            if self.file.description:
+                body["attachments"][0]["description"] = self.file.description
         return body
 
 
@@ -204,7 +207,9 @@ def render_message(message: Message, *, max_text: int = MAX_CONTENT) -> list[Ren
     if message.attachment is not None:
         attachment = message.attachment
         name = _SAFE_FILENAME.sub("_", attachment.filename).strip("._") or "kith.txt"
-        file = File(name[:100], attachment.content.encode("utf-8"), attachment.media_type)
+        file = File(
+            name[:100], attachment.data, attachment.media_type, attachment.description[:1024]
+        )
     if not chunks[-1].strip() and not rows and file is None:
         chunks[-1] = "\u200b"  # Discord refuses a message with neither text nor components
     rendered = [Rendered(chunk, (), tuple(pings)) for chunk in chunks[:-1]]

@@ -26,6 +26,7 @@ from adapters.slack.inbound import Origin
 from adapters.slack.render import render_form, render_home, render_message
 from adapters.slack.store import EventLog
 from bot import choice_ids
+from bot.community import Community
 from bot.core import Kith
 from bot.events import Actor
 from bot.home import home_message
@@ -180,10 +181,19 @@ class SlackAdapter:
     async def publish_home(self, actor: Actor) -> None:
         try:
             home = await home_message(self.kith.services, actor, self.chat)
+            chart = self.chat.latest_charts.get(actor.community.key)
+            if chart is not None and not await self._is_admin(actor):
+                chart = None  # the community's stats are for its admins
         except Exception:
             log.exception("event=home_error user=%s", actor.user.key)
             return
-        await self.chat.publish_home(actor.user.id, render_home(home))
+        await self.chat.publish_home(actor.user.id, render_home(home, chart))
+
+    async def _is_admin(self, actor: Actor) -> bool:
+        row = await self.kith.services.db.fetchone(
+            "SELECT * FROM communities WHERE id = ?", actor.community.key
+        )
+        return row is not None and Community.from_row(row).is_admin(actor)
 
     async def deliver(self, reply: Reply, actor: Actor, origin: Origin) -> None:
         """Send the core's reply back where the member is: ephemeral where possible, else a DM."""

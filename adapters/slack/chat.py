@@ -72,6 +72,9 @@ class SlackChat:
         self.directory = directory
         self.deliveries = DeliveryLog(db)
         self._dm_channels: dict[str, str] = {}
+        # The latest stats chart uploaded per workspace (file id, alt text), for admins' App
+        # Home. Kept in memory: after a restart the Home shows one again from the next stats.
+        self.latest_charts: dict[str, tuple[str, str]] = {}
         self.token_alarm = directory.token_alarm or Alarm(log, "slack_token_rejected")
         directory.token_alarm = self.token_alarm  # member lookups fail on a bad token too
 
@@ -100,8 +103,11 @@ class SlackChat:
         channel_id, ts, fresh = await self._post(
             channel_id, render_message(message), delivery_key, None
         )
-        if fresh and message.attachment is not None:
-            await self._attach(channel_id, message.attachment, None)
+        attachment = message.attachment
+        if fresh and attachment is not None:
+            file_id = await self._attach(channel_id, attachment, None)
+            if file_id and attachment.is_image:
+                self.latest_charts[user.community.key] = (file_id, attachment.description)
         return MessageRef(ChannelRef(user.community, channel_id).key, ts)
 
     async def send_group(
@@ -303,19 +309,24 @@ class SlackChat:
             await self.deliveries.done(key, posted_channel, ts)
         return posted_channel, ts, True
 
-    async def _attach(self, channel_id: str, attachment: Attachment, thread_ts: str | None) -> None:
-        """A file after its message (files.upload v2: get a URL, upload, complete)."""
+    async def _attach(
+        self, channel_id: str, attachment: Attachment, thread_ts: str | None
+    ) -> str | None:
+        """A file after its message (files.upload v2: get a URL, upload, complete); its id."""
         name = file_name(attachment.filename)
-        await self._api(
+        response = await self._api(
             "send a file",
             lambda: self.client.files_upload_v2(
                 channel=channel_id,
-                content=attachment.content.encode("utf-8"),
+                content=attachment.data,
                 filename=name,
                 title=name,
+                alt_txt=attachment.description or None,
                 thread_ts=thread_ts,
             ),
         )
+        files = response.get("files") or []
+        return str(files[0]["id"]) if files and isinstance(files[0], dict) else None
 
     def _history(
         self, thread_ts: str | None, args: dict[str, Any]

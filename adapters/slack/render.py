@@ -40,6 +40,7 @@ BUTTON_TEXT = ButtonElement.text_max_length  # 75
 BUTTON_VALUE = ButtonElement.value_max_length  # 2000
 MESSAGE_BLOCKS = 50  # chat.postMessage refuses more
 VIEW_BLOCKS = View.blocks_max_length  # 100, modals and the Home tab
+MAX_ALT_TEXT = 2000  # an image block's alt_text
 VIEW_TITLE = View.title_max_length  # 24
 INPUT_MAX = 3000  # plain_text_input max_length
 PLACEHOLDER = 150
@@ -270,7 +271,20 @@ def render_form(form: Form, private_metadata: str = "") -> dict[str, Any]:
     return view.to_dict()
 
 
-def render_home(message: Message) -> dict[str, Any]:
-    """The App Home tab: the same message model, with the larger view block budget."""
-    view = View(type="home", blocks=message_blocks(message, VIEW_BLOCKS))
+def render_home(message: Message, chart: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The App Home tab: the same message model, with the larger view block budget; for an
+    admin, ``chart`` (file id, alt text) adds the latest stats chart as an image block that
+    refers to the uploaded file (no public URL)."""
+    blocks = message_blocks(message, VIEW_BLOCKS - (1 if chart else 0))
+    if chart is not None:
+        file_id, alt = chart
+        blocks.append(
+            {
+                "type": "image",
+                "slack_file": {"id": file_id},
+                "alt_text": alt[:MAX_ALT_TEXT] or "Kith stats chart",
+                "title": {"type": "plain_text", "text": "Latest /kith stats chart"},
+            }
+        )
+    view = View(type="home", blocks=blocks)
     return view.to_dict()

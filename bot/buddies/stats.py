@@ -16,7 +16,7 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.messages import Text
 from bot.programmes import get_programme
-from bot.sparklines import MIN_GROUP, Series
+from bot.sparklines import MIN_GROUP, Series, StatsItem
 from bot.store.base import Database
 from bot.wording import plural
 
@@ -99,12 +99,12 @@ def round_line(stats: RoundStats, tz: str) -> str:
     return " · ".join(parts)
 
 
-async def buddy_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+async def buddy_stats(ctx: Context, days: int) -> list[StatsItem]:
     programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     if programme is None:
         return []
     rounds = await round_stats(ctx.db, programme.id, ctx.now - timedelta(days=days))
-    heading: list[str | tuple[Text, ...]] = [(Text(f"Buddy pairing, last {days} days", bold=True),)]
+    heading: list[StatsItem] = [(Text(f"Buddy pairing, last {days} days", bold=True),)]
     if not rounds:
         return [*heading, "No buddy rounds in this period yet."]
     asked = sum(r.asked for r in rounds if r.followed_up)
@@ -125,7 +125,7 @@ async def buddy_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
     parts.append(f"unavoidable repeats: {sum(r.repeats for r in rounds)}")
     totals = " · ".join(parts)
     asked_rounds = [r for r in reversed(rounds) if r.followed_up]
-    trend = [met_rate_series(asked_rounds).line()] if asked_rounds else []
+    trend = [met_rate_series(asked_rounds)] if asked_rounds else []
     return [
         *heading,
         totals,

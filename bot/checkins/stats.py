@@ -14,7 +14,7 @@ from bot.checkins.rule import ANSWERABLE, POST
 from bot.clock import to_epoch
 from bot.context import Context
 from bot.messages import Text
-from bot.sparklines import MIN_GROUP, Series, count_series
+from bot.sparklines import MIN_GROUP, Series, StatsItem, count_series
 from bot.store.base import Row
 from bot.timezones import local_date
 
@@ -46,7 +46,7 @@ def _average(summary: MoodSummary) -> str:
     return f"{summary.average:.1f}/5 from {summary.answers} answers"
 
 
-async def checkin_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
     since = ctx.now - timedelta(days=days)
     key = ctx.community.ref.key
     posts = await ctx.db.fetchval(
@@ -71,7 +71,7 @@ async def checkin_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]
         key,
         to_epoch(since),
     )
-    lines: list[str | tuple[Text, ...]] = [
+    lines: list[StatsItem] = [
         (Text(f"Check-ins, last {days} days", bold=True),),
         f"Posts: {posts} · answers: {len(rows)} from {people} members · "
         f"{per_post:.1f} answers per post · reflections written: {reflections}",
@@ -93,12 +93,13 @@ def mood_series(trend: list[tuple[date, MoodSummary]]) -> Series:
         low=1,
         high=5,
         number=lambda v: f"{v:.1f}",
+        style="line",
     )
 
 
 def _sparklines(
     ctx: Context, rows: list[Row], trend: list[tuple[date, MoodSummary]], days: int
-) -> list[str | tuple[Text, ...]]:
+) -> list[Series]:
     if not rows:
         return []
     counts: dict[date, int] = defaultdict(int)
@@ -107,4 +108,4 @@ def _sparklines(
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
     answers = count_series("Answers", counts, first, max([*counts, today]), days)
-    return [answers.line(), mood_series(trend).line()]
+    return [answers, mood_series(trend)]

@@ -9,11 +9,11 @@ from bot.context import Context
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
-from bot.sparklines import Series, count_series
+from bot.sparklines import Series, StatsItem, count_series
 from bot.timezones import local_date
 
 
-async def kindness_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]]:
+async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
     key = ctx.community.ref.key
     if await get_programme(ctx.db, key, KIND) is None:
         return []
@@ -40,13 +40,13 @@ async def kindness_stats(ctx: Context, days: int) -> list[str | tuple[Text, ...]
     )
     count = int(acts["acts"]) if acts else 0
     people = int(acts["people"]) if acts else 0
-    lines: list[str | tuple[Text, ...]] = [
+    lines: list[StatsItem] = [
         (Text(f"Kindness, last {days} days", bold=True),),
         f"Kind acts counted: {count} ({count / days:.1f} per day) · members logging: {people} · "
         f"thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: {alive}",
     ]
     if count:
-        lines.append((await acts_series(ctx, days)).line())
+        lines.append(await acts_series(ctx, days))
     return lines
 
 

@@ -184,6 +184,7 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.faults: list[Fault] = []
+        self.file_data: dict[str, bytes] = {}  # attachment id → the bytes uploaded
         # Discord's global rate limit: at most this many bot requests in any second (interaction
         # callbacks and webhooks are exempt); more get a global 429. None: not enforced.
         self.global_limit: int | None = None
@@ -458,7 +459,19 @@ class FakeDiscord:
                 body = json.loads(await part.text())
             elif part.filename:
                 data = await part.read()
-                files.append({"filename": part.filename, "content": data.decode("utf-8")})
+                files.append(
+                    {
+                        "filename": part.filename,
+                        "content": data.decode("utf-8", errors="replace"),
+                        "data": data,
+                    }
+                )
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        # What the client said about each file (an interaction callback nests it in data).
+        for meta in body.get("attachments") or data.get("attachments") or []:
+            index = int(meta.get("id", -1))
+            if 0 <= index < len(files) and meta.get("description"):
+                files[index]["description"] = meta["description"]
         body["_files"] = files
         return body
 
@@ -539,18 +552,23 @@ class FakeDiscord:
     async def _get_commands(self, body: Any, app: str) -> web.Response:
         return _json(self.commands.get("global", []))
 
-    def _attachments(self, files: list[dict[str, str]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": self.snowflake(),
-                "filename": f["filename"],
-                "size": len(f["content"]),
-                "url": f"https://cdn.invalid/{f['filename']}",
-                "proxy_url": f"https://cdn.invalid/{f['filename']}",
-                "content": f["content"],  # not Discord's: lets tests read the file
-            }
-            for f in files
-        ]
+    def _attachments(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found = []
+        for f in files:
+            ident = self.snowflake()
+            self.file_data[ident] = f.get("data") or f["content"].encode()  # for tests to read
+            found.append(
+                {
+                    "id": ident,
+                    "filename": f["filename"],
+                    "size": len(self.file_data[ident]),
+                    "description": f.get("description"),
+                    "url": f"https://cdn.invalid/{f['filename']}",
+                    "proxy_url": f"https://cdn.invalid/{f['filename']}",
+                    "content": f["content"],  # not Discord's: lets tests read a text file
+                }
+            )
+        return found
 
     def _message(
         self, channel_id: str, body: dict[str, Any], *, flags: int = 0, author: Any = None

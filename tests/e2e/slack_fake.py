@@ -444,7 +444,11 @@ class FakeSlack:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():
             return "invalid_arguments"
         file_id = f"F{next(self._seq):08d}"
-        self.uploads[file_id] = {"filename": args["filename"], "length": int(args["length"])}
+        self.uploads[file_id] = {
+            "filename": args["filename"],
+            "length": int(args["length"]),
+            "alt_txt": args.get("alt_txt"),
+        }
         return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
     def m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any] | str:

@@ -339,3 +339,20 @@ async def test_a_public_reply_is_posted_in_the_channel_quick_or_deferred(world: 
     await world.fake.until(lambda: bool(slow.followups))
     (public,) = slow.followups
     assert "kettle" in public["content"] and not public["flags"] & EPHEMERAL
+
+
+async def test_stats_answer_carries_the_chart_image_privately_with_its_alt_text(
+    world: World,
+) -> None:
+    await world.slash(world.ada, "kith setup kindness", {"channel": world.general["id"]})
+    for user in (world.bo, world.cy):
+        await world.slash(user, "kind", {"what_i_did": "made tea for the team"})
+    for budget in (1.5, 0.0):  # answered at once, then deferred and delivered by an edit
+        await world.restart(ack_budget=budget)
+        reply = await world.slash(world.ada, "kith stats")
+        assert reply.ephemeral
+        assert "Kind acts by day: " in reply.text  # the text keeps its numbers
+        (image,) = [a for m in reply.messages for a in m["attachments"]]
+        assert image["filename"] == "kith-stats.png"
+        assert world.fake.file_data[image["id"]][:8] == b"\x89PNG\r\n\x1a\n"
+        assert image["description"].startswith("Kith stats, last 30 days. Kind acts by day:")

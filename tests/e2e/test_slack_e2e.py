@@ -260,3 +260,36 @@ async def test_export_sends_the_file_to_the_members_dm(world: SlackWorld) -> Non
     world.fake.users[CY].dm_error = "messages_tab_disabled"
     failed = await world.command(CY, "export")
     assert "couldn't send it to your direct messages" in block_text(failed["blocks"])
+
+
+async def test_stats_chart_goes_to_the_admins_dm_and_their_home_tab_only(
+    world: SlackWorld,
+) -> None:
+    await world.command(ADA, "setup kindness channel:<#C0GENERAL>")
+    for user in (BO, CY):
+        await world.command(user, "made tea for the team", command="/kind")
+    pointer = await world.command(ADA, "stats")
+    assert "sent it to your direct messages" in block_text(pointer["blocks"])
+    dm = world.fake.dm_of(ADA)
+    assert dm is not None
+    text, upload = world.fake.posts(dm.id)
+    assert "Kind acts by day: " in block_text(text["blocks"])  # the numbers, in words
+    [stored] = world.fake.uploads.values()
+    assert stored["channel"] == dm.id and stored["filename"] == "kith-stats.png"
+    assert stored["content"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert stored["alt_txt"].startswith("Kith stats, last 30 days. Kind acts by day:")
+    file_id = upload["files"][0]["id"]
+    await world.event(home_opened(ADA), event_id="Ev0HOMEA")
+    await world.fake.wait_for(lambda: ADA in world.fake.homes)
+    images = [b for b in world.fake.homes[ADA]["blocks"] if b["type"] == "image"]
+    assert images == [
+        {
+            "type": "image",
+            "slack_file": {"id": file_id},
+            "alt_text": stored["alt_txt"],
+            "title": {"type": "plain_text", "text": "Latest /kith stats chart"},
+        }
+    ]
+    await world.event(home_opened(BO), event_id="Ev0HOMEB")
+    await world.fake.wait_for(lambda: BO in world.fake.homes)
+    assert not [b for b in world.fake.homes[BO]["blocks"] if b["type"] == "image"]

@@ -24,7 +24,8 @@ async def test_checkin_sparklines_hide_weeks_under_five_answers(harness: Harness
         for n in range(answering):
             await harness.click(f"m{n}", post.choice(str(2 + n % 3)))
         await harness.advance(timedelta(days=7) if week < 2 else timedelta(hours=1))
-    text = reply_text(await harness.say("ada", "/kith stats window:30d"))
+    reply = await harness.say("ada", "/kith stats window:30d")
+    text = reply_text(reply)
     mood = line_starting(text, "Mood by week: ")
     bars, numbers = mood.removeprefix("Mood by week: ").split("  (")
     assert numbers == "3.0, –, 2.8)"  # week 2 had three answers: withheld, in words too
@@ -32,6 +33,12 @@ async def test_checkin_sparklines_hide_weeks_under_five_answers(harness: Harness
     answers = line_starting(text, "Answers by day: ")
     assert answers.endswith(")") and "6" in answers and "3" in answers
     assert "hidden (fewer than 5 answers)" in text  # the per-week lines stay
+    # The chart comes with the text, and its alt text withholds the same week.
+    assert reply.message is not None and reply.message.attachment is not None
+    chart = reply.message.attachment
+    assert chart.media_type == "image/png" and chart.data.startswith(b"\x89PNG")
+    assert "Mood by week: fell from 3.0" in chart.description
+    assert "1 withheld (fewer than 5 answers)" in chart.description
 
 
 async def test_kind_acts_per_day_sparkline(harness: Harness) -> None:
