@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.chat import SlackChat
 from adapters.slack.directory import Directory
-from adapters.slack.inbound import Origin
+from adapters.slack.inbound import Origin, is_direct_message
 from adapters.slack.render import render_form, render_home, render_message
 from adapters.slack.store import EventLog
 from bot import choice_ids
@@ -232,7 +232,7 @@ class SlackAdapter:
         """Slack has no ephemeral files: the message and its file go to the member's DM with
         Kith, and where they asked (a channel) they are told where to look."""
         sent = await self._send(lambda: self.chat.send_private(actor.user, with_file))
-        in_dm = origin.channel_id is None or origin.channel_id.startswith("D") or origin.home
+        in_dm = origin.channel_id is None or is_direct_message(origin.channel_id) or origin.home
         if in_dm and sent:
             return
         pointer = message(FILE_SENT if sent else FILE_FAILED)

@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import inbound
 from adapters.slack.directory import Directory
 from adapters.slack.errors import FAILURES, TOKEN_ERRORS, TOKEN_HINT, delivery_error, error_code
+from adapters.slack.inbound import is_public_channel
 from adapters.slack.render import SECTION_TEXT, SlackMessage, file_name, render_message
 from adapters.slack.store import DeliveryLog
 from bot.alarm import Alarm
@@ -181,14 +182,13 @@ class SlackChat:
 
     async def post_ephemeral(self, channel_id: str, user_id: str, rendered: SlackMessage) -> bool:
         """Visible only to ``user_id`` in ``channel_id``; False if Slack would not show it there."""
-        try:
-            await self.client.chat_postEphemeral(
+        return await self._logged(
+            "slack_ephemeral_failed",
+            "reply",
+            lambda: self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, text=rendered.text, blocks=rendered.blocks
-            )
-        except FAILURES as exc:
-            event(log, "slack_ephemeral_failed", reason=delivery_error(exc, "reply").reason)
-            return False
-        return True
+            ),
+        )
 
     async def respond(self, response_url: str, rendered: SlackMessage, *, private: bool) -> bool:
         """Answer through an interaction's response_url (works where Kith is not a member)."""
@@ -210,20 +210,32 @@ class SlackChat:
         return True
 
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
-        try:
-            await self.client.views_open(trigger_id=trigger_id, view=view)
-        except FAILURES as exc:
-            event(log, "slack_view_open_failed", reason=delivery_error(exc, "modal").reason)
-            return False
-        return True
+        return await self._logged(
+            "slack_view_open_failed",
+            "modal",
+            lambda: self.client.views_open(trigger_id=trigger_id, view=view),
+        )
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        try:
-            await self.client.views_publish(user_id=user_id, view=view)
-        except FAILURES as exc:
-            event(log, "slack_home_failed", reason=delivery_error(exc, "home").reason)
+        await self._logged(
+            "slack_home_failed",
+            "home",
+            lambda: self.client.views_publish(user_id=user_id, view=view),
+        )
 
     # -- internals -----------------------------------------------------------------------------
+
+    async def _logged(
+        self, failed_event: str, action: str, call: Callable[[], Awaitable[object]]
+    ) -> bool:
+        """A call whose failure costs only what it would have shown (a private note, a modal,
+        the home tab): the caller falls back or moves on, so it is logged, not raised."""
+        try:
+            await call()
+        except FAILURES as exc:
+            event(log, failed_event, reason=delivery_error(exc, action).reason)
+            return False
+        return True
 
     async def _open(self, users: Sequence[UserRef]) -> str:
         ids = ",".join(u.id for u in users)
@@ -262,7 +274,7 @@ class SlackChat:
 
     async def _join(self, channel_id: str) -> bool:
         """Public channels can be joined without an invite (channels:join)."""
-        if not channel_id.startswith("C"):
+        if not is_public_channel(channel_id):
             return False
         try:
             await self.client.conversations_join(channel=channel_id)

@@ -30,6 +30,16 @@ _LABEL = re.compile(r"^[\w.\-]{1,80}$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
+# A Slack conversation id says what it is by its first letter: C a public channel (Kith may join
+# it without an invite), D a direct message with Kith, G a private channel or group DM.
+def is_public_channel(channel_id: str) -> bool:
+    return channel_id.startswith("C")
+
+
+def is_direct_message(channel_id: str) -> bool:
+    return channel_id.startswith("D")
+
+
 def community(team_id: str) -> CommunityRef:
     return CommunityRef(PLATFORM, team_id)
 
@@ -75,7 +85,7 @@ def parse_mention(team: CommunityRef, token: str) -> UserRef | ChannelRef | None
     sigil, ident = match.groups()
     if sigil == "@" and USER_ID.match(ident):
         return UserRef(team, ident)
-    if sigil == "#" and CHANNEL_ID.match(ident) and not ident.startswith("D"):
+    if sigil == "#" and CHANNEL_ID.match(ident) and not is_direct_message(ident):
         return ChannelRef(team, ident)
     return None
 

@@ -7,31 +7,20 @@ line (``SettingsError``, printed by the CLI) instead of a retry loop or a traceb
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
-from adapters.slack.errors import FAILURES, TOKEN_ERRORS, error_code, retry_after
+from adapters.slack.errors import FAILURES, TOKEN_ERRORS, error_code
 from adapters.slack.inbound import community
+from adapters.slack.retries import retry_handlers
 from bot.app import build_kith
 from bot.clock import SystemClock
 from bot.lifecycle import community_joined
@@ -39,6 +28,7 @@ from bot.logs import event
 from bot.ops.loop_watch import LoopWatch
 from bot.ops.server import start_ops, stop_ops
 from bot.settings import Settings, SettingsError
+from bot.shutdown import stop_on_signals
 from bot.timer import Timer
 
 log = logging.getLogger("kith.slack.run")
@@ -47,76 +37,6 @@ API_URL = "https://slack.com/api/"
 HTTP_HOST = "0.0.0.0"  # Slack must reach it; put it behind your TLS proxy
 HTTP_PATH = "/slack/events"
 SOCKET, HTTP = "Socket Mode", "HTTP mode"
-
-
-# Methods that may have taken effect before a 5xx or a dropped connection. Retrying them blindly
-# could post twice; a keyed post is retried by the scheduler instead, which checks the channel
-# history first. (A 429 is safe to retry: Slack did nothing.)
-NOT_IDEMPOTENT = ("chat.postMessage",)
-
-
-def _idempotent(request: HttpRequest) -> bool:
-    return not request.url.endswith(tuple("/" + m for m in NOT_IDEMPOTENT))
-
-
-class _OnlyIdempotent:
-    """Put before a slack-sdk retry handler: retry only calls that cannot already have happened."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _idempotent(request) and await super()._can_retry_async(  # type: ignore[misc]
-            state=state, request=request, response=response, error=error
-        )
-
-
-class IdempotentServerErrorRetryHandler(_OnlyIdempotent, AsyncServerErrorRetryHandler):
-    """500 and 503 retried with backoff, except for calls that may already have happened."""
-
-
-class IdempotentConnectionErrorRetryHandler(_OnlyIdempotent, AsyncConnectionErrorRetryHandler):
-    """A dropped connection retried once, except for calls that may already have happened."""
-
-
-RATE_LIMIT_WAIT = 20.0  # seconds a call may sleep on a 429; longer waits are the scheduler's
-
-
-class CappedRateLimitErrorRetryHandler(AsyncRateLimitErrorRetryHandler):
-    """A 429 is retried after Retry-After only when that is short: a long wait inside one call
-    would hold a delivery (and its claim) for minutes. Past the cap the call fails at once and
-    the scheduler retries the post no sooner than Slack asked."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        wait = retry_after(response.headers)
-        return wait is None or wait <= RATE_LIMIT_WAIT
-
-
-def retry_handlers(
-    server_backoff: RetryIntervalCalculator | None = None,
-) -> list[AsyncRetryHandler]:
-    """429s wait for Retry-After; 500/503 back off; dropped connections retry once."""
-    return [
-        IdempotentConnectionErrorRetryHandler(max_retry_count=2),
-        CappedRateLimitErrorRetryHandler(max_retry_count=3),
-        IdempotentServerErrorRetryHandler(
-            max_retry_count=2,
-            interval_calculator=server_backoff or BackoffRetryIntervalCalculator(0.5),
-        ),
-    ]
 
 
 def make_client(
@@ -274,10 +194,7 @@ def main(settings: Settings) -> int:
 
     async def run() -> int:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+        stop_on_signals(stop)  # SIGTERM/SIGINT: finish what was accepted, exit 0 (bot.shutdown)
         return await serve(settings, stop=stop)
 
     return asyncio.run(run())
