@@ -66,6 +66,9 @@ StatsSection = Callable[["Context", int], Awaitable[list["StatsItem"]]]
 HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]
 # Extra lines under a programme in /kith status (a round under way, members it couldn't reach).
 StatusLines = Callable[["Context", "Programme"], Awaitable[list[str]]]
+# A line for the weekly kindness digest from another feature (buddy pairing's met rate):
+# (services, community key, start of the week, now) → paragraphs, empty when there is nothing.
+DigestSection = Callable[["Services", str, datetime, datetime], Awaitable[list[str]]]
 # Told, inside the command's transaction, that a member chose a new time zone (tx, context, zone).
 TimezoneListener = Callable[["Tx", "Context", str], Awaitable[None]]
 
@@ -153,6 +156,7 @@ class Registry:
     home_sections: list[HomeSection] = field(default_factory=list)
     planners: list[Planner] = field(default_factory=list)
     timezone_listeners: list[TimezoneListener] = field(default_factory=list)
+    digest_sections: list[DigestSection] = field(default_factory=list)
 
     def command(self, command: Command) -> None:
         if command.path in self.commands:
@@ -198,6 +202,9 @@ class Registry:
 
     def timezone_listener(self, listener: TimezoneListener) -> None:
         self.timezone_listeners.append(listener)
+
+    def digest_section(self, section: DigestSection) -> None:
+        self.digest_sections.append(section)
 
     def find(self, words: list[str]) -> tuple[Command | None, int]:
         """The longest registered command path that starts ``words``, and its length."""

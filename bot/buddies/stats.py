@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.buddies.rule import KIND, day_label
 from bot.clock import from_epoch, to_epoch
-from bot.context import Context
+from bot.context import Context, Services
 from bot.messages import Text
 from bot.programmes import get_programme
 from bot.sparklines import MIN_GROUP, Series, StatsItem
@@ -150,3 +150,27 @@ def met_rate_series(rounds: list[RoundStats]) -> Series:
         high=100,
         number=lambda v: f"{v:.0f}%",
     )
+
+
+async def digest_lines(
+    services: Services, community_key: str, since: datetime, now: datetime
+) -> list[str]:
+    """The weekly kindness digest's buddy line: the latest round asked "did you connect?" in
+    the last four weeks, its met rate only from at least the minimum of answers."""
+    programme = await get_programme(services.db, community_key, KIND)
+    if programme is None:
+        return []
+    rounds = [
+        r
+        for r in await round_stats(services.db, programme.id, now - timedelta(days=28), limit=8)
+        if r.followed_up and r.groups_asked
+    ]
+    if not rounds:
+        return []
+    latest = rounds[0]
+    if latest.answered < MIN_GROUP:
+        return []  # a rate from fewer answers could point at someone
+    return [
+        f"🤝 Buddy round {latest.number}: met in {latest.groups_met} of "
+        f"{plural(latest.groups_asked, 'group')}{_percent(latest.groups_met, latest.groups_asked)}."
+    ]

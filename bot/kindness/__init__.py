@@ -7,9 +7,9 @@ transaction.
 
 from __future__ import annotations
 
-from bot.kindness import boards, challenge, commands, milestones, setup, stats, thanks
+from bot.kindness import boards, challenge, commands, digest, milestones, setup, stats, thanks
 from bot.kindness.acts import ActResult, Outcome, record_act
-from bot.kindness.config import CHALLENGE_POST, MILESTONE_POST
+from bot.kindness.config import CHALLENGE_POST, DIGEST_POST, MILESTONE_POST
 from bot.kindness.leaderboard import RANK_BY, WINDOWS
 from bot.registry import Command, Option, OptionKind, Registry
 
@@ -20,6 +20,7 @@ def register(registry: Registry) -> None:
     registry.programme_kind(challenge.KINDNESS_KIND)
     registry.deliverer(CHALLENGE_POST, challenge.deliver_challenge)
     registry.deliverer(MILESTONE_POST, milestones.deliver_milestone)
+    registry.deliverer(DIGEST_POST, digest.deliver_digest)
     registry.choice(challenge.CHOICE_KIND, challenge.challenge_done, fields=1)
     registry.command(
         Command(
@@ -98,6 +99,12 @@ def register(registry: Registry) -> None:
                     OptionKind.CHOICE,
                     "start the 31-day challenge, or stop it",
                     choices=("31-day", "off"),
+                ),
+                Option(
+                    "digest",
+                    OptionKind.CHOICE,
+                    "a weekly look back in the kindness channel",
+                    choices=("on", "off"),
                 ),
                 Option("time", OptionKind.TIME, "local time of the daily challenge post, HH:MM"),
                 Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),

@@ -17,13 +17,21 @@ from bot.choice_ids import ChoiceId
 from bot.context import Context, DeliveryContext, Occurrence
 from bot.errors import UserError
 from bot.identity import MessageRef
-from bot.kindness.config import CHALLENGE_DAYS, CHALLENGE_POST, KIND, KindnessConfig
+from bot.kindness.config import (
+    CHALLENGE_DAYS,
+    CHALLENGE_POST,
+    DIGEST_DAY,
+    DIGEST_POST,
+    DIGEST_TIME,
+    KIND,
+    KindnessConfig,
+)
 from bot.kindness.replies import log_and_reply
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.programmes import Programme
 from bot.prompts import Prompt
 from bot.registry import ProgrammeKind, Slot
-from bot.schedule import DailyRule, parse_time
+from bot.schedule import DAY_NAMES, DailyRule, parse_time
 from bot.timezones import zone
 
 CHOICE_KIND = "kchal"
@@ -42,8 +50,15 @@ def first_day(now: datetime, tz: str, at: time) -> date:
     return today if now < datetime.combine(today, at, zone(tz)) else today + timedelta(days=1)
 
 
+def digest_rule(programme: Programme) -> DailyRule:
+    return DailyRule(parse_time(DIGEST_TIME), (DIGEST_DAY,), programme.tz)
+
+
 def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Slot]:
     config = KindnessConfig.of(programme)
+    if config.digest_on:
+        for local, instant in digest_rule(programme).firings(after, until):
+            yield Slot(DIGEST_POST, local.isoformat(), instant)
     if not config.challenge_on or config.challenge_start is None or config.challenge_end is None:
         return
     for local, instant in challenge_rule(programme).firings(after, until):
@@ -60,6 +75,8 @@ def grace(programme: Programme) -> timedelta:
 def describe(programme: Programme) -> str:
     config = KindnessConfig.of(programme)
     board = f"leaderboard {config.leaderboard}"
+    if config.digest_on:
+        board += f" · weekly digest {DAY_NAMES[DIGEST_DAY]} {DIGEST_TIME}"
     if config.challenge_on and config.challenge_start and config.challenge_end:
         return (
             f"{board} · {CHALLENGE_DAYS}-day challenge {config.challenge_start:%d %b} – "

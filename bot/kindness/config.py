@@ -13,6 +13,9 @@ from bot.settings import DEFAULT_GRACE_MINUTES
 KIND = "kindness"
 CHALLENGE_POST = "kindness.challenge"
 MILESTONE_POST = "kindness.milestone"
+DIGEST_POST = "kindness.digest"
+DIGEST_DAY = 4  # Friday: the week's kindness, looked back on before the weekend
+DIGEST_TIME = "16:00"
 CHALLENGE_DAYS = 31
 DEFAULT_TIME = "09:00"
 
@@ -24,6 +27,7 @@ class KindnessConfig:
     challenge_start: date | None = None  # the latest challenge's day 1, kept after it ends
     challenge_on: bool = False
     grace_minutes: int = DEFAULT_GRACE_MINUTES
+    digest_on: bool = False  # the weekly digest in the kindness channel
 
     @classmethod
     def of(cls, programme: Programme) -> KindnessConfig:
@@ -42,6 +46,7 @@ class KindnessConfig:
             challenge_start=date.fromisoformat(start) if start else None,
             challenge_on=bool(data.get("challenge_on", False)),
             grace_minutes=int(data.get("grace_minutes", DEFAULT_GRACE_MINUTES)),
+            digest_on=bool(data.get("digest_on", False)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,6 +56,7 @@ class KindnessConfig:
             "challenge_start": self.challenge_start.isoformat() if self.challenge_start else None,
             "challenge_on": self.challenge_on,
             "grace_minutes": self.grace_minutes,
+            "digest_on": self.digest_on,
         }
 
     @property

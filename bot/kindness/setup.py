@@ -11,10 +11,10 @@ from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
 from bot.kindness.challenge import challenge_rule, first_day
-from bot.kindness.config import CHALLENGE_DAYS, KIND, KindnessConfig
+from bot.kindness.config import CHALLENGE_DAYS, DIGEST_DAY, DIGEST_TIME, KIND, KindnessConfig
 from bot.messages import Reply
 from bot.programmes import Programme, get_programme, save_programme
-from bot.schedule import ScheduleError, parse_time
+from bot.schedule import DAY_NAMES, ScheduleError, parse_time
 from bot.timezones import local_date
 
 MODE_WORDS = {
@@ -27,6 +27,7 @@ MODE_WORDS = {
     "none": "off",
 }
 CHALLENGE_WORDS = {"31-day": True, "31": True, "on": True, "start": True, "off": False}
+DIGEST_WORDS = {"on": True, "off": False}
 
 
 async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
@@ -62,6 +63,11 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
         challenge = CHALLENGE_WORDS.get(opts["challenge"].lower())
         if challenge is None:
             raise UserError("challenge: is 31-day (start one) or off. Nothing was changed.")
+    if "digest" in opts:
+        digest = DIGEST_WORDS.get(opts["digest"].lower())
+        if digest is None:
+            raise UserError("digest: is on or off. Nothing was changed.")
+        config = replace(config, digest_on=digest)
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
     tz = timezone_value(opts["tz"]) if "tz" in opts else None
     tz = tz or (existing.tz if existing else ctx.community.tz)
@@ -83,8 +89,18 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
         "Members log acts with /kind and thank each other with /thanks.",
         _mode_line(config.leaderboard),
         _challenge_line(programme, config, ctx.now, already=challenge is True and running),
+        _digest_line(programme, config),
     ]
     return Reply.text(*lines)
+
+
+def _digest_line(programme: Programme, config: KindnessConfig) -> str:
+    if not config.digest_on:
+        return "Weekly digest: off; digest:on posts a short look back each week."
+    return (
+        f"Weekly digest: on, {DAY_NAMES[DIGEST_DAY]} {DIGEST_TIME} ({programme.tz}) in the "
+        "kindness channel: the week's acts, thanks and public milestones, never a ranking."
+    )
 
 
 def _running(config: KindnessConfig, now: datetime, tz: str) -> bool:
