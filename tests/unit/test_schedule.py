@@ -121,8 +121,8 @@ def test_times_and_day_labels() -> None:
 
 
 def cron_firings(rule: DailyRule, after: datetime, until: datetime) -> list[tuple[date, datetime]]:
-    """APScheduler's CronTrigger, which Kith used before, as the oracle: the first firing per
-    local date (it repeats a wall-clock time the clocks go back over)."""
+    """APScheduler's CronTrigger, which Kith used before, as a second opinion: the first firing
+    per local date (it repeats a wall-clock time the clocks go back over)."""
     from apscheduler.triggers.cron import CronTrigger
 
     tz = ZoneInfo(rule.tz)
@@ -145,6 +145,17 @@ def cron_firings(rule: DailyRule, after: datetime, until: datetime) -> list[tupl
         cursor = max(fire, next_day - timedelta(seconds=1))
 
 
+def test_the_day_after_a_spring_forward_is_not_skipped_at_midnight() -> None:
+    """CronTrigger skipped Monday 31 March 2025 00:00 in London (the day after the clocks went
+    forward) and fired next on 7 April: a member's Monday check-in would have been lost."""
+    rule = DailyRule(time(0, 0), (0,), "Europe/London")
+    after = datetime(2025, 3, 25, tzinfo=UTC)
+    assert cron_firings(rule, after, after + timedelta(days=6)) == []
+    assert list(rule.firings(after, after + timedelta(days=6))) == [
+        (date(2025, 3, 31), datetime(2025, 3, 30, 23, 0, tzinfo=UTC))
+    ]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     zone=st.sampled_from(
@@ -164,10 +175,29 @@ def cron_firings(rule: DailyRule, after: datetime, until: datetime) -> list[tupl
     days=st.sets(st.integers(0, 6), min_size=1),
     span=st.integers(1, 40),
 )
-def test_firings_match_apschedulers_cron_trigger_across_dst(
+def test_firings_keep_the_wall_clock_once_per_chosen_date_across_dst(
     zone: str, start: datetime, hour: int, minute: int, days: set[int], span: int
 ) -> None:
+    tz = ZoneInfo(zone)
     rule = DailyRule(time(hour, minute), tuple(sorted(days)), zone)
     after = start.replace(tzinfo=UTC)
     until = after + timedelta(days=span)
-    assert list(rule.firings(after, until)) == cron_firings(rule, after, until)
+    fired = list(rule.firings(after, until))
+    dates = [d for d, _ in fired]
+    assert dates == sorted(set(dates))  # one per local date, in order
+    for day, instant in fired:
+        local = instant.astimezone(tz)
+        assert after < instant <= until and local.date() == day and day.weekday() in days
+        wall = datetime.combine(day, rule.at)
+        if wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+            assert (local.hour, local.minute) == (hour, minute)  # the time exists: exactly it
+        else:  # it falls in a gap: the same distance after the gap's start
+            assert local.replace(tzinfo=None) > wall
+    # Never a chosen date skipped, and CronTrigger's firings are all among ours.
+    first, last = after.astimezone(tz).date(), until.astimezone(tz).date()
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        instant = datetime.combine(day, rule.at, tz).astimezone(UTC)
+        if day.weekday() in days and after < instant <= until:
+            assert day in dates
+    assert set(cron_firings(rule, after, until)) <= set(fired)
