@@ -48,6 +48,7 @@ class _Alt:
 @dataclass(frozen=True)
 class _Gap:
     most: int
+    across: bool = False  # "~~N": may cross a comma or a sentence end (a farewell's parts)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class _Seq:
     items: tuple[_Item, ...]
 
 
-_TOKEN = re.compile(r"\s*(\(|\)|\||\{[a-z_]+\}|~\d+|\$|\?|[^\s(){}|?~$]+)")
+_TOKEN = re.compile(r"\s*(\(|\)|\||\{[a-z_]+\}|~~?\d+|\$|\?|[^\s(){}|?~$]+)")
 
 
 class _Parser:
@@ -101,7 +102,7 @@ class _Parser:
             elif token.startswith("{"):
                 item = self._word_set(token[1:-1])
             elif token.startswith("~"):
-                item = _Gap(int(token[1:]))
+                item = _Gap(int(token.lstrip("~")), across=token.startswith("~~"))
             elif token == "$":
                 item = _End()
             elif token == "?":
@@ -140,8 +141,18 @@ class _Parser:
 # ---- Compiling ---------------------------------------------------------------------------------
 
 
-def _gap(most: int, negators: str) -> str:
+def _gap(most: int, negators: str, across: bool = False) -> str:
+    if across:
+        return rf"(?: (?!(?:{negators})(?![a-z]))(?:[a-z]+|[|,])){{0,{most}}}"
     return rf"(?: (?!(?:{negators})(?![a-z]))[a-z]+){{0,{most}}}"
+
+
+# Chat words that may trail a statement before it ends ("I want out lol", "I can't go on rn").
+_TRAILING = (
+    "lol|lmao|lmfao|tbh|rn|ngl|idk|fr|frfr|haha|hahaha|honestly|anyway|anymore|tho|though|now|"
+    "today|tonight|again|x|xx|pls|please|man|dude|bro|guys|srsly|seriously|really|ok|okay"
+)
+_END = rf"(?=(?: (?:{_TRAILING}))*(?: [|,]|$))"
 
 
 def _regex(seq: _Seq, negators: str) -> str:
@@ -156,9 +167,9 @@ def _regex(seq: _Seq, negators: str) -> str:
             inner = _regex(_Seq((item.item,)), negators)
             out.append(f"(?:{inner})?")
         elif isinstance(item, _Gap):
-            out.append(_gap(item.most, negators))
+            out.append(_gap(item.most, negators, item.across))
         else:
-            out.append(r"(?= [|,]|$)")
+            out.append(_END)
     return "".join(out)
 
 
@@ -235,6 +246,55 @@ class Found:
     severity: str
 
 
+_MIN_TYPO_WORD = 5  # shorter words have too many real neighbours ("form"/"from")
+
+
+@dataclass(frozen=True)
+class Typos:
+    """One slip of the keyboard in a word that carries a signal, undone: a letter left out
+    ("mysef", "suicde"), one added inside ("thinkiing" aside: stretched letters are cut anyway),
+    or two letters swapped ("myslef"). Only into the words the data lists under [typos] (five
+    letters or more), only when exactly one fits, never for a word the rules use themselves, and
+    never by adding or dropping a last letter ("pill"/"pills", "there"/"theyre" aside)."""
+
+    vocabulary: frozenset[str]  # every word the data uses: never "corrected"
+    targets: frozenset[str]  # the words a slip is corrected into
+    missing_one: Mapping[str, str]  # the word with one letter left out -> the word ("" if several)
+
+    @classmethod
+    def of(cls, vocabulary: Iterable[str], targets: Iterable[str]) -> Typos:
+        words = frozenset(vocabulary)
+        into = frozenset(t for t in targets if len(t) >= _MIN_TYPO_WORD)
+        missing: dict[str, str] = {}
+        for word in into:
+            for i in range(len(word) - 1):
+                slip = word[:i] + word[i + 1 :]
+                if slip in words:
+                    continue
+                missing[slip] = word if missing.get(slip, word) == word else ""
+        return cls(words | into, into, missing)
+
+    def fix(self, text: str) -> str:
+        words = text.split(" ")
+        changed = False
+        for index, word in enumerate(words):
+            if len(word) < _MIN_TYPO_WORD - 1 or word in self.vocabulary or not word.isalpha():
+                continue
+            found = {self.missing_one.get(word, "")}
+            for i in range(len(word) - 1):
+                found.add(self._known(word[:i] + word[i + 1 :]))  # one letter added inside
+                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                found.add(self._known(swapped))
+            found.discard("")
+            if len(found) == 1:
+                words[index] = found.pop()
+                changed = True
+        return " ".join(words) if changed else text
+
+    def _known(self, word: str) -> str:
+        return word if word in self.targets else ""
+
+
 @dataclass(frozen=True)
 class RuleSet:
     language: str
@@ -246,11 +306,13 @@ class RuleSet:
     addressees: frozenset[str]
     _by_word: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
     _always: tuple[Rule, ...] = ()
+    typos: Typos | None = None
 
     def find(self, form: Form) -> list[Found]:
         """Every match that survives guards and exclusions, in no particular order."""
-        text = " " + form.words
-        words = set(form.words.split(" "))
+        words_text = form.words if self.typos is None else self.typos.fix(form.words)
+        text = " " + words_text
+        words = set(words_text.split(" "))
         candidates: dict[int, Rule] = {id(r): r for r in self._always}
         for word in words:
             for rule in self._by_word.get(word, ()):
@@ -292,23 +354,26 @@ class RuleSet:
         return out
 
     def _guard(self, before: str, matched: str, severity: str) -> str | None:
-        """Who the words just before the match say it is about (nearest word first)."""
+        """Who the words just before the match say it is about, nearest word first: the writer
+        ("I", "me"), someone else ("she", "my friend": concern, unless the writer comes nearer
+        still), a hypothetical "you" (not a signal), or a negation right before it."""
         first = matched.split(" ", 2)[1] if matched.startswith(" ") else matched.split(" ")[0]
         if first in self.selves:
             return severity
+        verdict = severity
         preceding = before.split()
         for distance, word in enumerate(reversed(preceding[-_GUARD_WINDOW:]), start=1):
             if word in {"|", ","}:
                 break
             if word in self.selves:
-                return severity
-            if word in self.negators and distance <= _NEGATION_WINDOW:
+                return verdict
+            if word in self.negators and distance <= _NEGATION_WINDOW and verdict == severity:
                 return None
             if word in self.others:
-                return "concern"
-            if word in self.addressees:
+                verdict = "concern"
+            elif word in self.addressees:
                 return None
-        return severity
+        return verdict
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int, Exclusion]]:
         spans = []
@@ -400,7 +465,22 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         selves=_word_list(guards.get("self", ())),
         others=_word_list(guards.get("others", ())),
         addressees=_word_list(guards.get("addressee", ())),
+        typos=Typos.of(_vocabulary(data), _word_list(data.get("typos", {}).get("fix_into", ()))),
     )
+
+
+_SYNTAX = re.compile(r"\{[a-z_]+\}|~~?\d+|[()|?$]")
+
+
+def _vocabulary(data: Any) -> set[str]:
+    """Every word the data uses, in rules, word sets, exclusions and guards."""
+    if isinstance(data, str):
+        return set(normalise(_SYNTAX.sub(" ", data)).split())
+    if isinstance(data, Mapping):
+        return set().union(*(_vocabulary(v) for v in data.values())) if data else set()
+    if isinstance(data, list | tuple):
+        return set().union(*(_vocabulary(v) for v in data)) if data else set()
+    return set()
 
 
 def _word_list(items: Iterable[Any]) -> frozenset[str]:
@@ -416,6 +496,7 @@ def _ruleset(
     selves: frozenset[str],
     others: frozenset[str],
     addressees: frozenset[str],
+    typos: Typos | None = None,
 ) -> RuleSet:
     by_word: dict[str, list[Rule]] = {}
     always: list[Rule] = []
@@ -435,6 +516,7 @@ def _ruleset(
         addressees,
         {w: tuple(r) for w, r in by_word.items()},
         tuple(always),
+        typos,
     )
 
 
