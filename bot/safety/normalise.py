@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 # Characters that do not show but would split a word ("ki\u200bll") or hide a phrase.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-# A capital I typed for an l inside a word ("kiII", "wiII"): read both ways, since "I" after a
-# lowercase letter is also how some people capitalise at random ("suIcide").
-_CAPITAL_I_IN_WORD = re.compile(r"(?<=[a-z])I+")
+# A capital I or a 1 typed for an l inside a word ("kiII", "ki11"): read both ways, since "I"
+# after a lowercase letter is also how some capitalise at random ("suIcide") and 1 also stands
+# for i ("k1ll").
+_L_LOOKALIKE_IN_WORD = re.compile(r"(?<=[a-zA-Z])[I1]+|[1]+(?=[a-zA-Z])")
 # Letters from other scripts that look like Latin ones, used to dodge filters ("kіll", Cyrillic і).
 _SCRIPT_LOOKALIKES = str.maketrans(
     {
@@ -53,8 +54,11 @@ _TOUCHING = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
 )
 _DIGIT_OR_SYMBOL_BY_LETTER = re.compile(r"(?<=[a-z])[013457@$€]+|[013457@$€]+(?=[a-z])")
-# "!" and "|" between letters stand for an i ("k!ll", "k|ll"); at a word's end "!" is punctuation.
-_BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
+# "!", "|" and "*" between letters stand for an i ("k!ll", "k|ll", "k*ll"); at a word's end "!"
+# is punctuation.
+_BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|*](?=[a-z])")
+# A year is kept as a word ("in 2019" reads "in ayear"): it tells a story from the past.
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 # Letters typed one by one, with one separator between letters and two spaces (or a slash)
 # between words: "k i l l  m y s e l f", "k.i.l.l", "k-i-l-l", "w a n t / t o / d i e".
 _SPACED = re.compile(r"(?<![a-z])[a-z](?:(?: {2,}| ?/ ?|[ .\-_*·~+])[a-z]){2,}(?![a-z])")
@@ -99,7 +103,7 @@ def _plain(text: str) -> str:
 
 
 def _lookalikes(text: str) -> str:
-    text = _BANG_IN_WORD.sub("i", text)
+    text = _YEAR.sub(" ayear ", _BANG_IN_WORD.sub("i", text))
     text = _DIGIT_OR_SYMBOL_BY_LETTER.sub(lambda m: m.group(0).translate(_TOUCHING), text)
     return _NUMBER.sub(lambda m: f" {_NUMBER_WORDS.get(m.group(0), '')} ", text)
 
@@ -107,8 +111,9 @@ def _lookalikes(text: str) -> str:
 def _join_spaced(text: str, runs: list[str]) -> str:
     def joined(match: re.Match[str]) -> str:
         words = [_SPACED_SEPARATOR.sub("", w) for w in _SPACED_WORD_BREAK.split(match.group(0))]
-        if len(words) == 1:
-            runs.append(words[0])
+        # Also matched joined, with spaces optional: where the word breaks fell is uncertain
+        # ("I w a n t  t o" reads "iwant to").
+        runs.append("".join(words))
         return " ".join(words)
 
     return _SPACED.sub(joined, text)
@@ -151,12 +156,12 @@ def _form(text: str) -> Form:
 
 
 def forms(text: str) -> tuple[Form, ...]:
-    """The ways to read ``text``: one, or two when a capital I inside a word may be an l."""
+    """The ways to read ``text``: one, or two when a capital I or a 1 in a word may be an l."""
     text = _INVISIBLE.sub("", text)
     first = _form(text)
-    if _CAPITAL_I_IN_WORD.search(text) is None:
+    if _L_LOOKALIKE_IN_WORD.search(text) is None:
         return (first,)
-    return first, _form(_CAPITAL_I_IN_WORD.sub(lambda m: "l" * len(m.group(0)), text))
+    return first, _form(_L_LOOKALIKE_IN_WORD.sub(lambda m: "l" * len(m.group(0)), text))
 
 
 def normalise(text: str) -> str:

@@ -308,8 +308,20 @@ class RuleSet:
     _always: tuple[Rule, ...] = ()
     typos: Typos | None = None
 
+    def read(self, form: Form) -> str:
+        """The words as the statistical layer reads them: slips undone, no markers."""
+        words = form.words if self.typos is None else self.typos.fix(form.words)
+        return " ".join(w for w in words.split(" ") if w not in {"|", ","})
+
     def find(self, form: Form) -> list[Found]:
         """Every match that survives guards and exclusions, in no particular order."""
+        return self.scan(form)[0]
+
+    def scan(self, form: Form) -> tuple[list[Found], bool]:
+        """The matches that survive, and whether the rules read the text at all: a rule matched
+        and was cancelled (a negation, "you", a cut while cooking) or an exclusion read some
+        words as something else (an idiom, a title, a story from the past). The statistical
+        layer speaks only where the rules read nothing, so it cannot undo their reading."""
         words_text = form.words if self.typos is None else self.typos.fix(form.words)
         text = " " + words_text
         words = set(words_text.split(" "))
@@ -319,8 +331,10 @@ class RuleSet:
                 candidates[id(rule)] = rule
         found: list[Found] = []
         excluded: list[tuple[int, int, Exclusion]] | None = None
+        read = False
         for rule in candidates.values():
             for match in rule.regex.finditer(text):
+                read = True
                 start, end = match.start(), match.end()
                 if any(p.match(text, end) for p in rule.unless_after):
                     continue
@@ -341,7 +355,9 @@ class RuleSet:
                 found.append(Found(rule, start, end, match.group(0).strip(), guarded))
         for run in form.runs:
             found += self._find_in_run(run)
-        return found
+        if not read and not found:
+            read = any(e.regex.search(text) for e in self.exclusions)
+        return found, read
 
     def _find_in_run(self, run: str) -> list[Found]:
         squeezed = squeeze_letters(run)

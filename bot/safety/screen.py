@@ -28,6 +28,7 @@ from enum import IntEnum
 from functools import cache, cached_property
 
 from bot.prompts import prompts_dir
+from bot.safety.model import LinearModel
 from bot.safety.normalise import forms, normalise
 from bot.safety.rules import Exclusion, RuleSet, load_rules, phrase_rules
 
@@ -63,20 +64,33 @@ class PhraseList:
     high: tuple[str, ...] = ()  # a community's own phrases, screened as high
     medium: tuple[str, ...] = ()  # ... and as medium (what /kith safety phrases add saves)
     builtin: tuple[RuleSet, ...] = ()
+    models: tuple[tuple[RuleSet, LinearModel], ...] = ()  # the statistical layer, per language
 
     def with_extra(self, high: Iterable[str] = (), medium: Iterable[str] = ()) -> PhraseList:
-        return PhraseList(self.high + tuple(high), self.medium + tuple(medium), self.builtin)
+        return PhraseList(
+            self.high + tuple(high), self.medium + tuple(medium), self.builtin, self.models
+        )
 
     def screen(self, text: str) -> Signal | None:
         best: Signal | None = None
-        for form in forms(text):
+        all_forms = forms(text)
+        read = False
+        for form in all_forms:
             for ruleset in self._rulesets:
-                for found in ruleset.find(form):
+                matches, considered = ruleset.scan(form)
+                read = read or considered
+                for found in matches:
                     severity = _SEVERITIES[found.severity]
                     if best is None or severity > best.severity:
                         best = Signal(severity, found.text, found.rule.kind)
                         if severity == Severity.HIGH:
                             return best
+        if best is None and not read:
+            # The statistical layer only where the rules read nothing: it adds what they did not
+            # spell out, and never undoes their reading (an idiom, a negation, a "you").
+            for ruleset, model in self.models:
+                if model.flags(ruleset.read(all_forms[0])):
+                    return Signal(Severity.MEDIUM, "", "model")
         return best
 
     @cached_property
@@ -101,4 +115,12 @@ def builtin_phrases() -> PhraseList:
         load_rules(tomllib.loads(f.read_text(encoding="utf-8")), f"prompts/safety/{f.name}")
         for f in files
     )
-    return PhraseList(builtin=rulesets)
+    models = []
+    for ruleset in rulesets:
+        model_file = folder / f"{ruleset.language}.model.tsv"
+        if model_file.is_file():
+            name = f"prompts/safety/{model_file.name}"
+            models.append(
+                (ruleset, LinearModel.parse(model_file.read_text(encoding="utf-8"), name))
+            )
+    return PhraseList(builtin=rulesets, models=tuple(models))

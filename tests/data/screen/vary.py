@@ -4,9 +4,9 @@ Each base message is kept, and two variants are added: a frame around it (a lead
 "lol" or emoji), a change of case, and now and then a typo, as people write. Seeded, so the output
 is the same every run: `python tests/data/screen/vary.py`.
 
-Only the training split is built this way. The held-out split (heldout.tsv) is written by hand,
-separately, in other words and shapes, so that a rule or weight tuned on these variants is not
-measured on its own templates.
+Only the training split is built this way. The development split (dev.tsv) and the held-out split
+(heldout.tsv) are written by hand, separately, in other words and shapes, so that a rule or weight
+tuned on these variants is not measured on its own templates.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def main() -> None:
     rng = random.Random(14)
     heldout = {
         line.split("\t", 1)[1].lower()
-        for line in (HERE / "en" / "heldout.tsv").read_text(encoding="utf-8").splitlines()[1:]
+        for name in ("dev.tsv", "heldout.tsv")
+        for line in (HERE / "en" / name).read_text(encoding="utf-8").splitlines()[1:]
     }
     rows = []
     for line in (HERE / "en" / "train-base.tsv").read_text(encoding="utf-8").splitlines()[1:]:
@@ -101,7 +102,7 @@ def main() -> None:
     seen: set[str] = set()
     lines = ["kind\ttext"]
     for kind, text in rows:
-        # A message in the held-out split never appears in training, in any case.
+        # A message of the development or held-out split never appears in training.
         if text not in seen and text.lower() not in heldout:
             seen.add(text)
             lines.append(f"{kind}\t{text}")
