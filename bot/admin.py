@@ -12,7 +12,7 @@ from bot.commands.parse import Invocation
 from bot.commands.values import timezone_value, user_value
 from bot.community import display_names, member_timezone, touch_member
 from bot.context import Context
-from bot.delivery_health import DeliveryProblem, delivery_problem
+from bot.delivery_health import DeliveryProblem, delivery_problem, kinds_left_out
 from bot.errors import UserError
 from bot.identity import UserRef
 from bot.messages import Inline, Mention, Reply, Text
@@ -108,14 +108,18 @@ async def status_command(ctx: Context, inv: Invocation) -> Reply:
         )
         if next_due is not None and not programme.paused:
             paragraphs.append(f"  Next: {local_label(from_epoch(next_due), programme.tz)}")
-        problem = await delivery_problem(ctx.db, programme.id)
+        skip = kind.member_kinds if kind else ()
+        problem = await delivery_problem(ctx.db, programme.id, skip)
         if problem is not None and not programme.paused:
             paragraphs.append(_problem_line(problem, programme.tz))
         problems = await ctx.db.fetchall(
             "SELECT state, due_at, detail FROM occurrences WHERE programme_id = ?"
-            " AND state IN ('missed', 'failed') AND due_at >= ? ORDER BY due_at DESC LIMIT 5",
+            " AND state IN ('missed', 'failed') AND due_at >= ?"
+            + kinds_left_out(skip)
+            + " ORDER BY due_at DESC LIMIT 5",
             programme.id,
             to_epoch(ctx.now) - 30 * 86400,
+            *skip,
         )
         for row in problems:
             paragraphs.append(

@@ -23,17 +23,29 @@ class DeliveryProblem:
     retry_at: datetime | None  # the next attempt, if one is still coming
 
 
-async def delivery_problem(db: Database | Tx, programme_id: int) -> DeliveryProblem | None:
+def kinds_left_out(skip: tuple[str, ...]) -> str:
+    """SQL leaving out occurrence kinds that are not the programme's own posts (a member's
+    private check-ins: one member's closed DMs say nothing about the channel)."""
+    return f" AND kind NOT IN ({','.join('?' * len(skip))})" if skip else ""
+
+
+async def delivery_problem(
+    db: Database | Tx, programme_id: int, skip: tuple[str, ...] = ()
+) -> DeliveryProblem | None:
+    left_out = kinds_left_out(skip)
     last_sent = await db.fetchval(
-        "SELECT MAX(due_at) FROM occurrences WHERE programme_id = ? AND state = 'sent'",
+        "SELECT MAX(due_at) FROM occurrences WHERE programme_id = ? AND state = 'sent'" + left_out,
         programme_id,
+        *skip,
     )
     rows = await db.fetchall(
         "SELECT state, due_at, ready_at, detail FROM occurrences WHERE programme_id = ?"
         " AND due_at > ? AND (state = 'failed' OR (state = 'pending' AND attempts > 0))"
-        " ORDER BY due_at, id",
+        + left_out
+        + " ORDER BY due_at, id",
         programme_id,
         last_sent if last_sent is not None else -1,
+        *skip,
     )
     if not rows:
         return None

@@ -114,6 +114,9 @@ class ProgrammeKind:
     describe: Callable[[Programme], str]
     aliases: tuple[str, ...] = ()
     status: StatusLines | None = None
+    # Occurrence kinds sent to single members (personal check-ins): their failures are the
+    # kind's own status lines, not the programme's delivery problems or missed posts.
+    member_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ SWITCH = ("on", "off")
 
 
 def register(registry: Registry) -> None:
-    registry.programme_kind(replace(CHECKIN_KIND, status=personal.personal_status))
+    registry.programme_kind(
+        replace(CHECKIN_KIND, status=personal.personal_status, member_kinds=(PERSONAL, NUDGE))
+    )
     registry.deliverer(POST, deliver_post, prepare_post)
     registry.deliverer(PERSONAL, deliver_personal, prepare_personal)
     registry.deliverer(NUDGE, deliver_nudge, prepare_nudge)

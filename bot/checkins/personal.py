@@ -272,4 +272,29 @@ async def personal_status(ctx: Context, programme: Programme) -> list[str]:
     line += "."
     if stopped:
         line += f" {stopped} could not be reached privately, so theirs stopped."
-    return [line]
+    return [line, *await _personal_problems(ctx, programme)]
+
+
+async def _personal_problems(ctx: Context, programme: Programme) -> list[str]:
+    """Personal check-ins that did not go out in the last week: how many, and the latest
+    reason (never who)."""
+    row = await ctx.db.fetchone(
+        "SELECT COUNT(*) AS n, MAX(due_at) AS latest FROM occurrences WHERE programme_id = ?"
+        " AND kind = ? AND due_at >= ? AND (state IN ('missed', 'failed')"
+        " OR (state = 'pending' AND attempts > 0))",
+        programme.id,
+        PERSONAL,
+        to_epoch(ctx.now - timedelta(days=7)),
+    )
+    if row is None or not row["n"]:
+        return []
+    detail = await ctx.db.fetchval(
+        "SELECT detail FROM occurrences WHERE programme_id = ? AND kind = ? AND due_at = ?"
+        " AND state <> 'sent' ORDER BY id DESC LIMIT 1",
+        programme.id,
+        PERSONAL,
+        row["latest"],
+    )
+    count = int(row["n"])
+    what = "personal check-in" if count == 1 else "personal check-ins"
+    return [f"⚠ {count} {what} not sent in the last 7 days (latest: {detail})."]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.checkins.rule import ANSWERABLE, POST
+from bot.checkins.rule import ANSWERABLE, PERSONAL, POST
 from bot.clock import to_epoch
 from bot.context import Context
 from bot.messages import Text
@@ -49,15 +49,20 @@ def _average(summary: MoodSummary) -> str:
 async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
     since = ctx.now - timedelta(days=days)
     key = ctx.community.ref.key
-    posts = await ctx.db.fetchval(
-        "SELECT COUNT(*) FROM occurrences WHERE community_id = ? AND kind = ? AND state = 'sent'"
-        " AND due_at >= ?",
-        key,
-        POST,
-        to_epoch(since),
-    )
+    sent = {
+        r["kind"]: int(r["n"])
+        for r in await ctx.db.fetchall(
+            "SELECT kind, COUNT(*) AS n FROM occurrences WHERE community_id = ? AND kind IN (?, ?)"
+            " AND state = 'sent' AND due_at >= ? GROUP BY kind",
+            key,
+            POST,
+            PERSONAL,
+            to_epoch(since),
+        )
+    }
+    posts, personal = sent.get(POST, 0), sent.get(PERSONAL, 0)
     rows = await ctx.db.fetchall(
-        "SELECT m.local_date, m.mood, m.occurrence_id, m.user_key FROM moods m"
+        "SELECT m.local_date, m.mood, m.occurrence_id, m.user_key, o.kind FROM moods m"
         " JOIN occurrences o ON o.id = m.occurrence_id"
         " WHERE m.community_id = ? AND o.kind IN (?, ?, ?) AND o.due_at >= ?",
         key,
@@ -65,7 +70,9 @@ async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
         to_epoch(since),
     )
     people = len({r["user_key"] for r in rows})
-    per_post = len(rows) / posts if posts else 0.0
+    # Per channel post, from the answers to channel posts (members' own check-ins have their
+    # own count beside it).
+    per_post = sum(1 for r in rows if r["kind"] == POST) / posts if posts else 0.0
     reflections = await ctx.db.fetchval(
         "SELECT COUNT(*) FROM reflections WHERE community_id = ? AND created_at >= ?",
         key,
@@ -73,7 +80,9 @@ async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
     )
     lines: list[StatsItem] = [
         (Text(f"Check-ins, last {days} days", bold=True),),
-        f"Posts: {posts} · answers: {len(rows)} from {people} members · "
+        f"Posts: {posts}"
+        + (f" · personal check-ins sent: {personal}" if personal else "")
+        + f" · answers: {len(rows)} from {people} members · "
         f"{per_post:.1f} answers per post · reflections written: {reflections}",
         f"Mood overall: {_average(summarise([r['mood'] for r in rows]))}",
     ]

@@ -272,7 +272,8 @@ async def test_answers_count_in_stats_and_checkin_shows_todays_own(harness: Harn
     again = await harness.say("bo", "/checkin")
     assert again.message is not None and again.message.choices[0].id == dms[0].choice("1")
     stats = reply_text(await harness.say("ada", "/kith stats"))
-    assert "answers: 5 from 5 members" in stats and "4.0/5 from 5 answers" in stats
+    assert "Posts: 0 · personal check-ins sent: 5 · answers: 5 from 5 members" in stats
+    assert "4.0/5 from 5 answers" in stats
 
 
 async def test_closed_dms_stop_a_members_checkins_and_status_says_so(harness: Harness) -> None:
@@ -330,3 +331,24 @@ async def test_two_processes_send_each_checkin_once(tmp_path: Path) -> None:
     assert [(r["state"], r["n"]) for r in rows] == [("sent", 30)]
     await other_db.close()
     await h.db.close()
+
+
+async def test_a_failed_channel_post_stays_visible_beside_personal_checkins(
+    harness: Harness,
+) -> None:
+    await harness.say("ada", SETUP)  # 09:00 London = 09:00 UTC in March before the change
+    await harness.say("bo", "/checkin daily time:10:00 days:daily")
+    harness.chat.fail_next.append(DeliveryError("missing permissions", permanent=True))
+    await harness.advance_to(datetime(2026, 3, 2, 10, 30, tzinfo=UTC))
+    assert [s.to for s in harness.chat.sent] == ["test:c1:bo"]  # the post failed, the DM went
+    status = reply_text(await harness.say("ada", "/kith status"))
+    assert "⚠ Delivery problem since Mon 02 Mar 09:00 GMT" in status
+    assert "missing permissions" in status
+    assert "personal check-in not sent" not in status
+    # A member's DM that fails (for now) is the personal line's business, not the channel's.
+    await harness.advance_to(datetime(2026, 3, 3, 9, 30, tzinfo=UTC))  # Tuesday's post went out
+    harness.chat.fail_next.append(DeliveryError("Discord is having trouble", permanent=False))
+    await harness.advance_to(datetime(2026, 3, 3, 10, 0, 5, tzinfo=UTC))  # retry due at 10:00:15
+    status = reply_text(await harness.say("ada", "/kith status"))
+    assert "⚠ 1 personal check-in not sent in the last 7 days" in status
+    assert "Discord is having trouble" in status
