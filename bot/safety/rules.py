@@ -307,6 +307,9 @@ class RuleSet:
     _by_word: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
     _always: tuple[Rule, ...] = ()
     typos: Typos | None = None
+    # Words that may stand between a negation and the act without ending its reach:
+    # "I don't (want to) kill myself".
+    between: frozenset[str] = frozenset()
 
     def read(self, form: Form) -> str:
         """The words as the statistical layer reads them: slips undone, no markers."""
@@ -378,9 +381,12 @@ class RuleSet:
             return severity
         verdict = severity
         preceding = before.split()
-        for distance, word in enumerate(reversed(preceding[-_GUARD_WINDOW:]), start=1):
+        distance = 0
+        for word in reversed(preceding[-_GUARD_WINDOW:]):
             if word in {"|", ","}:
                 break
+            if word not in self.between:
+                distance += 1
             if word in self.selves:
                 return verdict
             if word in self.negators and distance <= _NEGATION_WINDOW and verdict == severity:
@@ -482,6 +488,7 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         others=_word_list(guards.get("others", ())),
         addressees=_word_list(guards.get("addressee", ())),
         typos=Typos.of(_vocabulary(data), _word_list(data.get("typos", {}).get("fix_into", ()))),
+        between=_word_list(guards.get("between", ())),
     )
 
 
@@ -513,6 +520,7 @@ def _ruleset(
     others: frozenset[str],
     addressees: frozenset[str],
     typos: Typos | None = None,
+    between: frozenset[str] = frozenset(),
 ) -> RuleSet:
     by_word: dict[str, list[Rule]] = {}
     always: list[Rule] = []
@@ -533,6 +541,7 @@ def _ruleset(
         {w: tuple(r) for w, r in by_word.items()},
         tuple(always),
         typos,
+        between,
     )
 
 

@@ -181,7 +181,9 @@ def test_idioms_titles_and_ordinary_text_are_not_flagged(phrases: PhraseList, te
     assert phrases.screen(text) is None, text
 
 
-@pytest.mark.parametrize("text", ["I don't want to die", "I would never kill myself"])
+@pytest.mark.parametrize(
+    "text", ["I don't want to die", "I would never kill myself", "I don't want to kill myself"]
+)
 def test_a_negation_just_before_the_intent_cancels_it(phrases: PhraseList, text: str) -> None:
     assert phrases.screen(text) is None, text
 
