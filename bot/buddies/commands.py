@@ -35,6 +35,7 @@ from bot.commands.values import (
     grace_value,
     refuse_stray_words,
     timezone_value,
+    until_value,
     user_value,
 )
 from bot.community import touch_member
@@ -297,21 +298,9 @@ async def buddy_leave(ctx: Context, inv: Invocation) -> Reply:
     )
 
 
-def _parse_until(inv: Invocation) -> str:
-    text = inv.options.get("until") or (inv.args[0] if inv.args else "")
-    if not text:
-        raise UserError("Until when? Give a date, like /buddy pause until:2026-04-01.")
-    try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise UserError(
-            f"“{text[:20]}” isn't a date: use YYYY-MM-DD, like /buddy pause until:2026-04-01."
-        ) from None
-
-
 async def buddy_pause(ctx: Context, inv: Invocation) -> Reply:
     programme = await _programme(ctx)
-    until = date.fromisoformat(_parse_until(inv))
+    until = until_value(inv, "/buddy pause")
     today = local_date(ctx.now, programme.tz)
     if until <= today:
         raise UserError("That date has already come. Pick a later one, like next month.")

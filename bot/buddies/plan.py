@@ -15,11 +15,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from multiprocessing import get_context
 
 from bot.buddies.pairing import Pairing, pair_round
 from bot.buddies.pool import avoid_pairs, eligible, history_rounds, load_history, member_zones
@@ -34,11 +32,10 @@ from bot.programmes import Programme
 from bot.store.base import Database, Tx
 from bot.store.sqlite import SqliteTx
 from bot.timezones import utc_offset_minutes
+from bot.workers import in_worker
 
 # Measured with bench/head_of_line.py: below this a pool is paired in a few milliseconds.
 IN_PROCESS_POOL = 5_000
-
-_workers: ProcessPoolExecutor | None = None
 
 
 @dataclass(frozen=True)
@@ -88,14 +85,6 @@ def offsets_at(by_zone: dict[str, list[int]], instant: datetime) -> dict[int, in
     return offsets
 
 
-def workers() -> ProcessPoolExecutor:
-    """The worker process, started on first use and kept for the life of the bot."""
-    global _workers
-    if _workers is None:
-        _workers = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    return _workers
-
-
 async def read_and_pair(
     db: Database, programme: Programme, slot: str, *, pool_hint: int | None = None
 ) -> Planned:
@@ -106,8 +95,7 @@ async def read_and_pair(
     if size < IN_PROCESS_POOL or not url or url == ":memory:":
         async with db.snapshot() as snap:
             return await load_and_pair(snap, db.dialect, programme, slot)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(workers(), _in_worker, url, db.dialect, programme, slot)
+    return await in_worker(_in_worker, url, db.dialect, programme, slot)
 
 
 async def pool_size(db: Database, programme: Programme) -> int:

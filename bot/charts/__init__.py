@@ -23,7 +23,7 @@ async def stats_chart(title: str, series: Sequence[Series]) -> Attachment | None
         return None
     try:
         png = await render_png(chart_svg(title, series))
-    except (RuntimeError, ValueError):
+    except (RuntimeError, ValueError, OSError):
         log.exception("event=chart_failed series=%d", len(series))
         return None
     if png is None:

@@ -8,13 +8,13 @@ a font file the text would silently disappear). Without resvg installed there is
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
 
 from bot.charts.svg import FONT_FAMILY
+from bot.workers import in_worker
 
 
 def _resvg() -> ModuleType | None:
@@ -55,7 +55,8 @@ def rasterise(svg: str) -> bytes:
 
 
 async def render_png(svg: str) -> bytes | None:
-    """The PNG, drawn on a worker thread so the event loop keeps answering members."""
+    """The PNG, drawn in the worker process: resvg keeps the interpreter lock while it draws,
+    so a thread would still stall the event loop (measured with bench/charts.py)."""
     if resvg_py is None:
         return None
-    return await asyncio.to_thread(rasterise, svg)
+    return await in_worker(rasterise, svg)

@@ -16,6 +16,7 @@ from bot.checkins.personal_plan import (
 from bot.checkins.rule import KIND, PERSONAL, personal_enabled
 from bot.clock import to_epoch
 from bot.commands.parse import Invocation
+from bot.commands.values import until_value
 from bot.community import member_timezone, touch_member
 from bot.context import Context
 from bot.errors import UserError
@@ -171,21 +172,9 @@ async def checkin_off(ctx: Context, inv: Invocation) -> Reply:
     )
 
 
-def _until(inv: Invocation) -> date:
-    text = (inv.options.get("until") or (inv.args[0] if inv.args else "")).strip()
-    if not text:
-        raise UserError("Until when? Give a date, like /checkin pause until:2026-04-01.")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            f"“{text[:20]}” isn't a date: use YYYY-MM-DD, like /checkin pause until:2026-04-01."
-        ) from None
-
-
 async def checkin_pause(ctx: Context, inv: Invocation) -> Reply:
     programme = await _programme(ctx)
-    until = _until(inv)
+    until = until_value(inv, "/checkin pause")
     async with ctx.db.transaction() as tx:
         settings = await _own_settings(ctx, tx)
         tz = await member_timezone(tx, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from difflib import get_close_matches
 
 from bot.commands.parse import Invocation
@@ -73,3 +74,15 @@ def refuse_stray_words(inv: Invocation, options: Iterable[str], command: str) ->
         f"{command} doesn't know what to do with “{word[:30]}”: each setting is written "
         f"name:value, like day:mon. Its options are {listed}. Nothing was changed."
     )
+
+
+def until_value(inv: Invocation, command: str) -> date:
+    """``until:YYYY-MM-DD`` (or the date as the first word) for a pause, e.g. ``/buddy pause``."""
+    text = (inv.options.get("until") or (inv.args[0] if inv.args else "")).strip()
+    example = f"{command} until:2026-04-01"
+    if not text:
+        raise UserError(f"Until when? Give a date, like {example}.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"“{text[:20]}” isn't a date: use YYYY-MM-DD, like {example}.") from None
