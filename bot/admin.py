@@ -18,6 +18,7 @@ from bot.identity import UserRef
 from bot.messages import Inline, Mention, Reply, Text
 from bot.programmes import get_programme, list_programmes, set_paused
 from bot.registry import Command, Option, OptionKind, Registry
+from bot.safety.care_messages import SCREENING_IN_SHORT
 from bot.scheduler import Scheduler
 from bot.sparklines import Series
 from bot.timezones import zone
@@ -48,7 +49,7 @@ async def help_command(ctx: Context, inv: Invocation) -> Reply:
         admin = sorted((c for c in registry.commands.values() if c.admin), key=lambda c: c.path)
         paragraphs.append((Text("For admins:", bold=True),))
         paragraphs.extend(f"{c.synopsis} — {c.summary}" for c in admin)
-    paragraphs.append(NOT_A_CRISIS_SERVICE)
+    paragraphs.extend((NOT_A_CRISIS_SERVICE, SCREENING_IN_SHORT))
     return Reply.text(*paragraphs)
 
 

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.community import Community
 from bot.events import Actor
 from bot.identity import ChannelRef, MessageRef
+from bot.messages import Message
 from bot.ops.metrics import Metrics
 from bot.ports import ChatPort
 from bot.programmes import Programme
@@ -39,6 +40,12 @@ class Context:
     community: Community
     now: datetime
     channel: ChannelRef | None = None
+    # Safety screening (bot.safety.care) notes here that it looked at the actor's words, whether
+    # it saw a signal, and a caring message it could not deliver privately: the core then shows
+    # that message where they wrote, and never answers a signal with anything cold.
+    screened: bool = False
+    signal_seen: bool = False
+    care_inline: Message | None = None
 
     @property
     def db(self) -> Database:

@@ -20,7 +20,7 @@ from bot.context import Context, Services
 from bot.errors import UserError
 from bot.events import ClickEvent, CommandEvent, DirectTextEvent, Event, FormSubmitEvent
 from bot.logs import event as log_event
-from bot.messages import Reply
+from bot.messages import NO_REPLY, Message, Reply
 from bot.pending_inputs import take_pending_form
 from bot.ports import ChatPort
 from bot.safety.care import look_after
@@ -130,28 +130,48 @@ class Kith:
         channel = event.channel if isinstance(event, (CommandEvent, ClickEvent)) else None
         ctx = Context(self.services, chat, event.actor, community, now, channel)
         try:
-            if isinstance(event, CommandEvent):
-                return await self._command(ctx, event, action)
-            if isinstance(event, ClickEvent):
-                return await self._click(ctx, event.choice_id, action)
-            if isinstance(event, FormSubmitEvent):
-                return await self._form(ctx, event.form_id, event.values, action)
-            return await self._direct_text(ctx, event, action)
+            reply = await self._dispatch(ctx, event, action)
         except UserError as exc:
             action.outcome = "refused"
-            return Reply.text(str(exc))
+            reply = Reply.text(str(exc))
         except WriteRefused as exc:
             # A full disk or a damaged file, logged once by the store: the member is told
             # plainly that nothing was saved, and Kith goes on serving what it can.
             action.outcome = "refused"
-            return Reply.text(exc.member_text)
+            reply = Reply.text(exc.member_text)
         except Exception as exc:
             action.outcome = "error"
             log.exception(
                 "event=handle_error community=%s kind=%s", community.ref.key, type(event).__name__
             )
             refused = refusal(exc)  # a storage fault met outside a write (a damaged page read)
-            return Reply.text(refused.member_text if refused is not None else SORRY)
+            reply = Reply.text(refused.member_text if refused is not None else SORRY)
+        return await self._screened(ctx, event, reply)
+
+    async def _dispatch(self, ctx: Context, event: Event, action: _Action) -> Reply:
+        if isinstance(event, CommandEvent):
+            return await self._command(ctx, event, action)
+        if isinstance(event, ClickEvent):
+            return await self._click(ctx, event.choice_id, action)
+        if isinstance(event, FormSubmitEvent):
+            return await self._form(ctx, event.form_id, event.values, action)
+        return await self._direct_text(ctx, event, action)
+
+    async def _screened(self, ctx: Context, event: Event, reply: Reply) -> Reply:
+        """Every free text is screened, whatever happened to the command (refused, unknown,
+        failed): features screen their own texts where they store them; the rest is done here.
+        A caring message that could not be sent privately is shown with the reply, only to
+        the member."""
+        words, source = _free_text(event)
+        if words and not ctx.screened:
+            try:
+                await look_after(ctx, words, source)
+            except Exception:
+                # Never silent: the member's own action still gets its answer.
+                log.exception("event=screen_error community=%s", ctx.community.ref.key)
+        if ctx.care_inline is None:
+            return reply
+        return _with_care(ctx.care_inline, reply)
 
     async def run_due(self, now: datetime, chat: ChatPort) -> RunReport:
         started = perf_counter()
@@ -191,6 +211,8 @@ class Kith:
             shown = " ".join(words[:3])[:60]
             raise UserError(f"I don't know the command /{shown}. Try /kith help.")
         action.name = command.name
+        if not command.screened:
+            ctx.screened = True  # its words are screening phrases, not the admin's own
         if command.admin and not ctx.is_admin:
             raise UserError(
                 f"{command.name} is for this community's admins. "
@@ -240,9 +262,36 @@ class Kith:
         if form_id is not None:
             return await self._form(ctx, form_id, {"text": event.text}, action)
         action.name = "message"
-        await look_after(ctx, event.text, "a private message to Kith")
+        if await look_after(ctx, event.text, "a private message to Kith") is not None:
+            # A message that got care (or, inside the quiet period, is left in peace) gets
+            # nothing else: never a cold "I only act on commands" after a caring message.
+            return NO_REPLY
         return Reply.text(
             "Thanks for writing. I only act on commands here, so try /kith help to see what I "
             "can do. I'm not a crisis service: if you're in danger, please contact your local "
             "emergency number."
         )
+
+
+def _free_text(event: Event) -> tuple[str, str]:
+    """The words a member wrote in an event, and where they came from (for moderators)."""
+    if isinstance(event, CommandEvent):
+        return event.text, "a command they sent Kith"
+    if isinstance(event, FormSubmitEvent):
+        return "\n".join(event.values.values()), "something they wrote to Kith"
+    if isinstance(event, DirectTextEvent):
+        return event.text, "a private message to Kith"
+    return "", ""
+
+
+def _with_care(care: Message, reply: Reply) -> Reply:
+    """The caring message first, then the reply to what the member did; private either way."""
+    if reply.message is None:
+        return Reply(care, private=True, form=reply.form)
+    merged = Message(
+        paragraphs=care.paragraphs + reply.message.paragraphs,
+        choices=care.choices + reply.message.choices,
+        note=reply.message.note,
+        attachment=reply.message.attachment,
+    )
+    return Reply(merged, private=True, form=reply.form)

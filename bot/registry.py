@@ -81,6 +81,9 @@ class Command:
     admin: bool = False
     usage: str = ""  # positional part, e.g. "<IANA name>"
     options: tuple[Option, ...] = ()
+    # Whether the core screens the command's words for signs of crisis (every command's are,
+    # refused or not); off only where the words are about screening itself (an admin's phrases).
+    screened: bool = True
 
     @property
     def name(self) -> str:

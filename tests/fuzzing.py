@@ -377,7 +377,11 @@ async def exchange(h: Harness, event: Event) -> Outcome:
     changed = await snapshot(h.db) != before
     sent = [s.message for s in h.chat.sent[already:]]
     assert tracker.crashed is None, f"handler crashed: {tracker.crashed!r}"
-    assert_clear(reply, _typed(event))
+    # A direct message that got care is answered by the caring message alone (or, inside the
+    # quiet period, left in peace): either way it recorded a safety event.
+    cared = isinstance(event, DirectTextEvent) and reply.message is None and changed
+    if not cared:
+        assert_clear(reply, _typed(event))
     for message in ([reply.message] if reply.message else []) + sent:
         assert_cannot_ping(message)
     refused = not tracker.reached or tracker.refused

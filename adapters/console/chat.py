@@ -49,6 +49,13 @@ def channel_ref(name: str) -> ChannelRef:
     return ChannelRef(COMMUNITY, name.lower())
 
 
+def message_ref(target: str, message_id: str) -> MessageRef:
+    """Where a console message lives, as the core's keys: ``#general`` is the channel's key,
+    ``@ada`` the member's (the core parses a thread's channel back from it)."""
+    ref = channel_ref(target[1:]) if target.startswith("#") else user_ref(target[1:])
+    return MessageRef(ref.key, message_id)
+
+
 class ConsoleChat:
     capabilities = Capabilities(
         buttons=True, modals=False, threads=True, group_dms=True, ephemeral=True, max_text=4000
@@ -95,7 +102,7 @@ class ConsoleChat:
                 raise  # a keyed post must be in the log to be sent: the scheduler retries it
             # A reply (often the very one saying nothing could be saved) is still shown when the
             # log cannot take it; it has no id to click, so its choices are left off.
-            ref, new, choices = MessageRef(target, UNSAVED), True, []
+            ref, new, choices = message_ref(target, UNSAVED), True, []
         if not new:
             return ref
         self.emit(
@@ -139,7 +146,7 @@ class ConsoleChat:
                     "SELECT id, target FROM console_messages WHERE delivery_key = ?", delivery_key
                 )
                 if existing:
-                    return MessageRef(existing["target"], f"m{existing['id']}"), False
+                    return message_ref(existing["target"], f"m{existing['id']}"), False
             row_id = await tx.fetchval(
                 "INSERT INTO console_messages (delivery_key, target, private, thread, text,"
                 " choices, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -151,7 +158,7 @@ class ConsoleChat:
                 json.dumps(choices),
                 to_epoch(now),
             )
-        return MessageRef(target, f"m{row_id}"), True
+        return message_ref(target, f"m{row_id}"), True
 
     async def send_channel(
         self,
@@ -191,7 +198,7 @@ class ConsoleChat:
         row = await self.db.fetchone(
             "SELECT id, target FROM console_messages WHERE delivery_key = ?", delivery_key
         )
-        return MessageRef(row["target"], f"m{row['id']}") if row else None
+        return message_ref(row["target"], f"m{row['id']}") if row else None
 
     def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
         if len(token) > 1 and _NAME.match(token[1:]):

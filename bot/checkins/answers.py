@@ -14,7 +14,7 @@ from bot.community import touch_member
 from bot.context import Context, Occurrence
 from bot.errors import UserError
 from bot.identity import ChannelRef, MessageRef
-from bot.messages import Choice, Form, FormField, Reply, message
+from bot.messages import Choice, ChoiceStyle, Form, FormField, Reply, message
 from bot.pending_inputs import await_text
 from bot.programmes import get_programme_by_id
 from bot.safety.care import look_after
@@ -131,7 +131,7 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
             text,
             to_epoch(ctx.now),
         )
-    await look_after(ctx, text, "a check-in reflection")
+    flagged = await look_after(ctx, text, "a check-in reflection") is not None
     options = [
         ("keep", "Keep private"),
         ("named", "Share with my name"),
@@ -142,10 +142,18 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
         ctx.community.ref.key,
         ctx.actor.user.key,
     )
-    if anonymous_only:  # the member's privacy setting: never offer to share with their name
+    # The member's privacy setting, or words that just worried Kith: never offer their name.
+    if anonymous_only or flagged:
         options.remove(("named", "Share with my name"))
     choices = tuple(
-        Choice(choice_ids.encode("share", reflection_id, how), label, how) for how, label in options
+        Choice(
+            choice_ids.encode("share", reflection_id, how),
+            label,
+            how,
+            # Keeping it private is the default after words that worried Kith.
+            ChoiceStyle.PRIMARY if flagged and how == "keep" else ChoiceStyle.DEFAULT,
+        )
+        for how, label in options
     )
     return Reply(
         message(

@@ -52,6 +52,7 @@ PERSONAL: tuple[PersonalTable, ...] = (
     PersonalTable("pending_inputs", ("user_key",)),
     PersonalTable("custom_prompts", (), mention_columns=("added_by",)),
     PersonalTable("safety_events", ("user_key",)),
+    PersonalTable("support_requests", ("user_key",)),
     PersonalTable("member_prefs", ("user_key",)),
     PersonalTable(
         "kind_acts",

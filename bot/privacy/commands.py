@@ -29,6 +29,7 @@ from bot.privacy.data import (
     retention_days,
 )
 from bot.programmes import get_programme
+from bot.safety.care_messages import MODERATORS_NEVER_SEE, SCREENING
 
 CONFIRM_WINDOW_S = 10 * 60
 LABELS = {
@@ -36,6 +37,7 @@ LABELS = {
     "moods": "check-in moods",
     "reflections": "reflections",
     "safety_events": "times Kith checked in on you",
+    "support_requests": "times you asked for a person",
     "member_prefs": "your settings",
     "kind_acts": "kind acts",
     "kind_members": "your streak",
@@ -116,6 +118,8 @@ async def privacy_command(ctx: Context, inv: Invocation) -> Reply:
             "community stats as totals of 5 or more answers.",
             *_settings_lines(values),
             "/kith export sends you all of it as a file; /kith forget deletes it.",
+            SCREENING,
+            MODERATORS_NEVER_SEE,
             choices=_toggles(values),
         )
     )

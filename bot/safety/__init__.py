@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from bot.registry import Command, Option, OptionKind, Registry
-from bot.safety import commands
+from bot.safety import commands, support
 
 
 def register(registry: Registry) -> None:
     registry.choice("safety", commands.care_answered, fields=2)
+    registry.choice("support", support.support_clicked, fields=1)
+    registry.command(
+        Command(
+            ("kith", "support"),
+            "ask for a person: the moderators are told privately that you'd like someone to "
+            "reach out",
+            support.support_command,
+        )
+    )
     registry.command(
         Command(
             ("kith", "setup", "safety"),
@@ -38,5 +47,6 @@ def register(registry: Registry) -> None:
             commands.phrases_command,
             admin=True,
             usage="[list|add <words>|remove <words>]",
+            screened=False,
         )
     )

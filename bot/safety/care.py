@@ -1,12 +1,15 @@
 """Looking after a member whose words suggest they may be in crisis.
 
-The member gets, privately and at most once in 24 hours (sooner only if things look more
-serious than last time), a short caring message with resources for their region, the line that
-Kith is not a crisis service, and a way to say it missed the mark. If the community set an alert
-channel, moderators get a private alert naming the member and where, quoting the words only if
-the community chose that. A member worried about someone else ("my friend says she wants to
-die") gets a short message on supporting them, with the same resources, and no alert names them.
-The member's own flow carries on untouched either way.
+The member gets, privately and at most once in 24 hours, a short caring message with resources
+for their region, the line that Kith is not a crisis service, and a way to say it missed the mark.
+Inside those 24 hours a more serious or more concrete disclosure (a plan, a time, a means) gets a
+short follow-up and a fresh alert marked as a repeat; the same again leaves the member in peace and
+moderators see a count. If the community set an alert channel, moderators get a private alert
+naming the member and where, quoting the words only if the community chose that, and saying
+truthfully whether Kith reached the member privately. When it could not, the caring message is
+shown where the member wrote, only to them. A member worried about someone else ("my friend says
+she wants to die") gets a short message on supporting them, with the same resources, and no alert
+names them. The member's own flow carries on either way.
 """
 
 from __future__ import annotations
@@ -17,26 +20,29 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from bot import choice_ids
 from bot.clock import to_epoch
 from bot.commands.parse import clean_text
 from bot.community import member_timezone
 from bot.context import Context
 from bot.identity import ChannelRef
 from bot.logs import event
-from bot.messages import Choice, ChoiceStyle, Inline, Link, Mention, Message, Text, message
+from bot.messages import Mention
 from bot.ports import DeliveryError
-from bot.safety.resources import INTERNATIONAL, Region, region_for, regions
+from bot.safety.care_messages import (
+    alert_message,
+    care_message,
+    count_note,
+    followup_message,
+    support_message,
+)
+from bot.safety.escalation import Level
+from bot.safety.resources import region_for
 from bot.safety.screen import PhraseList, Severity, Signal, builtin_phrases
 from bot.store.base import Database, Tx
 
 log = logging.getLogger("kith.safety")
 
 QUIET_PERIOD = timedelta(hours=24)
-NOT_A_CRISIS_SERVICE = (
-    "Kith is a peer-support companion, not a crisis service. The people above are trained to "
-    "help, any time of day."
-)
 
 
 @dataclass(frozen=True)
@@ -87,87 +93,31 @@ def _settings(
     )
 
 
-def care_message(event_id: int, region: Region) -> Message:
-    return _with_resources(
-        event_id,
-        region,
-        [
-            "💛 What you wrote sounded heavy, and I wanted to check in. You don't have to carry "
-            "this alone.",
-            f"If you might be in danger right now, please call {region.emergency}.",
-        ],
-    )
+@dataclass(frozen=True)
+class CareOutcome:
+    """What screening did: ``response`` is "care" (the full caring message), "followup" (a short
+    one, inside the quiet period, because this sounds more serious than before) or "quiet"
+    (the same again: the member is left in peace); ``delivered`` says whether a message reached
+    them privately."""
 
-
-def support_message(event_id: int, region: Region) -> Message:
-    """For a member worried about someone else: how to support them, with the same resources.
-    Nothing here suggests the member themself is at risk, and moderators are not alerted."""
-    return _with_resources(
-        event_id,
-        region,
-        [
-            "💛 It sounds like you're worried about someone. That's a lot to hold, and it's kind "
-            "of you to care.",
-            "What helps: ask them gently and directly how they are, and whether they're thinking "
-            "about suicide (asking does not put the idea in their head). Listen without judging "
-            "or rushing to fix it. Help them contact one of the services below, and stay with "
-            "them if you can.",
-            f"If they might be in danger right now, call {region.emergency}. These services "
-            "also support people who are worried about someone, and that includes you.",
-        ],
-    )
-
-
-def _with_resources(
-    event_id: int, region: Region, opening: list[str | tuple[Inline, ...]]
-) -> Message:
-    paragraphs = list(opening)
-    lines = list(region.lines)
-    if region.code != INTERNATIONAL:
-        lines += regions()[INTERNATIONAL].lines[:1]
-    for line in lines:
-        paragraphs.append((Text(f"• {line.name}: {line.contact} "), Link(line.source, "source")))
-    paragraphs.append(NOT_A_CRISIS_SERVICE)
-    choices = (
-        Choice(choice_ids.encode("safety", event_id, "ok"), "Thank you", "ok"),
-        Choice(
-            choice_ids.encode("safety", event_id, "false"),
-            "Not helpful / false alarm",
-            "false",
-            ChoiceStyle.DEFAULT,
-        ),
-    )
-    return message(*paragraphs, choices=choices)
-
-
-def alert_message(ctx: Context, source: str, severity: Severity, quote: str | None) -> Message:
-    how = "may be at risk" if severity == Severity.HIGH else "may be struggling"
-    paragraphs: list[str | tuple[Inline, ...]] = [
-        (
-            Text("🛟 Kith noticed that "),
-            Mention(ctx.actor.user, ctx.actor.display_name),
-            Text(f" {how}, from {source}."),
-        ),
-        "They have been sent support resources privately. A kind, private check-in from someone "
-        "they trust can help; if you believe someone is in immediate danger, contact emergency "
-        "services.",
-    ]
-    if quote is not None:
-        paragraphs.append(f"They wrote: “{quote[:500]}”")
-    return message(*paragraphs)
+    signal: Signal
+    response: str
+    delivered: bool
 
 
 async def look_after(
     ctx: Context, text: str, source: str, settings: SafetySettings | None = None
-) -> Signal | None:
+) -> CareOutcome | None:
     """Screen ``text`` that the actor gave Kith; respond with care if it shows a signal.
 
     ``source`` names where it came from, for moderators: "a check-in reflection".
     ``settings`` saves a read for a caller that already loaded the community's safety settings
     (in its own transaction, where a read costs less than on its own).
-    Returns the signal (or None). Never raises for delivery problems: the member's own action
-    must not fail because a safety message could not be sent.
+    Returns what happened (or None). Never raises for delivery problems: the member's own action
+    must not fail because a safety message could not be sent. A caring message that could not be
+    sent privately is left on ``ctx.care_inline`` for the core to show where the member wrote.
     """
+    ctx.screened = True
     # Zero-width and control characters would split words ("ki\u200bll") and hide a phrase.
     text = clean_text(text)
     if settings is None:
@@ -175,67 +125,118 @@ async def look_after(
     signal = settings.phrases().screen(text)
     if signal is None:
         return None
+    ctx.signal_seen = True
+    level = Level.of(signal.severity, text)
     key, user = ctx.community.ref.key, ctx.actor.user.key
     async with ctx.db.transaction() as tx:
-        worst_recent = await tx.fetchval(
-            "SELECT MAX(severity) FROM safety_events WHERE community_id = ? AND user_key = ?"
-            " AND cared = 1 AND created_at > ?",
+        recent = await tx.fetchall(
+            "SELECT severity, concrete, cared FROM safety_events WHERE community_id = ?"
+            " AND user_key = ? AND created_at > ?",
             key,
             user,
             to_epoch(ctx.now - QUIET_PERIOD),
         )
-        care = worst_recent is None or int(worst_recent) < signal.severity
-        # Worry about someone else is not a sign that the member is at risk: no alert names them.
-        alert = care and settings.alert_channel is not None and not signal.about_someone_else
+        # Worry about someone else says nothing about the member's own risk: it neither counts
+        # as the member having had care nor, ever, alerts moderators about them.
+        about_me = [r for r in recent if r["severity"] > Severity.CONCERN]
+        cared_levels = [
+            Level(int(r["severity"]), bool(r["concrete"])) for r in about_me if r["cared"]
+        ]
+        if signal.about_someone_else:
+            response = "quiet" if any(r["cared"] for r in recent) else "care"
+        elif not cared_levels:
+            response = "care"
+        elif level > max(cared_levels):
+            response = "followup"
+        else:
+            response = "quiet"
+        alert = settings.alert_channel is not None and not signal.about_someone_else
         event_id = int(
             await tx.fetchval(
-                "INSERT INTO safety_events (community_id, user_key, severity, source, cared,"
-                " alerted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO safety_events (community_id, user_key, severity, concrete, source,"
+                " cared, alerted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 key,
                 user,
                 int(signal.severity),
+                int(level.concrete),
                 source,
-                int(care),
+                int(response != "quiet"),
                 int(alert),
                 to_epoch(ctx.now),
             )
         )
+    count = len(about_me) + 1
     event(
         log,
         "safety_signal",
         community=key,
         event_id=event_id,
         severity=signal.severity.name,
+        concrete=level.concrete,
         source=source,
-        cared=care,
+        response=response,
         alerted=alert,
     )
-    if not care:
-        return signal
-    zone = await member_timezone(ctx.db, ctx.community, user)
-    compose = support_message if signal.about_someone_else else care_message
+    delivered = False
+    if response != "quiet":
+        delivered = await _send_care(ctx, settings, event_id, response, signal)
+    if alert:
+        await _alert(ctx, settings, event_id, source, signal, text, response, delivered, count)
+    return CareOutcome(signal, response, delivered)
+
+
+async def _send_care(
+    ctx: Context, settings: SafetySettings, event_id: int, response: str, signal: Signal
+) -> bool:
+    zone = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key)
+    region = region_for(settings.region, zone)
+    if signal.about_someone_else:
+        build = support_message
+    else:
+        build = care_message if response == "care" else followup_message
+    care = build(event_id, region)
     try:
-        await ctx.chat.send_private(
-            ctx.actor.user,
-            compose(event_id, region_for(settings.region, zone)),
-            delivery_key=f"kith-care-{event_id}",
-        )
+        await ctx.chat.send_private(ctx.actor.user, care, delivery_key=f"kith-care-{event_id}")
     except DeliveryError as exc:
         event(log, "safety_care_undelivered", logging.WARNING, event_id=event_id, reason=exc.reason)
-    if alert and settings.alert_channel is not None:
-        quote = text if settings.quote_text else None
-        try:
-            await ctx.chat.send_channel(
-                settings.alert_channel,
-                alert_message(ctx, source, signal.severity, quote),
-                delivery_key=f"kith-alert-{event_id}",
-            )
-        except DeliveryError as exc:
-            event(
-                log,
-                "safety_alert_undelivered",
-                logging.WARNING,
-                event_id=event_id,
-                reason=exc.reason,
-            )
-    return signal
+        ctx.care_inline = care  # shown where they wrote, only to them
+        return False
+    async with ctx.db.transaction() as tx:
+        await tx.execute("UPDATE safety_events SET delivered = 1 WHERE id = ?", event_id)
+    return True
+
+
+async def _alert(
+    ctx: Context,
+    settings: SafetySettings,
+    event_id: int,
+    source: str,
+    signal: Signal,
+    text: str,
+    response: str,
+    delivered: bool,
+    count: int,
+) -> None:
+    assert settings.alert_channel is not None
+    member = Mention(ctx.actor.user, ctx.actor.display_name)
+    quote = text if settings.quote_text else None
+    if response == "quiet":
+        alert = count_note(member, source, count, quote)
+    else:
+        alert = alert_message(
+            member,
+            source,
+            signal.severity >= Severity.HIGH,
+            delivered=delivered,
+            count=count,
+            repeat=response == "followup",
+            quote=quote,
+        )
+    try:
+        await ctx.chat.send_channel(
+            settings.alert_channel, alert, delivery_key=f"kith-alert-{event_id}"
+        )
+    except DeliveryError as exc:
+        event(log, "safety_alert_undelivered", logging.ERROR, event_id=event_id, reason=exc.reason)
+        async with ctx.db.transaction() as tx:
+            await tx.execute("UPDATE safety_events SET alerted = 0 WHERE id = ?", event_id)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.messages import Reply
 from bot.safety.care import load_settings
+from bot.safety.care_messages import FALSE_ALARM, not_what_i_need
 from bot.safety.resources import regions
 from bot.safety.screen import normalise
 
@@ -109,7 +110,8 @@ async def phrases_command(ctx: Context, inv: Invocation) -> Reply:
 async def care_answered(ctx: Context, choice: ChoiceId) -> Reply:
     event_id = choice.field_int(0)
     answer = choice.fields[1] if len(choice.fields) > 1 else ""
-    if answer not in {"ok", "false"}:
+    # "ok" and "false" are on caring messages sent before the two separate buttons existed.
+    if answer not in {"ok", "notneeded", "false"}:
         raise ChoiceIdError("unknown answer")
     async with ctx.db.transaction() as tx:
         row = await tx.fetchone(
@@ -121,12 +123,12 @@ async def care_answered(ctx: Context, choice: ChoiceId) -> Reply:
             raise UserError("Only the person that message was for can answer it.")
         await tx.execute(
             "UPDATE safety_events SET feedback = ? WHERE id = ?",
-            "false_alarm" if answer == "false" else "ok",
+            {"ok": "ok", "notneeded": "not_needed", "false": "false_alarm"}[answer],
             event_id,
         )
     if answer == "false":
-        return Reply.text(
-            "Thanks for telling me, and sorry for the false alarm. I'll carry on "
-            "as usual. The resources are here whenever they're useful."
-        )
+        return Reply.text(FALSE_ALARM)
+    if answer == "notneeded":
+        settings = await load_settings(ctx.db, ctx.community.ref.key)
+        return Reply(not_what_i_need(settings.alert_channel is not None))
     return Reply.text("I'm glad you're here. Take care of yourself today. 💛")

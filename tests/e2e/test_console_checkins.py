@@ -244,3 +244,26 @@ def test_migrate_and_help(tmp_path: Path) -> None:
     again = kith("migrate", "--database", target, cwd=tmp_path)
     assert "nothing to apply" in again.stdout
     assert kith("--help").returncode == 0 and "console" in kith("--help").stdout
+
+
+def test_sharing_a_reflection_posts_it_in_the_check_in_thread(tmp_path: Path) -> None:
+    """Regression: sharing always failed in the console (its message references were not the
+    core's channel keys)."""
+    db = str(tmp_path / "kith.sqlite3")
+    start = ("--db", db, "--start", "2026-03-16T07:00", "--tz", "Europe/London")
+    messages, errors = console(SETUP + ":advance 3h\n", tmp_path, *start, name="one.txt")
+    [post] = checkin_posts(messages)
+    script = f"@bo: !click {post['id']} reflect\n@bo: A good walk cleared my head today.\n"
+    messages, errors = console(script, tmp_path, *start, name="two.txt")
+    assert errors == []
+    saved = next(m for m in messages if m["text"].startswith("Saved, privately"))
+    messages, errors = console(
+        f"@bo: !click {saved['id']} named\n", tmp_path, *start, name="three.txt"
+    )
+    assert errors == []
+    shared = [m for m in messages if "shared a reflection" in m["text"]]
+    assert [(m["to"], m["thread"]) for m in shared] == [("#general", post["id"])]
+    assert "A good walk cleared my head today." in shared[0]["text"]
+    assert any(
+        m["to"] == "@bo" and m["text"].startswith("Shared in the check-in thread") for m in messages
+    )

@@ -265,33 +265,42 @@ async def test_a_direct_message_is_screened_and_answered_for_its_server(world: W
     await world.bot.client.chat.send_private(cy, message("Welcome to Kith!"))
     dm_channel = world.fake.dm_of[world.cy["id"]]
     before = len(world.fake.dm_messages(world.cy["id"]))
-    await world.fake.dispatch(
-        world.gid,
-        "MESSAGE_CREATE",
-        {
-            "id": world.fake.snowflake(),
-            "type": 0,
-            "channel_id": dm_channel,
-            "author": world.cy,
-            "content": "honestly I want to end it all",
-            "timestamp": "2026-03-02T06:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-        },
-    )
-    await world.fake.until(lambda: len(world.fake.dm_messages(world.cy["id"])) >= before + 2)
-    replies = " ".join(m["content"] for m in world.fake.dm_messages(world.cy["id"])[before:])
-    assert "not a crisis service" in replies
-    assert all(
-        m["allowed_mentions"] == {"parse": []}
-        for m in world.fake.dm_messages(world.cy["id"])[before:]
-    )
+    for content in ("honestly I want to end it all", "what can you do?"):
+        await world.fake.dispatch(
+            world.gid,
+            "MESSAGE_CREATE",
+            {
+                "id": world.fake.snowflake(),
+                "type": 0,
+                "channel_id": dm_channel,
+                "author": world.cy,
+                "content": content,
+                "timestamp": "2026-03-02T06:00:00+00:00",
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "pinned": False,
+            },
+        )
+
+    def answered() -> bool:
+        texts = [m["content"] for m in world.fake.dm_messages(world.cy["id"])[before:]]
+        return any("/kith help" in t for t in texts) and any(
+            "wanted to check in" in t for t in texts
+        )
+
+    await world.fake.until(answered)  # both messages have been handled
+    sent = world.fake.dm_messages(world.cy["id"])[before:]
+    # The caring message, and the pointer to /kith help only for the ordinary message: a message
+    # that got care gets nothing cold after it.
+    assert len(sent) == 2, [m["content"][:60] for m in sent]
+    assert "not a crisis service" in " ".join(m["content"] for m in sent)
+    assert sum("I only act on commands" in m["content"] for m in sent) == 1
+    assert all(m["allowed_mentions"] == {"parse": []} for m in sent)
 
 
 async def test_direct_messages_from_strangers_are_ignored(world: World) -> None:

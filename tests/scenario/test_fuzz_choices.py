@@ -50,8 +50,9 @@ ROW = {
     "safety": ("safety_events", ""),
     "forget": None,
     "pref": None,
+    "support": None,
 }
-ANYONES = {"pref"}  # acts on whoever clicks: fine for anyone to click
+ANYONES = {"pref", "support"}  # acts on whoever clicks: fine for anyone to click
 COMMUNITIES = (COMMUNITY.key, OTHER.key)
 PEOPLE = (ADMIN, *MEMBERS, "zed")
 

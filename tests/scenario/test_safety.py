@@ -26,7 +26,7 @@ async def test_a_worrying_reflection_gets_a_caring_private_message_and_the_flow_
     [care] = harness.chat.to("@cy")
     assert care.private and "not a crisis service" in care.text
     assert "Samaritans" in care.text and "116 123" in care.text  # UK, from Cy's time zone
-    assert [c.value for c in care.message.choices] == ["ok", "false"]
+    assert [c.value for c in care.message.choices] == ["notneeded", "false"]
     row = await harness.db.fetchone("SELECT * FROM safety_events")
     assert row is not None and (row["severity"], row["cared"], row["alerted"]) == (2, 1, 0)
     assert "want to die" not in str(row.values())  # the text is never kept in safety events
@@ -76,7 +76,7 @@ async def test_false_alarm_is_recorded_and_only_by_the_member(harness: Harness) 
     care = harness.chat.to("@bo")[0]
     refused = reply_text(await harness.click("cy", care.choice("false")))
     assert "Only the person" in refused
-    assert "false alarm" in reply_text(await harness.click("bo", care.choice("false")))
+    assert "sorry for the worry" in reply_text(await harness.click("bo", care.choice("false")))
     assert await harness.db.fetchval("SELECT feedback FROM safety_events") == "false_alarm"
 
 
