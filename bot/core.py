@@ -148,6 +148,20 @@ class Kith:
             reply = Reply.text(refused.member_text if refused is not None else SORRY)
         return await self._screened(ctx, event, reply)
 
+    def _free_text(self, event: Event) -> tuple[str, str]:
+        """What the member wrote: for a known command, the words after its name ("/kith help"
+        holds none, so nothing is screened); for anything else, all of it."""
+        words, source = _free_text_of(event)
+        if isinstance(event, CommandEvent):
+            try:
+                parts = split_words(normalise(words))
+            except CommandSyntaxError:
+                return words, source
+            command, length = self.services.registry.find(parts)
+            if command is not None:
+                return " ".join(parts[length:]), source
+        return words, source
+
     async def _dispatch(self, ctx: Context, event: Event, action: _Action) -> Reply:
         if isinstance(event, CommandEvent):
             return await self._command(ctx, event, action)
@@ -162,7 +176,7 @@ class Kith:
         failed): features screen their own texts where they store them; the rest is done here.
         A caring message that could not be sent privately is shown with the reply, only to
         the member."""
-        words, source = _free_text(event)
+        words, source = self._free_text(event)
         if words and not ctx.screened:
             try:
                 await look_after(ctx, words, source)
@@ -273,7 +287,7 @@ class Kith:
         )
 
 
-def _free_text(event: Event) -> tuple[str, str]:
+def _free_text_of(event: Event) -> tuple[str, str]:
     """The words a member wrote in an event, and where they came from (for moderators)."""
     if isinstance(event, CommandEvent):
         return event.text, "a command they sent Kith"
