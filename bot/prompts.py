@@ -19,6 +19,10 @@ _ID = re.compile(r"^[a-z0-9-]{3,40}$")
 MAX_PROMPT_LENGTH = 300
 
 
+# What a prompt may need set up in the community (``needs = "buddies"`` in the TOML).
+NEEDS = ("", "buddies")
+
+
 class CatalogueError(ValueError):
     pass
 
@@ -28,6 +32,8 @@ class Prompt:
     key: str  # 'builtin:<id>' or 'custom:<row id>'; stable, stored when used
     theme: str
     text: str
+    # A programme the prompt talks about ("buddies"): dealt only where it is set up.
+    needs: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,10 @@ def _entries(data: dict[str, Any], table: str, file: str, theme_of: Any) -> tupl
         if not text or len(text) > MAX_PROMPT_LENGTH:
             raise CatalogueError(f"prompts/{file}: {ident} has empty or overlong text")
         seen.add(ident)
-        prompts.append(Prompt(f"builtin:{ident}", theme_of(entry, file), text))
+        needs = str(entry.get("needs", ""))
+        if needs not in NEEDS:
+            raise CatalogueError(f"prompts/{file}: {ident} needs unknown {needs!r}")
+        prompts.append(Prompt(f"builtin:{ident}", theme_of(entry, file), text, needs))
     return tuple(prompts)
 
 

@@ -31,7 +31,15 @@ async def community_deck(tx: Tx, services: Services, community_key: str) -> list
         "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id", community_key
     )
     custom = [Prompt(f"custom:{r['id']}", CUSTOM_THEME, r["text"]) for r in rows]
-    return [*services.catalogue.checkins, *custom]
+    running = {
+        r["kind"]
+        for r in await tx.fetchall(
+            "SELECT kind FROM programmes WHERE community_id = ? AND paused = 0", community_key
+        )
+    }
+    # "Send your buddy a note" only where buddy pairing is set up (and not paused).
+    builtin = [p for p in services.catalogue.checkins if not p.needs or p.needs in running]
+    return [*builtin, *custom]
 
 
 async def prompt_for(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.registry import Command, Option, OptionKind, Registry
 from bot.safety import commands, support
+from bot.safety.resources import regions
 
 
 def register(registry: Registry) -> None:
@@ -29,7 +30,7 @@ def register(registry: Registry) -> None:
                     "resources",
                     OptionKind.CHOICE,
                     "resource list region",
-                    choices=("auto", "us", "uk", "ca", "au", "in", "international"),
+                    choices=("auto", *sorted(regions())),
                 ),
                 Option(
                     "quote",

@@ -241,3 +241,20 @@ async def test_help_lists_commands_and_says_it_is_not_a_crisis_service(harness: 
     assert "/checkin" in member and "not a therapy or crisis service" in member
     assert "/kith setup checkin" not in member
     assert "/kith setup checkin" in reply_text(await harness.say("ada", "/kith help"))
+
+
+async def test_buddy_prompts_are_dealt_only_where_buddy_pairing_runs(harness: Harness) -> None:
+    from bot.checkins.post import community_deck
+    from tests.fakes import COMMUNITY
+
+    async def buddy_prompts() -> list[str]:
+        async with harness.db.transaction() as tx:
+            deck = await community_deck(tx, harness.kith.services, COMMUNITY.key)
+        return [p.key for p in deck if "buddy" in p.text.lower()]
+
+    await harness.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri")
+    assert await buddy_prompts() == []
+    await harness.say("ada", "/kith setup buddies channel:#buddies every:1w day:mon time:10:00")
+    assert len(await buddy_prompts()) == 2
+    await harness.say("ada", "/kith pause buddies")
+    assert await buddy_prompts() == []
