@@ -61,15 +61,17 @@ async def in_slices(
     *,
     after: int,
     done: SliceDone,
+    key: str = "id",
 ) -> int:
     """Run ``statement`` (which ends in ``… AND id > ? AND id <= ?``, after ``params``) over the
     ids of ``table`` past ``after``, a slice per transaction; ``done(tx, last_id)`` runs in each
     slice's transaction. Returns the rows changed."""
     db = services.db
-    last = await db.fetchval(f"SELECT MAX(id) FROM {table}")  # outside the write lock
+    # ``key``: an increasing integer column (``id``, or moods' ``occurrence_id``).
+    last = await db.fetchval(f"SELECT MAX({key}) FROM {table}")  # outside the write lock
     if last is None:
         return 0
-    start = max(after, int(await db.fetchval(f"SELECT MIN(id) FROM {table}")) - 1)
+    start = max(after, int(await db.fetchval(f"SELECT MIN({key}) FROM {table}")) - 1)
     size, changed = FIRST_SLICE, 0
     while start < int(last):
         end = min(start + size, int(last))

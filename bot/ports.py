@@ -90,6 +90,15 @@ class ChatPort(Protocol):
 
 
 @runtime_checkable
+class MessageDeleter(Protocol):
+    """Optional for a ChatPort: delete a message Kith itself posted (a shared reflection, a
+    streak celebration naming a member who ran /kith forget). A message already gone counts as
+    deleted; a refusal raises DeliveryError."""
+
+    async def delete_message(self, message: MessageRef) -> None: ...
+
+
+@runtime_checkable
 class SentLookup(Protocol):
     """Optional for a ChatPort: a platform log of keyed sends that can say, after a crash,
     whether a post went out. The console's message log offers it; Slack's write-ahead

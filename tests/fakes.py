@@ -59,6 +59,7 @@ class FakeChat:
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[DeliveryError] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    deleted: list[MessageRef] = field(default_factory=list)
     keys_sent: list[str] = field(default_factory=list)
     _by_key: dict[str, Sent] = field(default_factory=dict)
 
@@ -115,6 +116,11 @@ class FakeChat:
         if not sent:
             raise DeliveryError("nobody in the group could be reached", permanent=True)
         return GroupDelivery(tuple(sent), tuple(unreachable))
+
+    async def delete_message(self, message: MessageRef) -> None:
+        """Like the platforms: Kith deletes its own messages; gone already is fine."""
+        self.deleted.append(message)
+        self.sent = [s for s in self.sent if (s.to, s.id) != (message.channel_key, message.id)]
 
     def parse_mention(self, community: CommunityRef, token: str) -> UserRef | ChannelRef | None:
         if token.startswith("#") and len(token) > 1:

@@ -19,6 +19,7 @@ import discord
 from adapters.discord.errors import (
     THREAD_ALREADY_CREATED,
     UNKNOWN_CHANNEL,
+    UNKNOWN_MESSAGE,
     delivery_error,
     error_code,
     token_rejected,
@@ -190,6 +191,17 @@ class DiscordChat:
         sent = await self._post(thread_id, message, delivery_key, where)
         return MessageRef(thread_ref.key, str(sent.id))
 
+    async def delete_message(self, message: MessageRef) -> None:
+        """Delete a message Kith posted (in a channel, a thread or a DM); gone already is fine."""
+        channel_id = _id(ChannelRef.parse(message.channel_key).id)
+        try:
+            await self.pacer.wait()
+            await self.client.http.delete_message(channel_id, _id(message.id))
+        except Exception as exc:
+            if error_code(exc) in (UNKNOWN_MESSAGE, UNKNOWN_CHANNEL):
+                return
+            raise self._failure(exc, "a message deletion") from exc
+
     async def send_private(
         self, user: UserRef, message: Message, *, delivery_key: str | None = None
     ) -> MessageRef:
@@ -200,7 +212,7 @@ class DiscordChat:
         except Exception as exc:
             raise self._failure(exc, where) from exc
         sent = await self._post(dm.id, message, delivery_key, where)
-        await self.store.remember_dm(str(sent.id), str(dm.id), user.community, self.clock.now())
+        await self.store.remember_dm(str(sent.id), str(dm.id), user, self.clock.now())
         return MessageRef(channel_ref(user.community.id, dm.id).key, str(sent.id))
 
     async def send_group(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import to_epoch
-from bot.identity import CommunityRef
+from bot.identity import UserRef
 from bot.store.base import Database
 
 # DM buttons older than this route nowhere (the core refuses answers that old anyway).
@@ -38,15 +38,17 @@ class AdapterStore:
         )
 
     async def remember_dm(
-        self, message_id: str, dm_channel_id: str, community: CommunityRef, now: datetime
+        self, message_id: str, dm_channel_id: str, user: UserRef, now: datetime
     ) -> None:
+        """Named by member, so /kith forget drops the member's routes at once."""
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO discord_dm_routes (message_id, dm_channel_id, community_id,"
-                " created_at) VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                " user_key, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
                 message_id,
                 dm_channel_id,
-                community.key,
+                user.community.key,
+                user.key,
                 to_epoch(now),
             )
             await tx.execute(

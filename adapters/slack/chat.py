@@ -102,7 +102,7 @@ class SlackChat:
     ) -> MessageRef:
         channel_id = await self.dm_channel(user)
         channel_id, ts, fresh = await self._post(
-            channel_id, render_message(message), delivery_key, None
+            channel_id, render_message(message), delivery_key, None, member=user
         )
         attachment = message.attachment
         if fresh and attachment is not None:
@@ -172,6 +172,16 @@ class SlackChat:
         return f"<#{channel.id}>"
 
     # -- calls the wiring uses -----------------------------------------------------------------
+
+    async def delete_message(self, message: MessageRef) -> None:
+        """Delete a message Kith posted (chat.delete); one already gone is fine."""
+        channel_id = ChannelRef.parse(message.channel_key).id
+        try:
+            await self.client.chat_delete(channel=channel_id, ts=message.id)
+        except FAILURES as exc:
+            if isinstance(exc, SlackApiError) and error_code(exc) == "message_not_found":
+                return
+            raise delivery_error(exc, "message deletion") from exc
 
     async def dm_channel(self, user: UserRef) -> str:
         cached = self._dm_channels.get(user.key)
@@ -285,11 +295,20 @@ class SlackChat:
         return True
 
     async def _post(
-        self, channel_id: str, rendered: SlackMessage, key: str | None, thread_ts: str | None
+        self,
+        channel_id: str,
+        rendered: SlackMessage,
+        key: str | None,
+        thread_ts: str | None,
+        *,
+        member: UserRef | None = None,
     ) -> tuple[str, str, bool]:
-        """Post once per key: (channel, ts, whether this call made the post)."""
+        """Post once per key: (channel, ts, whether this call made the post). ``member`` names
+        whose DM it is, so their routing goes with /kith forget."""
         if key:
-            prior = await self.deliveries.begin(key, channel_id, thread_ts, self.clock.now())
+            prior = await self.deliveries.begin(
+                key, channel_id, thread_ts, self.clock.now(), member=member
+            )
             if prior is not None:
                 if prior.ts:
                     return prior.channel_id, prior.ts, False

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import to_epoch
+from bot.identity import UserRef
 from bot.store.base import Database
 
 EVENT_MEMORY = timedelta(days=2)  # Slack gives up redelivering long before this
@@ -63,7 +64,13 @@ class DeliveryLog:
         self.db = db
 
     async def begin(
-        self, key: str, channel_id: str, thread_ts: str | None, now: datetime
+        self,
+        key: str,
+        channel_id: str,
+        thread_ts: str | None,
+        now: datetime,
+        *,
+        member: UserRef | None = None,
     ) -> Attempt | None:
         """Mark an attempt; return the earlier attempt if there was one."""
         async with self.db.transaction() as tx:
@@ -74,11 +81,14 @@ class DeliveryLog:
             if row is None:
                 await tx.execute(
                     "INSERT INTO slack_deliveries (delivery_key, channel_id, thread_ts,"
-                    " attempted_at) VALUES (?, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING",
+                    " attempted_at, community_id, user_key) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (delivery_key) DO NOTHING",
                     key,
                     channel_id,
                     thread_ts,
                     to_epoch(now),
+                    member.community.key if member else None,
+                    member.key if member else None,
                 )
                 return None
         return Attempt(str(row["channel_id"]), row["ts"], int(row["attempted_at"]))

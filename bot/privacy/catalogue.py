@@ -35,13 +35,23 @@ class PersonalTable:
     pseudonymise: bool = False
     text_column: str | None = None
     created_column: str | None = None
-    # What retention does with free text older than the community's retention period.
+    # What retention does with rows (or free text) older than the community's retention period.
     retention: Literal["delete", "clear"] | None = None
+    # An increasing integer column that retention walks in slices.
+    slice_column: str = "id"
 
 
 PERSONAL: tuple[PersonalTable, ...] = (
     PersonalTable("members", ("user_key",)),
-    PersonalTable("moods", ("user_key",)),
+    # Raw moods and safety events are health data: kept only for the retention period (the
+    # stats are aggregates over at most 90 days and never show a person).
+    PersonalTable(
+        "moods",
+        ("user_key",),
+        created_column="answered_at",
+        retention="delete",
+        slice_column="occurrence_id",
+    ),
     PersonalTable(
         "reflections",
         ("user_key",),
@@ -51,8 +61,13 @@ PERSONAL: tuple[PersonalTable, ...] = (
     ),
     PersonalTable("pending_inputs", ("user_key",)),
     PersonalTable("custom_prompts", (), mention_columns=("added_by",)),
-    PersonalTable("safety_events", ("user_key",)),
-    PersonalTable("support_requests", ("user_key",)),
+    PersonalTable("safety_events", ("user_key",), created_column="created_at", retention="delete"),
+    PersonalTable(
+        "support_requests", ("user_key",), created_column="created_at", retention="delete"
+    ),
+    # Which DM channel reaches the member: dropped at once on forget.
+    PersonalTable("discord_dm_routes", ("user_key",)),
+    PersonalTable("slack_deliveries", ("user_key",)),
     PersonalTable("member_prefs", ("user_key",)),
     PersonalTable(
         "kind_acts",
@@ -95,11 +110,9 @@ NOT_PERSONAL: dict[str, str] = {
     "buddy_groups": "groups of a round; who was in them lives in buddy_group_members",
     "buddy_group_members": "deleted with the member's buddy_members row (cascade)",
     "discord_kv": "adapter bookkeeping (command-tree hash)",
-    "discord_dm_routes": "which DM channel a bot message went to, for routing clicks",
     "discord_threads": "threads Kith created, by delivery key",
     "programme_holds": "programmes paused because Kith left a server",
     "slack_events": "event ids already handled, for de-duplication",
-    "slack_deliveries": "messages Kith posted, by delivery key",
     "console_messages": "the console platform's own message log (the platform, not Kith)",
     "console_members": "the console platform's own member list (the platform, not Kith)",
 }

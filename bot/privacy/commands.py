@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import replace
 
 from bot import choice_ids
@@ -20,6 +21,7 @@ from bot.kindness.prefs import (
     set_public_mentions,
     visible,
 )
+from bot.logs import event
 from bot.messages import Attachment, Choice, ChoiceStyle, Reply, Text, message
 from bot.privacy.data import (
     DEFAULT_RETENTION_DAYS,
@@ -28,9 +30,11 @@ from bot.privacy.data import (
     forget_member,
     retention_days,
 )
+from bot.privacy.posts import delete_posts, member_posts
 from bot.programmes import get_programme
 from bot.safety.care_messages import MODERATORS_NEVER_SEE, SCREENING
 
+log = logging.getLogger("kith.privacy")
 CONFIRM_WINDOW_S = 10 * 60
 LABELS = {
     "members": "your name and time zone",
@@ -38,6 +42,8 @@ LABELS = {
     "reflections": "reflections",
     "safety_events": "times Kith checked in on you",
     "support_requests": "times you asked for a person",
+    "discord_dm_routes": "private messages Kith sent you (to route your answers)",
+    "slack_deliveries": "private messages Kith sent you (to route your answers)",
     "member_prefs": "your settings",
     "kind_acts": "kind acts",
     "kind_members": "your streak",
@@ -114,8 +120,8 @@ async def privacy_command(ctx: Context, inv: Invocation) -> Reply:
         message(
             (Text("Your privacy here", bold=True),),
             "What Kith stores about you: " + ("; ".join(stored) if stored else "nothing yet") + ".",
-            f"Reflections and notes are deleted after {days} days. Moods only ever appear in "
-            "community stats as totals of 5 or more answers.",
+            f"Reflections, notes, moods and safety check-ins are deleted after {days} days. "
+            "Moods only ever appear in community stats as totals of 5 or more answers.",
             *_settings_lines(values),
             "/kith export sends you all of it as a file; /kith forget deletes it.",
             SCREENING,
@@ -181,8 +187,9 @@ async def forget_command(ctx: Context, inv: Invocation) -> Reply:
     return Reply(
         message(
             "This deletes everything Kith stores about you in this community: moods, reflections, "
-            "kind acts and streaks, thanks, buddy history and settings. It can't be undone. "
-            "Totals already counted in community stats stay, without your name.",
+            "kind acts and streaks, thanks, buddy history and settings, and Kith's own posts "
+            "that carry your words or name (shared reflections, streak celebrations). It can't "
+            "be undone. Totals already counted in community stats stay, without your name.",
             "Want a copy first? /kith export.",
             choices=(
                 Choice(
@@ -212,12 +219,33 @@ async def forget_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             "Run /kith forget again if you still want to."
         )
     async with ctx.db.transaction() as tx:
+        posts = await member_posts(tx, ctx.community.ref.key, ctx.actor.user.key)
         removed = await forget_member(tx, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
+    if not await ctx.db.scrub_deleted():
+        # Another reader held the files: the next forget or retention run finishes the job.
+        event(log, "forget_scrub_deferred", logging.WARNING, community=ctx.community.ref.key)
     total = sum(removed.values())
-    return Reply.text(
+    deleted, kept = await delete_posts(ctx.chat, posts)
+    lines = [
         f"Done: {total} records about you are deleted from this community. "
         "If you use Kith again, it starts fresh."
+    ]
+    if deleted:
+        lines.append(
+            f"I also deleted {deleted} of my own posts that carried your words or name "
+            "(shared reflections, streak celebrations)."
+        )
+    if kept:
+        lines.append(
+            f"{kept} of my posts that carried your words or name could not be deleted here; "
+            "a moderator can remove them."
+        )
+    lines.append(
+        "What I can't delete: what other people wrote (replies, their own messages), quotes in "
+        "moderator alerts, and messages already delivered to others privately (thank-you notes, "
+        "buddy introductions)."
     )
+    return Reply.text(*lines)
 
 
 async def setup_privacy(ctx: Context, inv: Invocation) -> Reply:

@@ -80,7 +80,7 @@ def export_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
-def _like(value: str) -> str:
+def like_anywhere(value: str) -> str:
     """A LIKE pattern matching ``value`` anywhere, its own wildcards escaped (with ``\\``)."""
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -96,8 +96,8 @@ async def forget_occurrences(tx: Tx, community_key: str, user_key: str) -> int:
         " slot = 'forgotten:' || CAST(id AS TEXT), payload = '{}'"
         " WHERE community_id = ? AND (slot LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\')",
         community_key,
-        _like(user_key),
-        _like(in_json),
+        like_anywhere(user_key),
+        like_anywhere(in_json),
     )
 
 
@@ -196,7 +196,7 @@ async def trim_all_communities(run: MaintenanceRun) -> dict[str, int]:
             continue  # done before the interruption
         after = int(resume_id) if resume_table else 0
         resume_table = ""
-        assert entry.text_column and entry.created_column
+        assert entry.created_column and (entry.retention == "delete" or entry.text_column)
         old = f"{entry.created_column} < ? - {period.format(table=entry.table)}"
         if entry.retention == "delete":
             statement = f"DELETE FROM {entry.table} WHERE {old}"
@@ -212,10 +212,11 @@ async def trim_all_communities(run: MaintenanceRun) -> dict[str, int]:
         count = await in_slices(
             run.services,
             entry.table,
-            statement + " AND id > ? AND id <= ?",
+            statement + f" AND {entry.slice_column} > ? AND {entry.slice_column} <= ?",
             (to_epoch(run.now),),
             after=after,
             done=done,
+            key=entry.slice_column,
         )
         if count:
             trimmed[entry.table] = count

@@ -72,6 +72,12 @@ class Database(ABC):
     async def lock_migrations(self, tx: Tx) -> None:
         """Serialise migrations across processes."""
 
+    async def scrub_deleted(self) -> bool:
+        """After a deletion that must really delete (forget, retention): make the deleted bytes
+        unrecoverable from the engine's files where the engine allows it. PostgreSQL reclaims
+        dead rows with (auto)vacuum; SQLite overrides this. True when done."""
+        return True
+
     async def migrate(self) -> list[int]:
         """Apply pending migrations in one transaction; return the versions applied."""
         from bot.store.migrations import load_migrations

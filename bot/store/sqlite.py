@@ -148,6 +148,8 @@ def _connect(path: str, synchronous: str, *, writer: bool) -> sqlite3.Connection
     # FULL: a commit survives power loss, not just a crash. An acknowledgement promises that.
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows are overwritten with zeros, not left in free space for anyone with the file.
+    conn.execute("PRAGMA secure_delete = ON")
     if writer:
         # The write lock is taken by BEGIN IMMEDIATE, retried on the loop (see _begin); after it
         # nothing in WAL mode waits for a lock, so SQLite's own busy wait would only ever block
@@ -560,6 +562,35 @@ class SqliteDatabase(Database):
 
     async def after_bulk_copy(self, table: str) -> None:
         """SQLite moves AUTOINCREMENT counters past explicit ids by itself."""
+
+    async def scrub_deleted(self) -> bool:
+        """Make deleted rows' bytes unrecoverable from the files: ``secure_delete`` (set on every
+        connection) zeroes them in the live pages, and a TRUNCATE checkpoint copies those pages
+        into the database file and empties the ``-wal``, whose older page copies still held them.
+        False if another connection's read kept the ``-wal`` from being emptied (the next forget
+        or retention run tries again)."""
+        if self._readers is None:
+            return True  # ":memory:": no files
+        await self._acquire()
+        try:
+            if self._batch is not None:  # a batch in flight commits first
+                await self._commit(self._batch)
+            await self._take_turn()
+            try:
+                loop = asyncio.get_running_loop()
+                for attempt in range(3):
+                    busy, _, _ = await loop.run_in_executor(
+                        self._worker,
+                        lambda: self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone(),
+                    )
+                    if not busy:
+                        return True
+                    await asyncio.sleep(0.01 * (attempt + 1))
+                return False
+            finally:
+                self._give_back_turn()
+        finally:
+            self._lock.release()
 
     async def lock_migrations(self, tx: Tx) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds SQLite's write lock."""

@@ -175,6 +175,7 @@ class FakeDiscord:
         self.guilds: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.deleted_messages: list[tuple[str, str]] = []
         self.nonces: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.dm_of: dict[str, str] = {}  # user id → DM channel id
         self.thread_members: dict[str, list[str]] = {}
@@ -398,6 +399,7 @@ class FakeDiscord:
         ("GET", r"/applications/(?P<app>\d+)/commands", "_get_commands"),
         ("POST", r"/channels/(?P<channel>\d+)/messages", "_create_message"),
         ("POST", r"/users/@me/channels", "_create_dm"),
+        ("DELETE", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_delete_message"),
         ("POST", r"/channels/(?P<channel>\d+)/threads", "_create_thread"),
         (
             "POST",
@@ -614,6 +616,21 @@ class FakeDiscord:
         if nonce is not None:
             self.nonces[key] = message
         return _json(message)
+
+    async def _delete_message(self, body: Any, channel: str, message: str) -> web.Response:
+        """DELETE /channels/{id}/messages/{id}: 204; a bot deletes its own messages only (others
+        need Manage Messages), 10008 for a message that is not there."""
+        messages = self.messages.get(channel)
+        if messages is None:
+            return _error(404, 10003, "Unknown Channel")
+        found = next((m for m in messages if m["id"] == message), None)
+        if found is None:
+            return _error(404, 10008, "Unknown Message")
+        if found["author"]["id"] != self.bot["id"]:
+            return _error(403, 50013, "Missing Permissions")
+        messages.remove(found)
+        self.deleted_messages.append((channel, message))
+        return web.Response(status=204)
 
     async def _create_dm(self, body: dict[str, Any]) -> web.Response:
         user_id = str(body["recipient_id"])

@@ -364,6 +364,19 @@ class FakeSlack:
         shown = {k: v for k, v in message.items() if k != "metadata"}
         return {"channel": channel.id, "ts": message["ts"], "message": shown}
 
+    def m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """chat.delete: a bot token deletes the bot's own messages; message_not_found else."""
+        channel = self.channels.get(str(args.get("channel")))
+        if channel is None:
+            return "channel_not_found"
+        found = next((m for m in channel.messages if m["ts"] == args.get("ts")), None)
+        if found is None:
+            return "message_not_found"
+        if found.get("bot_id") != BOT_ID:
+            return "cant_delete_message"
+        channel.messages.remove(found)
+        return {"channel": channel.id, "ts": found["ts"]}
+
     def m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any] | str:
         channel = self._postable(str(args.get("channel")))
         if isinstance(channel, str):

@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from adapters.discord.store import AdapterStore
+from adapters.slack.store import DeliveryLog
 from bot.app import build_kith
 from bot.clock import SimulatedClock
+from bot.identity import UserRef
 from tests.conftest import START
-from tests.fakes import FakeChat, Harness, reply_text
+from tests.fakes import COMMUNITY, FakeChat, Harness, reply_text
 from tests.pg import scratch_database
 from tests.scenario.test_buddies import join, key, rounds, setup, weeks_with_answers
 
@@ -132,6 +136,93 @@ async def test_a_milestone_queued_before_forget_is_never_posted(harness: Harness
     )
     assert key("mira") not in json.dumps(leftovers)
     assert [r["state"] for r in leftovers] == ["skipped"]
+
+
+def raw_bytes(h: Harness) -> bytes:
+    """The database file and its write-ahead log, as anyone with the disk would read them."""
+    path = Path(h.db.path)  # type: ignore[attr-defined]
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_deleted_text_is_gone_from_the_database_file_and_its_wal(harness: Harness) -> None:
+    h = harness
+    await h.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri")
+    await h.say("ada", "/kith setup privacy retention:7")
+    await h.advance(timedelta(hours=4))
+    post = h.chat.to("#general")[0]
+    for name, words in (("bo", "zebra marmalade seventeen"), ("cy", "narwhal teacup ninety")):
+        await h.click(name, post.choice("reflect"))
+        await h.say(name, f"Today felt like {words}.")
+    before = raw_bytes(h)
+    assert b"zebra marmalade" in before and b"narwhal teacup" in before
+    await forget(h, "bo")
+    after_forget = raw_bytes(h)
+    assert b"zebra marmalade" not in after_forget
+    assert b"narwhal teacup" in after_forget  # Cy's reflection is hers until retention
+    await h.advance(timedelta(days=8))  # the daily retention job runs
+    assert await h.db.fetchval("SELECT COUNT(*) FROM reflections") == 0
+    assert b"narwhal teacup" not in raw_bytes(h)
+
+
+async def test_raw_moods_and_safety_events_last_only_the_retention_period(harness: Harness) -> None:
+    h = harness
+    await h.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri")
+    await h.say("ada", "/kith setup safety alerts:#mods")
+    await h.say("ada", "/kith setup privacy retention:7")
+    await h.advance(timedelta(hours=4))
+    await h.click("bo", h.chat.to("#general")[0].choice("3"))
+    await h.say("bo", "I feel so hopeless")
+    await h.say("bo", "/kith support")
+    counts = "SELECT (SELECT COUNT(*) FROM moods), (SELECT COUNT(*) FROM safety_events),"
+    counts += " (SELECT COUNT(*) FROM support_requests) AS n"
+    assert list((await h.db.fetchone(counts) or {}).values()) == [1, 1, 1]
+    await h.advance(timedelta(days=6))
+    assert list((await h.db.fetchone(counts) or {}).values()) == [1, 1, 1]
+    await h.advance(timedelta(days=2))
+    assert list((await h.db.fetchone(counts) or {}).values()) == [0, 0, 0]
+    privacy = reply_text(await h.say("bo", "/kith privacy"))
+    assert "moods and safety check-ins are deleted after 7 days" in privacy
+
+
+async def test_forget_drops_the_members_direct_message_routing_at_once(harness: Harness) -> None:
+    h = harness
+    bo, cy = UserRef(COMMUNITY, "bo"), UserRef(COMMUNITY, "cy")
+    discord, slack = AdapterStore(h.db), DeliveryLog(h.db)
+    now = h.clock.now()
+    await discord.remember_dm("m1", "dm-bo", bo, now)
+    await discord.remember_dm("m2", "dm-cy", cy, now)
+    await slack.begin("kith-care-1", "D0BO", None, now, member=bo)
+    await slack.begin("kith-care-2", "D0CY", None, now, member=cy)
+    await slack.begin("kith-post-1", "C0GENERAL", None, now)
+    await forget(h, "bo")
+    routes = await h.db.fetchall("SELECT dm_channel_id FROM discord_dm_routes")
+    assert [r["dm_channel_id"] for r in routes] == ["dm-cy"]
+    deliveries = await h.db.fetchall("SELECT channel_id FROM slack_deliveries ORDER BY channel_id")
+    assert [r["channel_id"] for r in deliveries] == ["C0GENERAL", "D0CY"]
+
+
+async def test_forget_deletes_kiths_own_posts_with_the_members_words_or_name(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri")
+    await h.say("ada", "/kith setup kindness channel:#kind")
+    await h.advance(timedelta(hours=4))
+    await h.click("bo", h.chat.to("#general")[0].choice("reflect"))
+    saved = await h.say("bo", "A slow morning with a good book.")
+    assert saved.message is not None
+    await h.click("bo", next(c.id for c in saved.message.choices if c.value == "named"))
+    for day, act in enumerate(("watered the plants", "fed the cat", "called round")):
+        if day:
+            await h.advance(timedelta(days=1))
+        await h.say("bo", f"/kind {act}")
+    await h.advance(timedelta(minutes=5))
+    posts = [s for s in h.chat.sent if not s.private and ("Bo" in s.text or "good book" in s.text)]
+    assert len(posts) == 2  # the shared reflection and the streak celebration
+    done = await forget(h, "bo")
+    assert "deleted 2 of my own posts" in done and "What I can't delete" in done
+    assert {(p.to, p.id) for p in posts} == {(d.channel_key, d.id) for d in h.chat.deleted}
 
 
 @pytest.mark.parametrize(
