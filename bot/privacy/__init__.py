@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.privacy import commands
+from bot.privacy.posts import UNPOST, deliver_unpost
 from bot.privacy.retention import RETENTION_JOB
 from bot.registry import Command, Option, OptionKind, Registry
 
 
 def register(registry: Registry) -> None:
     registry.maintenance.append(RETENTION_JOB)
+    registry.deliverer(UNPOST, deliver_unpost)
     registry.choice("pref", commands.pref_clicked, fields=2)
     registry.choice("forget", commands.forget_clicked, fields=3)
     registry.command(

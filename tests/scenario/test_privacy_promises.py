@@ -225,6 +225,25 @@ async def test_forget_deletes_kiths_own_posts_with_the_members_words_or_name(
     assert {(p.to, p.id) for p in posts} == {(d.channel_key, d.id) for d in h.chat.deleted}
 
 
+async def test_retention_deletes_the_posts_of_shared_reflections_it_deletes(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.say("ada", "/kith setup checkin channel:#general time:09:00 days:mon-fri")
+    await h.say("ada", "/kith setup privacy retention:7")
+    await h.advance(timedelta(hours=4))
+    await h.click("bo", h.chat.to("#general")[0].choice("reflect"))
+    saved = await h.say("bo", "A slow morning with a good book.")
+    assert saved.message is not None
+    await h.click("bo", next(c.id for c in saved.message.choices if c.value == "anon"))
+    [shared] = [s for s in h.chat.sent if "good book" in s.text and not s.private]
+    await h.advance(timedelta(days=6))
+    assert h.chat.deleted == []  # still within the retention period
+    await h.advance(timedelta(days=2))
+    assert [(d.channel_key, d.id) for d in h.chat.deleted] == [(shared.to, shared.id)]
+    assert await h.db.fetchval("SELECT COUNT(*) FROM reflections") == 0
+
+
 @pytest.mark.parametrize(
     "scenario",
     [
