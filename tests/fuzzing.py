@@ -374,7 +374,11 @@ async def exchange(h: Harness, event: Event) -> Outcome:
     tracker = instrument(h.kith.services.registry)
     before, already = await snapshot(h.db), len(h.chat.sent)
     reply = await h.kith.handle(event, h.chat)  # nothing may escape
-    changed = await snapshot(h.db) != before
+    after = await snapshot(h.db)
+    changed = after != before
+    # Every free text is screened, whatever happens to the command: a signal is recorded (and
+    # its caring message sent) even for a refused one. Nothing else may change.
+    screened = {t for t in after if after[t] != before.get(t)} == {"safety_events"}
     sent = [s.message for s in h.chat.sent[already:]]
     assert tracker.crashed is None, f"handler crashed: {tracker.crashed!r}"
     # A direct message that got care is answered by the caring message alone (or, inside the
@@ -385,11 +389,13 @@ async def exchange(h: Harness, event: Event) -> Outcome:
     for message in ([reply.message] if reply.message else []) + sent:
         assert_cannot_ping(message)
     refused = not tracker.reached or tracker.refused
-    if refused and not isinstance(event, DirectTextEvent):
+    if refused and not isinstance(event, DirectTextEvent) and not screened:
         # A direct message is screened for safety whatever it says, which may record a signal.
         assert not changed, f"refused input changed the database: {clear_text(reply)!r}"
         assert reply.private, "a refusal is shown to the member alone"
         assert not sent, f"refused input sent messages: {[m.plain_text for m in sent]}"
+    elif refused and screened:
+        assert reply.private, "a refusal is shown to the member alone"
     return Outcome(reply, refused, changed, sent)
 
 

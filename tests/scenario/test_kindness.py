@@ -281,7 +281,7 @@ async def test_thanks_count_once_a_day_per_giver_and_at_most_three_are_sent(
     assert "once a day" in second
     await harness.say("bo", "/thanks @cy for the laugh")
     before = await snapshot(harness.db)
-    fourth = reply_text(await harness.say("bo", "/thanks @cy for everything"))
+    fourth = reply_text(await harness.say("bo", "/thanks @cy for the tea"))
     assert "3 times today" in fourth and "nothing more was sent" in fourth
     assert await snapshot(harness.db) == before
     await harness.say("al", "/thanks @cy for the cake")
