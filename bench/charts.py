@@ -3,7 +3,7 @@ event loop free.
 
 Builds the full four-panel chart (answers per day over 90 days, mood by week with a withheld week,
 kind acts per day, met rate per round), rasterises it with resvg N times on this thread for the
-draw time, then draws it N times through ``render_png`` (a worker thread) while a 5 ms ticker on
+draw time, then draws it N times through ``render_png`` (the worker process) while a 5 ms ticker on
 the loop records its longest stall.
 
     python -m bench.charts [--renders 50]

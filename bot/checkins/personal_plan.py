@@ -139,12 +139,23 @@ _DUE_FOR_PLANNING = (
 async def materialise(services: Services, now: datetime) -> int:
     """Top up every member whose horizon runs short; return the occurrences offered."""
     db = services.db
-    async with db.transaction() as tx:
-        await _mark_changed_programmes(tx, now)
-    offered = 0
-    while True:
+    changed = await db.fetchval(
+        "SELECT 1 FROM programmes WHERE kind = ? AND updated_at >= ? LIMIT 1",
+        KIND,
+        to_epoch(now - HORIZON),
+    )
+    if changed:  # only then a write: most ticks have nothing to mark
         async with db.transaction() as tx:
-            rows = await tx.fetchall(_DUE_FOR_PLANNING, to_epoch(now + REFILL_BEFORE), PLAN_BATCH)
+            await _mark_changed_programmes(tx, now)
+    offered = 0
+    refill = to_epoch(now + REFILL_BEFORE)
+    short = await db.fetchval(
+        "SELECT 1 FROM personal_checkins WHERE active = 1 AND materialised_until < ? LIMIT 1",
+        refill,
+    )
+    while short:  # a read first: most ticks have nobody to top up, and take no write lock
+        async with db.transaction() as tx:
+            rows = await tx.fetchall(_DUE_FOR_PLANNING, refill, PLAN_BATCH)
             if not rows:
                 break
             offered += await _plan(tx, rows, now)
