@@ -20,7 +20,7 @@ from bot.checkins.personal_plan import (
     settings_by_id,
 )
 from bot.checkins.post import checkin_message, community_deck
-from bot.checkins.rule import PERSONAL, personal_enabled
+from bot.checkins.rule import PERSONAL, POST, PRIVATE, personal_enabled
 from bot.clock import to_epoch
 from bot.context import DeliveryContext
 from bot.identity import MessageRef, UserRef
@@ -154,7 +154,7 @@ async def prepare_nudge(tx: Tx, ctx: DeliveryContext) -> Plan:
     found = await _settings_now(tx, ctx)
     if isinstance(found, str):
         return Plan(skip=found)
-    settings, _tz, _day_text = found
+    settings, _tz, day = found
     if not settings.remind:
         return Plan(skip="the member no longer wants a reminder")
     checkin = await tx.fetchone(
@@ -166,13 +166,24 @@ async def prepare_nudge(tx: Tx, ctx: DeliveryContext) -> Plan:
     )
     if checkin is None or checkin["state"] != "sent":
         return Plan(skip="the check-in it would remind about was not sent")
+    # Answered this check-in, or checked in some other way that local date (the channel's
+    # post, /checkin): either way they have checked in today, and a reminder would nag.
+    # Each probe is a key lookup: the day's channel and on-demand check-ins by their unique
+    # slot, the moods by (occurrence, member).
     answered = await tx.fetchval(
-        "SELECT 1 FROM moods WHERE occurrence_id = ? AND user_key = ?"
-        " UNION ALL SELECT 1 FROM reflections WHERE occurrence_id = ? AND user_key = ?",
-        checkin["id"],
+        "SELECT 1 FROM moods WHERE user_key = ? AND occurrence_id IN (SELECT ? UNION ALL"
+        " SELECT id FROM occurrences WHERE programme_id = ? AND kind IN (?, ?) AND slot = ?)"
+        " UNION ALL SELECT 1 FROM reflections WHERE community_id = ? AND user_key = ?"
+        " AND occurrence_id = ?",
         settings.user_key,
         checkin["id"],
+        ctx.occurrence.programme_id,
+        POST,
+        PRIVATE,
+        day,
+        settings.community_key,
         settings.user_key,
+        checkin["id"],
     )
     if answered:
         return Plan(skip="already answered: no reminder needed")

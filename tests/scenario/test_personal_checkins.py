@@ -352,3 +352,17 @@ async def test_a_failed_channel_post_stays_visible_beside_personal_checkins(
     status = reply_text(await harness.say("ada", "/kith status"))
     assert "⚠ 1 personal check-in not sent in the last 7 days" in status
     assert "Discord is having trouble" in status
+
+
+async def test_no_reminder_after_checking_in_another_way_that_day(harness: Harness) -> None:
+    await harness.say("ada", SETUP)
+    await harness.say("bo", "/checkin daily time:10:00 days:daily remind:on")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+    post = harness.chat.to("#general")[0]  # the channel's 09:00 post
+    await harness.click("bo", post.choice("4"))
+    await harness.advance_to(datetime(2026, 3, 2, 14, 0, tzinfo=UTC))
+    dms = [s.text for s in harness.chat.to("@bo") if s.delivery_key]
+    assert len(dms) == 1 and "Your own check-in" in dms[0]  # the check-in, no nudge at 13:00
+    await harness.advance_to(datetime(2026, 3, 3, 14, 0, tzinfo=UTC))
+    dms = [s.text for s in harness.chat.to("@bo") if s.delivery_key]
+    assert len(dms) == 3 and "gentle nudge" in dms[2]  # Tuesday: not answered, one nudge
