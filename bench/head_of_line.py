@@ -315,7 +315,7 @@ def report(job: str, rate: float, samples: list[Sample]) -> None:
         return [r[key] for r in rows]
 
     print(
-        f"{job:<12} {rate:>4.0f}/s · p50 {fmt(col('p50'))} · p99 {fmt(col('p99'))}"
+        f"{job:<18} {rate:>4.0f}/s · p50 {fmt(col('p50'))} · p99 {fmt(col('p99'))}"
         f" · max {fmt(col('max'))} · over 1 s {fmt(col('over_1s'), 1, '', 0)}"
         f" · longest stall {fmt(col('stall'))} · job {fmt(col('job'), 1, 's', 2)}"
         f" · acks {fmt(col('acks'), 1, '', 0)}",
@@ -351,6 +351,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
                     args.alone_seconds,
                 )
                 results.setdefault((job, rate), []).append(sample)
+                report(f"{job} (run {n + 1})", rate, [sample])
         print(f"run {n + 1} of {args.runs} done", flush=True)
     print(f"medians of {args.runs} runs (range):")
     for rate in args.rates:

@@ -103,7 +103,7 @@ def starter_for(catalogue: Catalogue, programme: Programme, number: int) -> Prom
     return deck[(number - 1) % len(deck)]
 
 
-SAVE_SLICE = 500  # groups per transaction while saving a round: a few milliseconds each
+SAVE_SLICE = 100  # groups per transaction while saving a round: a few milliseconds each
 
 
 async def find_round(db: Database | Tx, programme_id: int, slot: str) -> Round | None:
