@@ -147,6 +147,8 @@ class Readers:
             self._closed = True
             self._released.notify_all()
         for conn in self._all:
+            if conn not in self._idle:
+                await conn.interrupt()  # a long read in flight at shutdown stops now
             await conn.close()
         self._all.clear()
         self._idle.clear()

@@ -109,3 +109,12 @@ async def test_reads_after_close_are_refused(tmp_path: Path) -> None:
     await database.close()
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         await database.fetchval("SELECT 1")
+
+
+async def test_closing_interrupts_a_read_in_flight(tmp_path: Path) -> None:
+    database = await SqliteDatabase.open(tmp_path / "closing.sqlite3")
+    endless = asyncio.create_task(database.fetchval(ENDLESS))
+    await started(endless)
+    await database.close()  # returns although the read would never end by itself
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        await endless
