@@ -9,16 +9,20 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.buddies.plan import IN_PROCESS_POOL
 from bot.buddies.rounds import SAVE_SLICE
 from bot.scheduler import LEASE
 from tests.fakes import COMMUNITY, make_harness
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMBERS = SAVE_SLICE * 2 * 3 + 1  # pairs (and one trio) over three slices and a bit
+# Pairs (and one trio) over six slices: a pool big enough to be paired in the worker process.
+MEMBERS = SAVE_SLICE * 2 * 6 + 1
+assert MEMBERS >= IN_PROCESS_POOL
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the round is due at 09:00 UTC
 DUE = MONDAY + timedelta(hours=1)
 
@@ -70,9 +74,33 @@ def kill_mid_save(path: Path) -> None:
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "saving"
+    workers = children_of(child.pid)  # the round's worker process
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
+    assert workers and wait_gone(workers)  # the worker does not outlive the killed bot
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def wait_gone(pids: list[int], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 async def test_a_round_killed_mid_save_introduces_everyone_exactly_once(tmp_path: Path) -> None:
