@@ -10,6 +10,7 @@ from bot.context import Services
 from bot.core import Kith
 from bot.features import build_registry
 from bot.prompts import load_catalogue
+from bot.safety.screen import builtin_phrases
 from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store import Database, open_database
 
@@ -25,6 +26,9 @@ async def build_kith(
     sqlite_synchronous: str = "FULL",
     default_grace_minutes: int = DEFAULT_GRACE_MINUTES,
 ) -> tuple[Kith, Database]:
+    # The crisis screen's rules and statistical layer compile here, once per process (about a
+    # second): otherwise the first member's message would stall the event loop while they do.
+    builtin_phrases()
     db = await open_database(database_url, sqlite_synchronous=sqlite_synchronous)
     services = Services(
         db=db,

@@ -195,6 +195,11 @@ def _squashed(seq: _Seq) -> str:
     return "".join(out)
 
 
+def _compiled_squashed(seq: _Seq) -> re.Pattern[str] | None:
+    pattern = _squashed(seq)
+    return re.compile(pattern) if pattern else None
+
+
 def _first_words(seq: _Seq) -> set[str] | None:
     """Words a match of ``seq`` can begin with; None when it can begin with anything."""
     if not seq.items:
@@ -219,7 +224,10 @@ class Rule:
     severity: str
     source: str  # the pattern as written, for messages and tests
     regex: re.Pattern[str]
-    squashed: str  # compiled on first use: runs are rare
+    # The rule read across letters typed one by one ("k i l l"); None where every word is
+    # optional or a gap (it would match anything). Compiled with the rest, when the rules load,
+    # so no member's message pays for it.
+    squashed: re.Pattern[str] | None
     first_words: frozenset[str] | None
     unless_after: tuple[re.Pattern[str], ...]
     unless_before: tuple[re.Pattern[str], ...]
@@ -366,8 +374,7 @@ class RuleSet:
         squeezed = squeeze_letters(run)
         out = []
         for rule in self.rules:
-            # Rules whose every word is optional or a gap would match anything: skipped.
-            if rule.squashed and (match := re.search(rule.squashed, run)):
+            if rule.squashed is not None and (match := rule.squashed.search(run)):
                 if len(squeeze_letters(match.group(0))) >= 3:
                     out.append(Found(rule, -1, -1, squeezed, rule.severity))
         return out
@@ -453,7 +460,7 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
                 severity=severity,
                 source=pattern,
                 regex=re.compile(_regex(seq, negators) + "(?![a-z])"),
-                squashed=_squashed(seq),
+                squashed=_compiled_squashed(seq),
                 first_words=frozenset(first) if first is not None else None,
                 unless_after=tuple(
                     re.compile(_compile(p, words, negators, where) + "(?![a-z])")
@@ -564,7 +571,7 @@ def phrase_rules(
                 severity=severity,
                 source=phrase,
                 regex=re.compile(regex + "(?![a-z])"),
-                squashed=_squashed(seq),
+                squashed=_compiled_squashed(seq),
                 first_words=frozenset({words.split(" ")[0]}),
                 unless_after=(),
                 unless_before=(),
