@@ -12,7 +12,7 @@ from bot.safety.screen import builtin_phrases
 
 async def test_building_kith_compiles_the_screen_before_any_message(tmp_path: Path) -> None:
     builtin_phrases.cache_clear()  # as in a fresh process
-    kith, db = await build_kith(
+    _kith, db = await build_kith(
         f"sqlite:///{tmp_path / 'kith.sqlite3'}", SimulatedClock(datetime(2026, 3, 2, tzinfo=UTC))
     )
     try:
