@@ -86,7 +86,9 @@ def timings(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("heldout", "heldout2", "dev", "train", "all"), default="heldout")
+    parser.add_argument(
+        "--split", choices=("heldout", "heldout2", "dev", "train", "all"), default="heldout"
+    )
     parser.add_argument("--language", default="en")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--misses", action="store_true", help="list what the screen got wrong")

@@ -58,7 +58,12 @@ def test_the_shipped_layer_is_loaded(full: PhraseList) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I want to deeeeeeeeie", "🔪 myself tonight, k!ll", "m y  l a s t  n i g h t  a l i v e"],
+    [
+        "🔪 myself tonight, k!ll",
+        "m y  l a s t  n i g h t  a l i v e",
+        "wish my heart would just give out already",
+        "been standing on the bridge most nights working up the nerve",
+    ],
 )
 def test_it_catches_what_no_rule_spelled_out(
     full: PhraseList, rules_only: PhraseList, text: str

@@ -9,8 +9,11 @@ development splits (train.tsv, dev.tsv); the held-out split is never read here. 
 positives, everyday kinds negatives; "concern" rows are left out (worry about someone else is the
 matcher's job, and the layer's signal is about the writer).
 
-The decision threshold is chosen from 5-fold out-of-fold scores on those same splits: the lowest
-that keeps the false-positive rate of the matcher and the layer together at or under 3%.
+The decision threshold is chosen on the development split, scored by a layer fitted on the
+training split alone: the lowest at which the layer itself adds at most 2% false positives (everyday messages the rules left
+unread that the layer would flag). It used to be "the matcher and the layer together at or under
+3%", which let the rules' own false positives on hard negatives (rare idioms written to be hard)
+push the layer's threshold up until it caught almost nothing the rules had missed.
 Only the largest weights are kept (see KEEP) so the file stays small; inference is in
 ``bot/safety/model.py``, in plain Python.
 """
@@ -24,7 +27,6 @@ from pathlib import Path
 from scipy.sparse import hstack  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
 from bot.safety.model import CONCERN_KIND, CRISIS_KINDS, features
 from bot.safety.normalise import forms
@@ -33,7 +35,7 @@ from bot.safety.screen import PhraseList, builtin_phrases
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
 KEEP = 6000  # weights kept, by size
-TARGET_FPR = 0.03
+TARGET_ADDED_FPR = 0.02  # everyday messages the layer may flag on top of the rules
 C = 1.0
 
 
@@ -77,25 +79,42 @@ def main() -> None:
     parser.add_argument("--language", default="en")
     args = parser.parse_args()
     phrases = PhraseList(builtin=builtin_phrases().builtin)  # the rules alone
-    data = [(k, t) for k, t in rows(args.language, "train.tsv", "dev.tsv") if k != CONCERN_KIND]
+    train = [(k, t) for k, t in rows(args.language, "train.tsv") if k != CONCERN_KIND]
+    data = train + [(k, t) for k, t in rows(args.language, "dev.tsv") if k != CONCERN_KIND]
+    train_count = len(train)
     texts = [model_text(phrases, t) for _, t in data]
     labels = [k in CRISIS_KINDS for k, _ in data]
     ruled = [(s := phrases.screen(t)) is not None and not s.about_someone_else for _, t in data]
+    # Where the rules read the text (a match cancelled by a negation, an idiom), the layer is silent.
+    silent = [any(r.scan(forms(t)[0])[1] for r in phrases.builtin) for _, t in data]
 
-    # Out-of-fold scores choose the threshold, so it is not set on messages the weights saw.
-    out_of_fold = [0.0] * len(data)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=14)
-    for fit_rows, score_rows in folds.split(texts, labels):
-        weights, bias = fit([texts[i] for i in fit_rows], [labels[i] for i in fit_rows])
-        for i in score_rows:
-            out_of_fold[i] = score(weights, bias, texts[i])
-    negatives = [i for i, y in enumerate(labels) if not y]
+    # The threshold is chosen on the development split, scored by a layer fitted on the training
+    # split alone. Out-of-fold scores over both splits were kinder than fresh text: the training
+    # split holds three variants of each message (vary.py), so a fold's "unseen" message had a
+    # near-twin among the weights. The development split is written in other words.
+    in_dev = [i >= train_count for i in range(len(data))]
+    weights, bias = fit(
+        [t for t, d in zip(texts, in_dev, strict=True) if not d],
+        [y for y, d in zip(labels, in_dev, strict=True) if not d],
+    )
+    dev = [i for i, d in enumerate(in_dev) if d]
+    dev_scores = {i: score(weights, bias, texts[i]) for i in dev}
+    negatives = [i for i in dev if not labels[i]]
     threshold = math.inf
-    for candidate in sorted({round(s, 3) for s in out_of_fold}, reverse=True):
-        flagged = sum(1 for i in negatives if ruled[i] or out_of_fold[i] >= candidate)
-        if flagged / len(negatives) > TARGET_FPR:
+    for candidate in sorted({round(s, 3) for s in dev_scores.values()}, reverse=True):
+        added = sum(
+            1 for i in negatives if not ruled[i] and not silent[i] and dev_scores[i] >= candidate
+        )
+        if added / len(negatives) > TARGET_ADDED_FPR:
             break
         threshold = candidate
+
+    def flagged(i: int) -> bool:
+        return ruled[i] or (not silent[i] and dev_scores[i] >= threshold)
+
+    positives = [i for i in dev if labels[i]]
+    recall = sum(1 for i in positives if flagged(i)) / len(positives)
+    false_rate = sum(1 for i in negatives if flagged(i)) / len(negatives)
 
     weights, bias = fit(texts, labels)
     lines = [
@@ -107,10 +126,10 @@ def main() -> None:
     lines += [f"{name}\t{w:.6f}" for name, w in sorted(weights.items())]
     target = ROOT / "prompts" / "safety" / f"{args.language}.model.tsv"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    caught = sum(1 for i, y in enumerate(labels) if y and (ruled[i] or out_of_fold[i] >= threshold))
     print(
         f"{len(data)} messages, {len(weights)} weights kept, threshold {threshold:.3f}; "
-        f"out-of-fold with the matcher: recall {caught / sum(labels):.3f}"
+        f"on the development split, with the matcher, fitted on training only: "
+        f"recall {recall:.3f}, false-positive rate {false_rate:.3f}"
     )
 
 
