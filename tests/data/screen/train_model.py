@@ -10,10 +10,10 @@ positives, everyday kinds negatives; "concern" rows are left out (worry about so
 matcher's job, and the layer's signal is about the writer).
 
 The decision threshold is chosen on the development split, scored by a layer fitted on the
-training split alone: the lowest at which the layer itself adds at most 2% false positives (everyday messages the rules left
-unread that the layer would flag). It used to be "the matcher and the layer together at or under
-3%", which let the rules' own false positives on hard negatives (rare idioms written to be hard)
-push the layer's threshold up until it caught almost nothing the rules had missed.
+training split alone: the lowest at which the layer itself adds at most 2% false positives
+(everyday messages the rules left unread that the layer would flag). It used to be "the matcher
+and the layer together at or under 3%" on out-of-fold scores, which let the rules' own false
+positives on hard negatives push the threshold up until the layer caught little.
 Only the largest weights are kept (see KEEP) so the file stays small; inference is in
 ``bot/safety/model.py``, in plain Python.
 """
@@ -85,7 +85,7 @@ def main() -> None:
     texts = [model_text(phrases, t) for _, t in data]
     labels = [k in CRISIS_KINDS for k, _ in data]
     ruled = [(s := phrases.screen(t)) is not None and not s.about_someone_else for _, t in data]
-    # Where the rules read the text (a match cancelled by a negation, an idiom), the layer is silent.
+    # Where the rules read the text (a match cancelled by a negation, an idiom) the layer is silent.
     silent = [any(r.scan(forms(t)[0])[1] for r in phrases.builtin) for _, t in data]
 
     # The threshold is chosen on the development split, scored by a layer fitted on the training
