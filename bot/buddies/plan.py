@@ -86,14 +86,11 @@ def offsets_at(by_zone: dict[str, list[int]], instant: datetime) -> dict[int, in
     return offsets
 
 
-async def read_and_pair(
-    db: Database, programme: Programme, slot: str, *, pool_hint: int | None = None
-) -> Planned:
+async def read_and_pair(db: Database, programme: Programme, slot: str) -> Planned:
     """Read the round's inputs in one snapshot and pair them: in the worker process when the
     pool is big and the worker can reach the store, here otherwise."""
     url = db.url
-    size = pool_hint if pool_hint is not None else await pool_size(db, programme)
-    if size < IN_PROCESS_POOL or not url or url == ":memory:":
+    if await pool_size(db, programme) < IN_PROCESS_POOL or not url or url == ":memory:":
         async with db.snapshot() as snap:
             return await load_and_pair(snap, db.dialect, programme, slot)
     return await in_worker(_in_worker, url, db.dialect, programme, slot)
