@@ -39,6 +39,7 @@ from bot.safety.escalation import Level
 from bot.safety.resources import region_for
 from bot.safety.screen import PhraseList, Severity, Signal, builtin_phrases
 from bot.store.base import Database, Tx
+from bot.store.faults import WriteRefused
 
 log = logging.getLogger("kith.safety")
 
@@ -127,6 +128,39 @@ async def look_after(
         return None
     ctx.signal_seen = True
     level = Level.of(signal.severity, text)
+    alert = settings.alert_channel is not None and not signal.about_someone_else
+    try:
+        response, event_id, count = await _record(ctx, signal, level, source, alert)
+    except WriteRefused as exc:
+        # The event cannot be saved (a full disk, a damaged file), but care never waits on
+        # storage: without a history to consult, the member gets the caring message (with no
+        # answer buttons, as there is no event for them to mark) and moderators are told.
+        event(log, "safety_event_unsaved", logging.ERROR, reason=str(exc))
+        response, event_id, count = "care", None, 1
+    event(
+        log,
+        "safety_signal",
+        community=ctx.community.ref.key,
+        event_id=event_id,
+        severity=signal.severity.name,
+        concrete=level.concrete,
+        source=source,
+        response=response,
+        alerted=alert,
+    )
+    delivered = False
+    if response != "quiet":
+        delivered = await _send_care(ctx, settings, event_id, response, signal)
+    if alert:
+        await _alert(ctx, settings, event_id, source, signal, text, response, delivered, count)
+    return CareOutcome(signal, response, delivered)
+
+
+async def _record(
+    ctx: Context, signal: Signal, level: Level, source: str, alert: bool
+) -> tuple[str, int, int]:
+    """Decide the response from the member's last day of signals and save the event: the
+    response, the event's id and how many signals about the member the day now holds."""
     key, user = ctx.community.ref.key, ctx.actor.user.key
     async with ctx.db.transaction() as tx:
         recent = await tx.fetchall(
@@ -150,7 +184,6 @@ async def look_after(
             response = "followup"
         else:
             response = "quiet"
-        alert = settings.alert_channel is not None and not signal.about_someone_else
         event_id = int(
             await tx.fetchval(
                 "INSERT INTO safety_events (community_id, user_key, severity, concrete, source,"
@@ -165,28 +198,11 @@ async def look_after(
                 to_epoch(ctx.now),
             )
         )
-    count = len(about_me) + 1
-    event(
-        log,
-        "safety_signal",
-        community=key,
-        event_id=event_id,
-        severity=signal.severity.name,
-        concrete=level.concrete,
-        source=source,
-        response=response,
-        alerted=alert,
-    )
-    delivered = False
-    if response != "quiet":
-        delivered = await _send_care(ctx, settings, event_id, response, signal)
-    if alert:
-        await _alert(ctx, settings, event_id, source, signal, text, response, delivered, count)
-    return CareOutcome(signal, response, delivered)
+    return response, event_id, len(about_me) + 1
 
 
 async def _send_care(
-    ctx: Context, settings: SafetySettings, event_id: int, response: str, signal: Signal
+    ctx: Context, settings: SafetySettings, event_id: int | None, response: str, signal: Signal
 ) -> bool:
     zone = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key)
     region = region_for(settings.region, zone)
@@ -196,20 +212,19 @@ async def _send_care(
         build = care_message if response == "care" else followup_message
     care = build(event_id, region)
     try:
-        await ctx.chat.send_private(ctx.actor.user, care, delivery_key=f"kith-care-{event_id}")
+        await ctx.chat.send_private(ctx.actor.user, care, delivery_key=_key("care", event_id))
     except DeliveryError as exc:
         event(log, "safety_care_undelivered", logging.WARNING, event_id=event_id, reason=exc.reason)
         ctx.care_inline = care  # shown where they wrote, only to them
         return False
-    async with ctx.db.transaction() as tx:
-        await tx.execute("UPDATE safety_events SET delivered = 1 WHERE id = ?", event_id)
+    await _mark(ctx, "UPDATE safety_events SET delivered = 1 WHERE id = ?", event_id)
     return True
 
 
 async def _alert(
     ctx: Context,
     settings: SafetySettings,
-    event_id: int,
+    event_id: int | None,
     source: str,
     signal: Signal,
     text: str,
@@ -234,9 +249,24 @@ async def _alert(
         )
     try:
         await ctx.chat.send_channel(
-            settings.alert_channel, alert, delivery_key=f"kith-alert-{event_id}"
+            settings.alert_channel, alert, delivery_key=_key("alert", event_id)
         )
     except DeliveryError as exc:
         event(log, "safety_alert_undelivered", logging.ERROR, event_id=event_id, reason=exc.reason)
+        await _mark(ctx, "UPDATE safety_events SET alerted = 0 WHERE id = ?", event_id)
+
+
+def _key(what: str, event_id: int | None) -> str | None:
+    """A saved event's sends are keyed (a retry never doubles them); an unsaved one's cannot be."""
+    return None if event_id is None else f"kith-{what}-{event_id}"
+
+
+async def _mark(ctx: Context, sql: str, event_id: int | None) -> None:
+    """Note a delivery's result on the saved event; storage that refuses it loses only the note."""
+    if event_id is None:
+        return
+    try:
         async with ctx.db.transaction() as tx:
-            await tx.execute("UPDATE safety_events SET alerted = 0 WHERE id = ?", event_id)
+            await tx.execute(sql, event_id)
+    except WriteRefused as exc:
+        event(log, "safety_event_unsaved", logging.ERROR, event_id=event_id, reason=str(exc))

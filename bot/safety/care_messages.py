@@ -45,7 +45,9 @@ def resource_lines(region: Region) -> list[tuple[Inline, ...]]:
     return [(Text("• "), Link(line.source, line.name), Text(f": {line.contact}")) for line in lines]
 
 
-def _answers(event_id: int) -> tuple[Choice, ...]:
+def _answers(event_id: int | None) -> tuple[Choice, ...]:
+    if event_id is None:  # the event could not be saved: there is nothing for an answer to mark
+        return ()
     return (
         Choice(
             choice_ids.encode("safety", event_id, "notneeded"),
@@ -61,7 +63,7 @@ def _answers(event_id: int) -> tuple[Choice, ...]:
     )
 
 
-def care_message(event_id: int, region: Region) -> Message:
+def care_message(event_id: int | None, region: Region) -> Message:
     return message(
         "💛 What you wrote sounded heavy, and I wanted to check in. You don't have to carry "
         "this alone.",
@@ -72,7 +74,7 @@ def care_message(event_id: int, region: Region) -> Message:
     )
 
 
-def support_message(event_id: int, region: Region) -> Message:
+def support_message(event_id: int | None, region: Region) -> Message:
     """For a member worried about someone else: how to support them, with the same resources.
     Nothing here suggests the member themself is at risk, and moderators are not alerted."""
     return message(
@@ -90,7 +92,7 @@ def support_message(event_id: int, region: Region) -> Message:
     )
 
 
-def followup_message(event_id: int, region: Region) -> Message:
+def followup_message(event_id: int | None, region: Region) -> Message:
     """A short follow-up inside the quiet period, when things sound more serious than before."""
     return message(
         "💛 I'm still here, and what you just wrote worries me. If you might act on these "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.store.faults import DAMAGED_TEXT, WriteRefused
 from tests.fakes import Harness, reply_text, snapshot
 
 SETUP = "/kith setup checkin channel:#general time:09:00 days:mon-fri tz:Europe/London"
@@ -117,3 +118,19 @@ async def test_worry_about_someone_else_gets_support_advice_and_no_alert_names_t
     assert "sounded heavy" in harness.chat.to("@bo")[-1].text
     [alert] = harness.chat.to("#mods")
     assert "@Bo" in alert.text and "may be at risk" in alert.text
+
+
+async def test_care_and_the_alert_go_out_even_when_the_signal_cannot_be_saved(
+    harness: Harness,
+) -> None:
+    await harness.say("ada", "/kith setup safety alerts:#mods resources:us")
+    await harness.say("bo", "/kith timezone America/New_York")
+    harness.db.damaged = WriteRefused("the database file is damaged", DAMAGED_TEXT)
+    await harness.say("bo", "I want to end my life tonight, I have a plan")
+    [care] = harness.chat.to("@bo")
+    assert "not a crisis service" in care.text and "988" in care.text
+    assert care.message.choices == ()  # no event was saved for an answer to mark
+    [alert] = harness.chat.to("#mods")
+    assert "@Bo" in alert.text and "sent support resources privately" in alert.text
+    harness.db.damaged = None
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM safety_events") == 0
