@@ -318,6 +318,9 @@ class RuleSet:
     # Words that may stand between a negation and the act without ending its reach:
     # "I don't (want to) kill myself".
     between: frozenset[str] = frozenset()
+    # First-person words that begin a match in languages that drop the pronoun (a clitic or a
+    # verb form: "me quiero matar", "quero me matar"): about the writer, unless just negated.
+    speakers: frozenset[str] = frozenset()
 
     def read(self, form: Form) -> str:
         """The words as the statistical layer reads them: slips undone, no markers."""
@@ -388,6 +391,8 @@ class RuleSet:
             return severity
         verdict = severity
         preceding = before.split()
+        if first in self.speakers:
+            return None if self._negated(preceding) else severity
         distance = 0
         for word in reversed(preceding[-_GUARD_WINDOW:]):
             if word in {"|", ","}:
@@ -403,6 +408,14 @@ class RuleSet:
             elif word in self.addressees:
                 return None
         return verdict
+
+    def _negated(self, preceding: Sequence[str]) -> bool:
+        for word in reversed(preceding[-_NEGATION_WINDOW:]):
+            if word in {"|", ","}:
+                return False
+            if word in self.negators:
+                return True
+        return False
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int, Exclusion]]:
         spans = []
@@ -496,6 +509,7 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         addressees=_word_list(guards.get("addressee", ())),
         typos=Typos.of(_vocabulary(data), _word_list(data.get("typos", {}).get("fix_into", ()))),
         between=_word_list(guards.get("between", ())),
+        speakers=_word_list(guards.get("speaker", ())),
     )
 
 
@@ -528,6 +542,7 @@ def _ruleset(
     addressees: frozenset[str],
     typos: Typos | None = None,
     between: frozenset[str] = frozenset(),
+    speakers: frozenset[str] = frozenset(),
 ) -> RuleSet:
     by_word: dict[str, list[Rule]] = {}
     always: list[Rule] = []
@@ -549,6 +564,7 @@ def _ruleset(
         tuple(always),
         typos,
         between,
+        speakers,
     )
 
 

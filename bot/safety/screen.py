@@ -8,7 +8,9 @@
    x an outcome (death, self-harm, not existing), a method with intent, a farewell with finality,
    passive wishes, burden joined to death, and slang. Idioms, titles and recovery stories cancel
    only the match they overlap ("that cake was to die for" cancels nothing in "I want to die for
-   real"). Every language file in the folder is screened: adding a language is adding data.
+   real"). Every language file in the folder is screened, whatever language the member uses
+   (people switch mid-sentence), and an exclusion in any of them cancels the words it covers:
+   adding a language is adding data.
 3. A community's own phrases (``/kith safety phrases add``) are matched on top, as whole words.
 
 Severities: HIGH (intent, a plan, a method, a farewell, self-harm now), MEDIUM (passive wishes,
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from functools import cache, cached_property
 
@@ -115,6 +117,7 @@ def builtin_phrases() -> PhraseList:
         load_rules(tomllib.loads(f.read_text(encoding="utf-8")), f"prompts/safety/{f.name}")
         for f in files
     )
+    rulesets = sharing_exclusions(rulesets)
     models = []
     for ruleset in rulesets:
         model_file = folder / f"{ruleset.language}.model.tsv"
@@ -124,3 +127,11 @@ def builtin_phrases() -> PhraseList:
                 (ruleset, LinearModel.parse(model_file.read_text(encoding="utf-8"), name))
             )
     return PhraseList(builtin=rulesets, models=tuple(models))
+
+
+def sharing_exclusions(rulesets: tuple[RuleSet, ...]) -> tuple[RuleSet, ...]:
+    """Every language's rules read every text, so an idiom written in any shipped language
+    cancels the reading it covers: Spanish "me mato" is also Portuguese, and only the Portuguese
+    file knows that "me mato de trabalhar" is hard work."""
+    shared = tuple(e for r in rulesets for e in r.exclusions)
+    return tuple(replace(r, exclusions=shared) for r in rulesets)
