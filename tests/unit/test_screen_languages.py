@@ -11,6 +11,7 @@ import tomllib
 
 import pytest
 
+from bench.screen import load
 from bot.prompts import prompts_dir
 from bot.safety.normalise import forms
 from bot.safety.rules import RuleSet, load_rules
@@ -212,7 +213,7 @@ def test_every_text_is_screened_in_every_shipped_language(phrases: PhraseList) -
     assert severity(phrases, "i'm fine, só quero me matar") == Severity.HIGH
 
 
-def load(language: str) -> RuleSet:
+def rules_of(language: str) -> RuleSet:
     path = prompts_dir() / "safety" / f"{language}.toml"
     return load_rules(tomllib.loads(path.read_text(encoding="utf-8")), path.name)
 
@@ -221,10 +222,22 @@ def test_an_idiom_in_one_language_cancels_a_rule_of_another(phrases: PhraseList)
     # Portuguese "me mato" (I kill myself) is also Spanish; only the Portuguese file knows the
     # idiom "me mato de trabalhar". Every language's exclusions apply to every language's rules.
     text = "me mato de trabalhar todo dia"
-    spanish, portuguese = load("es"), load("pt")
+    spanish, portuguese = rules_of("es"), rules_of("pt")
     assert spanish.find(forms(text)[0]) != []  # Spanish alone reads "me mato" as intent
     shared_spanish, _ = sharing_exclusions((spanish, portuguese))
     assert shared_spanish.find(forms(text)[0]) == []
     assert phrases.screen(text) is None
     # And a real signal beside the idiom is still caught.
     assert severity(phrases, "me mato de trabalhar. hoje eu me mato de verdade") == Severity.HIGH
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_each_language_has_a_labelled_corpus_with_a_separate_held_out_split(language: str) -> None:
+    train, heldout = load(language, "train"), load(language, "heldout")
+    everything = train + heldout
+    assert len(everything) >= 500
+    crisis = sum(row.crisis for row in everything)
+    assert 0.4 <= crisis / len(everything) <= 0.6
+    # Nothing tuned on may leak into the held-out split.
+    assert not {r.text.casefold() for r in train} & {r.text.casefold() for r in heldout}
+    assert language in languages()
