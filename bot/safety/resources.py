@@ -9,8 +9,10 @@ from functools import cache
 from bot.prompts import prompts_dir
 
 INTERNATIONAL = "international"
-# A member's zone says more about where they are than the community's settings do.
-_ZONE_PREFIXES = {
+# A member's zone says more about where they are than the community's settings do. An entry ending
+# in "/" is a folder of zones; any other is one zone ("America/Bahia" is Brazil,
+# "America/Bahia_Banderas" Mexico).
+_ZONES = {
     "us": (
         "America/New_York",
         "America/Chicago",
@@ -19,8 +21,8 @@ _ZONE_PREFIXES = {
         "America/Phoenix",
         "America/Anchorage",
         "America/Detroit",
-        "America/Indiana",
-        "America/Kentucky",
+        "America/Indiana/",
+        "America/Kentucky/",
         "America/Boise",
         "America/Menominee",
         "America/North_Dakota/",
@@ -74,10 +76,58 @@ _ZONE_PREFIXES = {
         "America/Dawson",
         "Canada/",
     ),
-    "uk": ("Europe/London", "Europe/Belfast", "GB"),
+    "uk": ("Europe/London", "Europe/Belfast", "GB", "GB-Eire"),
     "ie": ("Europe/Dublin", "Eire"),
     "au": ("Australia/",),
     "in": ("Asia/Kolkata", "Asia/Calcutta"),
+    "es": ("Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"),
+    "mx": (
+        "America/Mexico_City",
+        "America/Cancun",
+        "America/Merida",
+        "America/Monterrey",
+        "America/Matamoros",
+        "America/Chihuahua",
+        "America/Ciudad_Juarez",
+        "America/Ojinaga",
+        "America/Mazatlan",
+        "America/Bahia_Banderas",
+        "America/Hermosillo",
+        "America/Tijuana",
+        "America/Ensenada",
+        "America/Santa_Isabel",
+        "Mexico/",
+    ),
+    "ar": (
+        "America/Argentina/",
+        "America/Buenos_Aires",
+        "America/Cordoba",
+        "America/Catamarca",
+        "America/Jujuy",
+        "America/Mendoza",
+        "America/Rosario",
+    ),
+    "co": ("America/Bogota",),
+    "br": (
+        "America/Sao_Paulo",
+        "America/Rio_Branco",
+        "America/Manaus",
+        "America/Cuiaba",
+        "America/Campo_Grande",
+        "America/Belem",
+        "America/Fortaleza",
+        "America/Recife",
+        "America/Maceio",
+        "America/Bahia",
+        "America/Araguaina",
+        "America/Santarem",
+        "America/Porto_Velho",
+        "America/Boa_Vista",
+        "America/Eirunepe",
+        "America/Noronha",
+        "Brazil/",
+    ),
+    "pt": ("Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores", "Portugal"),
 }
 
 
@@ -111,7 +161,11 @@ def region_for(configured: str | None, member_zone: str) -> Region:
     table = regions()
     if configured in table:
         return table[configured]
-    for code, prefixes in _ZONE_PREFIXES.items():
-        if member_zone.startswith(prefixes):
+    for code, zones in _ZONES.items():
+        if any(_covers(zone, member_zone) for zone in zones):
             return table[code]
     return table[INTERNATIONAL]
+
+
+def _covers(entry: str, zone: str) -> bool:
+    return zone.startswith(entry) if entry.endswith("/") else zone == entry
