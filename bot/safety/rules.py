@@ -6,7 +6,9 @@ life". Each rule may name what cancels it when it comes right after or before it
 (idioms, titles, recovery stories) cancel only a match that overlaps them, or one in their own
 sentence, never a signal elsewhere in the text. Guards on the words just before a match read who
 it is about: a negation cancels it, another person makes it concern for someone else, a
-hypothetical "you" cancels it.
+hypothetical "you" cancels it. Languages that drop the pronoun ("me quiero matar", "quero me
+matar") list their first-person clitics and verbs as speakers: a match that begins with one is
+about the writer whoever is named before it, and only a negation right before it cancels it.
 
 Compiling turns each rule into one regular expression. Text is searched with a leading space and
 every token of a pattern consumes its own leading space, so a match always starts at a word. A
