@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.safety.normalise import Form, normalise, squeeze_letters
@@ -74,6 +75,12 @@ class _Seq:
 _TOKEN = re.compile(r"\s*(\(|\)|\||\{[a-z_]+\}|~~?\d+|\$|\?|[^\s(){}|?~$]+)")
 
 
+@cache
+def _normalised_token(token: str) -> str:
+    """Most tokens of the data recur ("de", "me", "my"): normalised once each when compiling."""
+    return normalise(token)
+
+
 class _Parser:
     def __init__(self, pattern: str, words: Mapping[str, tuple[str, ...]], where: str) -> None:
         self.tokens = [t for t in _TOKEN.findall(pattern) if t.strip()]
@@ -110,7 +117,7 @@ class _Parser:
             elif token == "?":
                 raise RuleError(f"{self.where}: '?' must follow a word or a group")
             else:
-                text = normalise(token)
+                text = _normalised_token(token)
                 if not text:
                     continue  # punctuation only ("&"): nothing to match
                 item = _Word(text)
@@ -521,7 +528,7 @@ _SYNTAX = re.compile(r"\{[a-z_]+\}|~~?\d+|[()|?$]")
 def _vocabulary(data: Any) -> set[str]:
     """Every word the data uses, in rules, word sets, exclusions and guards."""
     if isinstance(data, str):
-        return set(normalise(_SYNTAX.sub(" ", data)).split())
+        return set(_normalised_token(_SYNTAX.sub(" ", data)).split())
     if isinstance(data, Mapping):
         return set().union(*(_vocabulary(v) for v in data.values())) if data else set()
     if isinstance(data, list | tuple):
