@@ -330,6 +330,9 @@ class RuleSet:
     # First-person words that begin a match in languages that drop the pronoun (a clitic or a
     # verb form: "me quiero matar", "quero me matar"): about the writer, unless just negated.
     speakers: frozenset[str] = frozenset()
+    # Other shipped languages' exclusions: they cancel this language's matches too (every
+    # language reads every text), but whether the text was read is each language's own say.
+    borrowed: tuple[Exclusion, ...] = ()
 
     def read(self, form: Form) -> str:
         """The words as the statistical layer reads them: slips undone, no markers."""
@@ -428,7 +431,7 @@ class RuleSet:
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int, Exclusion]]:
         spans = []
-        for exclusion in self.exclusions:
+        for exclusion in self.exclusions + self.borrowed:
             for match in exclusion.regex.finditer(text):
                 start, end = match.start(), match.end()
                 if exclusion.sentence:

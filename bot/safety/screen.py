@@ -133,5 +133,7 @@ def sharing_exclusions(rulesets: tuple[RuleSet, ...]) -> tuple[RuleSet, ...]:
     """Every language's rules read every text, so an idiom written in any shipped language
     cancels the reading it covers: Spanish "me mato" is also Portuguese, and only the Portuguese
     file knows that "me mato de trabalhar" is hard work."""
-    shared = tuple(e for r in rulesets for e in r.exclusions)
-    return tuple(replace(r, exclusions=shared) for r in rulesets)
+    return tuple(
+        replace(r, borrowed=tuple(e for o in rulesets if o is not r for e in o.exclusions))
+        for r in rulesets
+    )
