@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
+from bot.aggregates import stats_export_command
 from bot.charts import stats_chart
 from bot.clock import from_epoch, to_epoch
 from bot.commands.parse import Invocation
@@ -259,6 +260,14 @@ def register(registry: Registry) -> None:
             stats_command,
             admin=True,
             options=(Option("window", OptionKind.CHOICE, "period", choices=tuple(STATS_WINDOWS)),),
+        )
+    )
+    registry.command(
+        Command(
+            ("kith", "stats", "export"),
+            "a CSV of rounds and weekly figures, aggregate only, sent only to you",
+            stats_export_command,
+            admin=True,
         )
     )
     registry.command(

@@ -18,6 +18,7 @@ from bot.commands.parse import Invocation
 from bot.messages import Reply, Text
 
 if TYPE_CHECKING:
+    from bot.aggregates import StatRow
     from bot.context import Context, DeliveryContext, Services
     from bot.identity import MessageRef
     from bot.maintenance import MaintenanceRun
@@ -61,6 +62,8 @@ Started = Callable[["Services", int], Awaitable[bool]]
 # A section of /kith stats: (context, window in days) → paragraphs.
 # Series among them are shown as a sparkline line and drawn in the stats chart.
 StatsSection = Callable[["Context", int], Awaitable[list["StatsItem"]]]
+# A feature's rows of /kith stats export (aggregates only; small figures are withheld there).
+StatsExport = Callable[["Context"], Awaitable[list["StatRow"]]]
 # A section of a member's home (Slack App Home): (context) → paragraphs about the member's own
 # use of a feature ("my streak", "my buddy"); an empty list when there is nothing to show.
 HomeSection = Callable[["Context"], Awaitable[list["str | tuple[Text, ...]"]]]
@@ -158,6 +161,7 @@ class Registry:
     preparers: dict[str, Preparer] = field(default_factory=dict)
     started: dict[str, Started] = field(default_factory=dict)
     stats_sections: list[StatsSection] = field(default_factory=list)
+    stats_exports: list[StatsExport] = field(default_factory=list)
     maintenance: list[MaintenanceJob] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
     planners: list[Planner] = field(default_factory=list)
@@ -199,6 +203,9 @@ class Registry:
 
     def stats_section(self, section: StatsSection) -> None:
         self.stats_sections.append(section)
+
+    def stats_export(self, section: StatsExport) -> None:
+        self.stats_exports.append(section)
 
     def home_section(self, section: HomeSection) -> None:
         self.home_sections.append(section)

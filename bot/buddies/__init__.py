@@ -20,6 +20,7 @@ def register(registry: Registry) -> None:
     registry.choice("buddy.stay", followup.stay_clicked, fields=2)
     registry.stats_section(stats.buddy_stats)
     registry.digest_section(stats.digest_lines)
+    registry.stats_export(stats.buddy_rows)
     registry.home_section(commands.home_lines)
     registry.command(
         Command(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.aggregates import StatRow
 from bot.buddies.rule import KIND, day_label
 from bot.clock import from_epoch, to_epoch
 from bot.context import Context, Services
@@ -18,6 +19,7 @@ from bot.messages import Text
 from bot.programmes import get_programme
 from bot.sparklines import MIN_GROUP, Series, StatsItem
 from bot.store.base import Database
+from bot.timezones import local_date
 from bot.wording import plural
 
 SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)
@@ -174,3 +176,27 @@ async def digest_lines(
         f"🤝 Buddy round {latest.number}: met in {latest.groups_met} of "
         f"{plural(latest.groups_asked, 'group')}{_percent(latest.groups_met, latest.groups_asked)}."
     ]
+
+
+async def buddy_rows(ctx: Context) -> list[StatRow]:
+    """One set of rows per round: groups, members paired, answers, met rate and repeats."""
+    programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
+    if programme is None:
+        return []
+    rows: list[StatRow] = []
+    for r in reversed(await round_stats(ctx.db, programme.id, limit=100_000)):
+        day = local_date(r.started_at, programme.tz)
+        rows += [
+            StatRow("buddies", day, "groups", r.groups),
+            StatRow("buddies", day, "members paired", r.paired),
+        ]
+        if r.followed_up:
+            rows.append(StatRow("buddies", day, "answered", r.answered))
+            if r.groups_asked:
+                rate = 100 * r.groups_met / r.groups_asked
+                rows.append(StatRow("buddies", day, "met rate (% of groups)", rate, r.groups_asked))
+        rows += [
+            StatRow("buddies", day, "repeats avoided", r.kept_apart),
+            StatRow("buddies", day, "unavoidable repeats", r.repeats),
+        ]
+    return rows

@@ -104,3 +104,4 @@ def register(registry: Registry) -> None:
         )
     )
     registry.stats_section(stats.checkin_stats)
+    registry.stats_export(stats.checkin_rows)

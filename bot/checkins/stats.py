@@ -6,12 +6,13 @@ reveal one member's mood.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.aggregates import StatRow, week_of
 from bot.checkins.rule import ANSWERABLE, PERSONAL, POST
-from bot.clock import to_epoch
+from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.messages import Text
 from bot.sparklines import MIN_GROUP, Series, StatsItem, count_series
@@ -118,3 +119,46 @@ def _sparklines(
     first = min([*counts, today - timedelta(days=days - 1)])
     answers = count_series("Answers", counts, first, max([*counts, today]), days)
     return [answers, mood_series(trend)]
+
+
+async def checkin_rows(ctx: Context) -> list[StatRow]:
+    """Week by week: check-in posts, answers, members answering, the average mood and
+    reflections written (weeks of the community's time zone)."""
+    key = ctx.community.ref.key
+    posts = await ctx.db.fetchall(
+        "SELECT slot FROM occurrences WHERE community_id = ? AND kind = ? AND state = 'sent'",
+        key,
+        POST,
+    )
+    moods = await ctx.db.fetchall(
+        "SELECT m.local_date, m.mood, m.user_key FROM moods m"
+        " JOIN occurrences o ON o.id = m.occurrence_id"
+        " WHERE m.community_id = ? AND o.kind IN (?, ?, ?)",
+        key,
+        *ANSWERABLE,
+    )
+    reflections = await ctx.db.fetchall(
+        "SELECT created_at FROM reflections WHERE community_id = ?", key
+    )
+    post_weeks = Counter(week_of(date.fromisoformat(r["slot"])) for r in posts)
+    by_week: dict[date, list[tuple[int, str]]] = defaultdict(list)
+    for row in moods:
+        by_week[week_of(date.fromisoformat(row["local_date"]))].append(
+            (int(row["mood"]), row["user_key"])
+        )
+    written = Counter(
+        week_of(local_date(from_epoch(r["created_at"]), ctx.community.tz)) for r in reflections
+    )
+    rows: list[StatRow] = []
+    for week in sorted(set(post_weeks) | set(by_week) | set(written)):
+        answers = by_week.get(week, [])
+        rows += [
+            StatRow("checkins", week, "posts", post_weeks[week]),
+            StatRow("checkins", week, "answers", len(answers)),
+            StatRow("checkins", week, "members answering", len({user for _, user in answers})),
+            StatRow("checkins", week, "reflections written", written[week]),
+        ]
+        if answers:
+            average = sum(mood for mood, _ in answers) / len(answers)
+            rows.append(StatRow("checkins", week, "average mood (1-5)", average, len(answers)))
+    return rows

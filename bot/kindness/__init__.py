@@ -113,3 +113,4 @@ def register(registry: Registry) -> None:
         )
     )
     registry.stats_section(stats.kindness_stats)
+    registry.stats_export(stats.kindness_rows)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
-from bot.clock import to_epoch
+from bot.aggregates import StatRow, week_of
+from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.kindness.config import KIND
 from bot.messages import Text
@@ -62,3 +64,37 @@ async def acts_series(ctx: Context, days: int) -> Series:
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
     return count_series("Kind acts", counts, first, max([*counts, today]), days)
+
+
+async def kindness_rows(ctx: Context) -> list[StatRow]:
+    """Week by week: kind acts counted, members logging, thanks given and streak milestones
+    reached (acts and thanks by the member's own local date; milestones in the community's)."""
+    key = ctx.community.ref.key
+    if await get_programme(ctx.db, key, KIND) is None:
+        return []
+    acts = await ctx.db.fetchall(
+        "SELECT local_date, user_key FROM kind_acts WHERE community_id = ? AND counted = 1", key
+    )
+    thanks = await ctx.db.fetchall("SELECT local_date FROM kind_thanks WHERE community_id = ?", key)
+    milestones = await ctx.db.fetchall(
+        "SELECT reached_at FROM kind_milestones WHERE community_id = ?", key
+    )
+    act_weeks = Counter(week_of(date.fromisoformat(r["local_date"])) for r in acts)
+    loggers = Counter(
+        week
+        for week, _ in {(week_of(date.fromisoformat(r["local_date"])), r["user_key"]) for r in acts}
+    )
+    thank_weeks = Counter(week_of(date.fromisoformat(r["local_date"])) for r in thanks)
+    reached = Counter(
+        week_of(local_date(from_epoch(r["reached_at"]), ctx.community.tz)) for r in milestones
+    )
+    return [
+        row
+        for week in sorted(set(act_weeks) | set(thank_weeks) | set(reached))
+        for row in (
+            StatRow("kindness", week, "kind acts counted", act_weeks[week]),
+            StatRow("kindness", week, "members logging", loggers[week]),
+            StatRow("kindness", week, "thanks given", thank_weeks[week]),
+            StatRow("kindness", week, "milestones reached", reached[week]),
+        )
+    ]

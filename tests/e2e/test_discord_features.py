@@ -358,10 +358,17 @@ async def test_stats_answer_carries_the_chart_image_privately_with_its_alt_text(
         await world.slash(user, "kind", {"what_i_did": "made tea for the team"})
     for budget in (1.5, 0.0):  # answered at once, then deferred and delivered by an edit
         await world.restart(ack_budget=budget)
-        reply = await world.slash(world.ada, "kith stats")
+        reply = await world.slash(world.ada, "kith stats show")  # beside kith stats export
         assert reply.ephemeral
         assert "Kind acts by day: " in reply.text  # the text keeps its numbers
         (image,) = [a for m in reply.messages for a in m["attachments"]]
         assert image["filename"] == "kith-stats.png"
         assert world.fake.file_data[image["id"]][:8] == b"\x89PNG\r\n\x1a\n"
         assert image["description"].startswith("Kith stats, last 30 days. Kind acts by day:")
+    export = await world.slash(world.ada, "kith stats export")
+    assert export.ephemeral and "under 5" in export.text
+    (csv_file,) = [a for m in export.messages for a in m["attachments"]]
+    assert csv_file["filename"].startswith("kith-stats-") and csv_file["filename"].endswith(".csv")
+    rows = world.fake.file_data[csv_file["id"]].decode().splitlines()
+    assert rows[0] == "section,period,measure,value,note"
+    assert any(",kind acts counted,,withheld: under 5" in row for row in rows)  # two acts

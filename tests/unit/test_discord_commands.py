@@ -109,7 +109,11 @@ def test_option_kinds_map_to_discord_types() -> None:
     timezone = next(o for o in kith["options"] if o["name"] == "timezone")
     assert timezone["options"][0]["autocomplete"] is True
     stats = next(o for o in kith["options"] if o["name"] == "stats")
-    assert [c["value"] for c in stats["options"][0]["choices"]] == [
+    # /kith stats export makes /kith stats a group: the stats themselves are /kith stats show.
+    assert stats["type"] == SUB_COMMAND_GROUP
+    assert [o["name"] for o in stats["options"]] == ["export", "show"]
+    show = next(o for o in stats["options"] if o["name"] == "show")
+    assert [c["value"] for c in show["options"][0]["choices"]] == [
         "7d",
         "week",
         "30d",

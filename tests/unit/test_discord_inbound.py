@@ -81,7 +81,8 @@ def test_a_command_offered_as_show_goes_to_the_core_under_its_own_path() -> None
 
 
 def test_missing_optional_values_are_left_out() -> None:
-    assert text_for("kith stats") == "/kith stats"
+    assert text_for("kith stats show") == "/kith stats"  # beside /kith stats export
+    assert text_for("kith stats export") == "/kith stats export"
 
 
 def test_autocomplete_reports_the_focused_option() -> None:
