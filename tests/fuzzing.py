@@ -142,7 +142,7 @@ MEMBERS = ("bo", "cy", "dee", "eve")  # in the buddy pool of both communities
 ADMIN = "ada"  # a configured admin in both communities
 SETUPS = (
     "/kith setup checkin channel:#general time:09:00 days:daily tz:Europe/London",
-    "/kith setup buddies channel:#buddies every:1w day:mon time:09:00 tz:Europe/London",
+    "/kith setup buddies channel:#buddies every:1w day:mon time:09:00 tz:Europe/London remind:1d",
     "/kith setup kindness channel:#kindness leaderboard:everyone challenge:31-day",
     "/kith setup safety alerts:#mods",
     "/kith setup privacy retention:30",
@@ -216,7 +216,7 @@ async def build_world(directory: Path) -> World:
             await _say(h, actor(ref, "cy"), "/thanks @bo for the soup")
             await _say(h, actor(ref, "dee"), "/buddy avoid @eve")
         # Monday 06:00 → Sunday evening: daily check-ins and challenge posts, a buddy round with
-        # its nudge and its "did you connect?" question.
+        # its nudge and its "did you connect?" question, and the next round's reminder.
         await h.advance(timedelta(days=6, hours=12))
         for ref in (COMMUNITY, OTHER):
             post = [s for s in h.chat.sent if s.to == f"{ref.key}:general"][-1]

@@ -3,11 +3,11 @@ conversation starter, a halfway nudge, a "did you connect?" follow-up and round 
 
 from __future__ import annotations
 
-from bot.buddies import commands, followup, stats
+from bot.buddies import commands, followup, reminders, stats
 from bot.buddies.intros import deliver_round
 from bot.buddies.kind import BUDDY_KIND
 from bot.buddies.rounds import round_planned
-from bot.buddies.rule import FOLLOWUP, NUDGE, ROUND
+from bot.buddies.rule import FOLLOWUP, NUDGE, REMIND, ROUND
 from bot.registry import Command, Option, OptionKind, Registry
 
 
@@ -16,6 +16,8 @@ def register(registry: Registry) -> None:
     registry.deliverer(ROUND, deliver_round, started=round_planned)
     registry.deliverer(NUDGE, followup.deliver_nudge)
     registry.deliverer(FOLLOWUP, followup.deliver_followup)
+    registry.deliverer(REMIND, reminders.deliver_reminder)
+    registry.choice("buddy.remind", reminders.remind_clicked, fields=3)
     registry.choice("buddy.answer", followup.answer_clicked, fields=2)
     registry.choice("buddy.stay", followup.stay_clicked, fields=2)
     registry.stats_section(stats.buddy_stats)

@@ -21,6 +21,7 @@ from bot.buddies.rule import (
     KIND,
     MAX_WINDOW,
     NUDGE,
+    REMIND_BEFORE,
     TIMEZONE_MODES,
     BuddyRule,
     buddy_rule,
@@ -57,7 +58,7 @@ MAX_AVOID = 100
 SETUP_COMMAND = "/kith setup buddies"
 SETUP_USAGE = (
     f"{SETUP_COMMAND} channel:#channel every:1w|2w|4w day:mon time:09:00 [size:2..4] "
-    f"[window:1..{MAX_WINDOW}] [timezones:use|ignore] [tz:Area/City]"
+    f"[window:1..{MAX_WINDOW}] [timezones:use|ignore] [remind:1d|off] [tz:Area/City]"
 )
 SETUP_OPTIONS = (
     Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
@@ -78,6 +79,12 @@ SETUP_OPTIONS = (
         OptionKind.CHOICE,
         "group members within shared waking hours, or ignore time zones",
         choices=TIMEZONE_MODES,
+    ),
+    Option(
+        "remind",
+        OptionKind.CHOICE,
+        "remind members the day before a round, with a skip button",
+        choices=tuple(REMIND_BEFORE),
     ),
     Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
     Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
@@ -128,6 +135,16 @@ def _parse_timezones(text: str) -> str:
     return mode
 
 
+def _parse_remind(text: str) -> str:
+    word = text.strip().lower()
+    if word not in REMIND_BEFORE:
+        raise UserError(
+            "remind: is 1d (remind members the day before each round, with a button to skip "
+            "it) or off. Nothing was changed."
+        )
+    return word
+
+
 def first_round_day(day: int, at_text: str, tz: str, earliest: datetime) -> date:
     """The first date on ``day`` at ``at_text`` local time after ``earliest``: the new anchor."""
     weekly = DailyRule(parse_time(at_text), (day,), tz)
@@ -174,6 +191,8 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
         config["window"] = _parse_window(opts["window"])
     if "timezones" in opts:
         config["timezones"] = _parse_timezones(opts["timezones"])
+    if "remind" in opts:
+        config["remind"] = _parse_remind(opts["remind"])
     if "grace" in opts:
         config["grace_minutes"] = grace_value(opts["grace"], "a round may still start")
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None

@@ -151,7 +151,7 @@ async def _notify_quiet(ctx: DeliveryContext, round_: Round) -> None:
         round_.occurrence_id,
     )
     for person in await people_by_id(ctx.services.db, [int(r["id"]) for r in rows]):
-        await _send_quietly(
+        await send_quietly(
             ctx,
             person.user,
             ask_to_stay_message(person.member_id),
@@ -162,7 +162,7 @@ async def _notify_quiet(ctx: DeliveryContext, round_: Round) -> None:
 async def _notify_unplaced(ctx: DeliveryContext, round_: Round) -> None:
     text = SOLO_TEXT if round_.pool == 1 else LEFT_OUT_TEXT
     for person in await people_by_id(ctx.services.db, list(round_.unplaced_ids)):
-        await _send_quietly(
+        await send_quietly(
             ctx,
             person.user,
             message(text),
@@ -170,7 +170,7 @@ async def _notify_unplaced(ctx: DeliveryContext, round_: Round) -> None:
         )
 
 
-async def _send_quietly(ctx: DeliveryContext, user: UserRef, msg: Message, key: str) -> None:
+async def send_quietly(ctx: DeliveryContext, user: UserRef, msg: Message, key: str) -> None:
     """A one-person note that must not hold up the round: a closed DM is logged and passed."""
     try:
         await ctx.chat.send_private(user, msg, delivery_key=key)

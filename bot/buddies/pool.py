@@ -94,13 +94,18 @@ def split_ints(text: str | None) -> list[int]:
     return list(map(int, text.split(","))) if text else []
 
 
+# Who a round on a local day (the one parameter) pairs: joined, not left, not paused until a
+# later date, not skipping this round, and not waiting to say whether they want to stay.
+ELIGIBLE = (
+    "active = 1 AND awaiting = 0 AND skip_next = 0 AND (paused_until IS NULL OR paused_until <= ?)"
+)
+
+
 async def eligible(tx: Tx, dialect: str, community_key: str, local_day: date) -> list[int]:
-    """Who a round on ``local_day`` pairs: joined, not left, not paused until a later date, not
-    skipping this round, and not waiting to say whether they want to stay."""
+    """Who a round on ``local_day`` pairs (``ELIGIBLE``), as member ids."""
     text = await tx.fetchval(
         f"SELECT {concat_ints(dialect, 'id')} FROM buddy_members WHERE community_id = ?"
-        " AND active = 1 AND awaiting = 0 AND skip_next = 0"
-        " AND (paused_until IS NULL OR paused_until <= ?)",
+        f" AND {ELIGIBLE}",
         community_key,
         local_day.isoformat(),
     )

@@ -23,6 +23,7 @@ KIND = "buddies"
 ROUND = "buddies.round"
 NUDGE = "buddies.nudge"
 FOLLOWUP = "buddies.followup"
+REMIND = "buddies.remind"  # "a round is coming", the day before it (slot: the round's date)
 
 CADENCES = {1: "every week", 2: "every 2 weeks", 4: "every 4 weeks"}
 DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -32,6 +33,9 @@ MAX_WINDOW = HISTORY_ROUNDS  # a longer repeat window would reach past the histo
 # Whether groups are made within members' shared waking hours ("use") or without ("ignore").
 TIMEZONE_MODES = ("use", "ignore")
 DEFAULT_TIMEZONES = "use"
+# How long before a round members are reminded of it, by the setting's word ("off": never).
+REMIND_BEFORE = {"off": None, "1d": timedelta(days=1)}
+DEFAULT_REMIND = "off"
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,18 @@ def buddy_rule(programme: Programme) -> BuddyRule:
 
 def slots(programme: Programme, after: datetime, until: datetime) -> Iterator[Slot]:
     rule = buddy_rule(programme)
-    # A round that began before ``after`` may still have its nudge or follow-up to come.
+    before = remind_before(programme)
+    # A round that began before ``after`` may still have its nudge or follow-up to come, and one
+    # just after ``until`` its reminder.
     since = after - rule.length - timedelta(days=1)
-    for local_date, instant in rule.rounds(since, until):
+    for local_date, instant in rule.rounds(since, until + (before or timedelta(0))):
         slot = local_date.isoformat()
-        if instant > after:
+        if before is not None:
+            # The same local time on the day before, whatever clock change falls between.
+            due = rule.at_local(local_date - before)
+            if after < due <= until:
+                yield Slot(REMIND, slot, due)
+        if after < instant <= until:
             yield Slot(ROUND, slot, instant)
         for kind, offset in ((NUDGE, rule.nudge_after), (FOLLOWUP, rule.followup_after)):
             due = rule.at_local(local_date + offset)
@@ -110,6 +121,10 @@ def group_size(programme: Programme) -> int:
 
 def repeat_window(programme: Programme) -> int:
     return int(programme.config.get("window", DEFAULT_WINDOW))
+
+
+def remind_before(programme: Programme) -> timedelta | None:
+    return REMIND_BEFORE.get(str(programme.config.get("remind", DEFAULT_REMIND)))
 
 
 def uses_timezones(programme: Programme) -> bool:
@@ -129,4 +144,5 @@ def describe(programme: Programme) -> str:
             if uses_timezones(programme)
             else "time zones ignored"
         )
+        + (", members reminded the day before" if remind_before(programme) else "")
     )

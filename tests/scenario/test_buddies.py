@@ -580,6 +580,55 @@ async def groups_within_waking_hours(harness: Harness) -> None:
     assert mixed
 
 
+async def test_a_reminder_the_day_before_lets_members_skip_before_they_are_introduced(
+    harness: Harness,
+) -> None:
+    await setup(harness)
+    names = ["bo", "cy", "di", "ed"]
+    await join(harness, *names)
+    await harness.advance(timedelta(hours=4))  # round 1, without reminders (the default)
+    assert not messages(harness, "bo", "starts tomorrow")
+    reply = reply_text(await harness.say("ada", "/kith setup buddies remind:1d"))
+    assert "members reminded the day before" in reply
+    await harness.advance(timedelta(days=6))  # Sunday 8 March, 10:00
+    reminders = {}
+    for name in names:
+        [reminders[name]] = messages(harness, name, "starts tomorrow")
+        assert reminders[name].private
+        assert "⏰ Buddy round 2 starts tomorrow (Mon 09 Mar)" in reminders[name].text
+        assert [c.label for c in reminders[name].message.choices] == [
+            "👍 Count me in",
+            "⏭️ Skip this one",
+        ]
+    before = await snapshot(harness.db)
+    wrong = reply_text(await harness.click("cy", reminders["di"].choice("skip")))
+    assert "for someone else" in wrong
+    assert await snapshot(harness.db) == before
+    assert "sit this round out" in reply_text(
+        await harness.click("di", reminders["di"].choice("skip"))
+    )
+    assert "already sitting this one out" in reply_text(
+        await harness.click("di", reminders["di"].choice("skip"))
+    )
+    assert "you're in" in reply_text(await harness.click("ed", reminders["ed"].choice("in")))
+    await harness.click("cy", reminders["cy"].choice("skip"))  # changes their mind:
+    assert "back in" in reply_text(await harness.click("cy", reminders["cy"].choice("in")))
+    await harness.advance(timedelta(days=1))  # Monday: round 2
+    paired = await rounds(harness)
+    assert sorted(m for g in paired[2] for m in g) == ["bo", "cy", "ed"]
+    late = reply_text(await harness.click("bo", reminders["bo"].choice("skip")))
+    assert "already begun" in late
+    assert (
+        await harness.db.fetchval(
+            "SELECT skip_next FROM buddy_members WHERE user_key = ?", key("bo")
+        )
+        == 0
+    )
+    await harness.say("ada", "/kith setup buddies remind:off")
+    await harness.advance(WEEK)
+    assert all(len(messages(harness, name, "starts tomorrow")) == 1 for name in names)
+
+
 async def test_admin_pause_stops_rounds_and_resume_restarts(harness: Harness) -> None:
     await setup(harness)
     await join(harness, "bo", "cy")
@@ -612,6 +661,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(harness: Harne
         "/kith setup buddies window:13": "a whole number from 1 to 12",
         "/kith setup buddies window:soon": "window: is how many rounds",
         "/kith setup buddies timezones:sometimes": "timezones: is use",
+        "/kith setup buddies remind:2d": "remind: is 1d",
         "/kith setup buddies dya:tue": "has no option “dya:”. Did you mean day:?",
         "/kith setup buddies Day:tue": "has no option “Day:”. Did you mean day:?",
         "/kith setup buddies size:3 colour:blue": "has no option “colour:”. Its options are",

@@ -47,6 +47,7 @@ ROW = {
     "share": ("reflections", ""),
     "buddy.answer": ("buddy_groups", ""),
     "buddy.stay": ("buddy_members", ""),
+    "buddy.remind": ("buddy_members", ""),
     "safety": ("safety_events", ""),
     "forget": None,
     "pref": None,
