@@ -13,22 +13,27 @@ since repeats outrank time zones) and anyone left out.
 
 Speed. ``pair_round`` alone on 100,000 members with 12 rounds of history, with and without
 zones, runs interleaved (off, on, off, on, ...) in one process so both see the same machine;
-medians and ranges of each, and the ratio of the medians.
+medians and ranges of each, and the ratio of the medians. With ``--baseline``, an older
+pairing module (before time zones) is timed in the same rotation, as "before".
 
     python -m bench.timezones [--members 60 500 5000] [--size 2] [--rounds 26]
                               [--speed 100000] [--runs 7] [--only season|speed]
+                              [--baseline older/pairing.py]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import random
 import statistics
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from types import ModuleType
 
 from bench.common import machine
 from bot.buddies.pairing import (
@@ -169,7 +174,18 @@ def history_for(pool: list[int], size: int) -> History:
     return History.from_codes(codes, base)
 
 
-def run_speed(members: int, size: int, runs: int) -> None:
+def load_baseline(path: str) -> ModuleType:
+    """An older ``bot/buddies/pairing.py`` (for example ``git show REV:bot/buddies/pairing.py``
+    saved to a file), timed beside the current one as "before"."""
+    spec = importlib.util.spec_from_file_location("baseline_pairing", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_speed(members: int, size: int, runs: int, baseline: str | None) -> None:
     pool, by_zone, avoid = world_pool(members, seed=members)
     started = time.perf_counter()
     history = history_for(pool, size)
@@ -181,43 +197,57 @@ def run_speed(members: int, size: int, runs: int) -> None:
     started = time.perf_counter()
     offsets = offsets_at(by_zone, instant)
     offsets_time = time.perf_counter() - started
-    times: dict[bool, list[float]] = {False: [], True: []}
-    cpu: dict[bool, list[float]] = {False: [], True: []}
-    shares: dict[bool, list[float]] = {False: [], True: []}
-    for run in range(runs + 1):  # the first pair of runs warms up and is not counted
-        for aware in (False, True):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            result = pair_round(
-                pool,
-                history,
-                avoid,
-                size=size,
-                window=DEFAULT_WINDOW,
-                seed=f"speed:{run}",
-                zones=offsets if aware else None,
+
+    def current(zones: dict[int, int] | None) -> Callable[[str], Pairing]:
+        def pair(seed: str) -> Pairing:
+            return pair_round(
+                pool, history, avoid, size=size, window=DEFAULT_WINDOW, seed=seed, zones=zones
             )
+
+        return pair
+
+    variants: dict[str, Callable[[str], Pairing]] = {}
+    if baseline is not None:
+        old = load_baseline(baseline)
+        old_history = old.History.from_codes(history.rounds, history.base)
+
+        def before(seed: str) -> Pairing:
+            result: Pairing = old.pair_round(
+                pool, old_history, avoid, size=size, window=DEFAULT_WINDOW, seed=seed
+            )
+            return result
+
+        variants["before"] = before
+    variants["today"] = current(None)
+    variants["tz-aware"] = current(offsets)
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    cpu: dict[str, list[float]] = {label: [] for label in variants}
+    shares: dict[str, list[float]] = {label: [] for label in variants}
+    for run in range(runs + 1):  # the first round of runs warms up and is not counted
+        for label, pair in variants.items():
+            started, cpu_started = time.perf_counter(), time.process_time()
+            result = pair(f"speed:{run}")
             elapsed, cpu_time = time.perf_counter() - started, time.process_time() - cpu_started
             assert not result.repeats and not result.unplaced
             if run:
-                times[aware].append(elapsed)
-                cpu[aware].append(cpu_time)
-                shares[aware].append(share_meeting(result, offsets))
-    for aware in (False, True):
-        label = "tz-aware" if aware else "today   "
-        t = times[aware]
+                times[label].append(elapsed)
+                cpu[label].append(cpu_time)
+                shares[label].append(share_meeting(result, offsets))
+    for label in variants:
+        t, c = times[label], cpu[label]
         print(
-            f"  {label}: pair {statistics.median(t) * 1000:.0f} ms median "
+            f"  {label:8}: pair {statistics.median(t) * 1000:.0f} ms median "
             f"({min(t) * 1000:.0f}-{max(t) * 1000:.0f} ms over {len(t)} runs; CPU "
-            f"{statistics.median(cpu[aware]) * 1000:.0f} ms, "
-            f"{min(cpu[aware]) * 1000:.0f}-{max(cpu[aware]) * 1000:.0f}), "
-            f"≥ 4 h shared in {statistics.median(shares[aware]):.1%} of groups"
+            f"{statistics.median(c) * 1000:.0f} ms, {min(c) * 1000:.0f}-{max(c) * 1000:.0f}), "
+            f"≥ 4 h shared in {statistics.median(shares[label]):.1%} of groups"
         )
-    ratio = statistics.median(times[True]) / statistics.median(times[False])
-    cpu_ratio = statistics.median(cpu[True]) / statistics.median(cpu[False])
-    print(
-        f"  ratio of medians: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU; the round's offsets "
-        f"(offsets_at) took {offsets_time * 1000:.0f} ms"
-    )
+    reference = "before" if "before" in variants else "today"
+    for label in variants:
+        if label != reference:
+            wall = statistics.median(times[label]) / statistics.median(times[reference])
+            used = statistics.median(cpu[label]) / statistics.median(cpu[reference])
+            print(f"  {label} / {reference}: {wall:.2f}x wall, {used:.2f}x CPU (medians)")
+    print(f"  the round's offsets (offsets_at) took {offsets_time * 1000:.0f} ms")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -228,13 +258,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--speed", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", choices=["season", "speed"])
+    parser.add_argument("--baseline", help="an older bot/buddies/pairing.py to time beside")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     if args.only != "speed":
         for members in args.members:
             run_season(members, args.size, args.rounds)
     if args.only != "season":
-        run_speed(args.speed, args.size, args.runs)
+        run_speed(args.speed, args.size, args.runs, args.baseline)
 
 
 if __name__ == "__main__":
