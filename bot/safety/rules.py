@@ -333,6 +333,14 @@ class RuleSet:
     # Other shipped languages' exclusions: they cancel this language's matches too (every
     # language reads every text), but whether the text was read is each language's own say.
     borrowed: tuple[Exclusion, ...] = ()
+    # Word beginnings, one of which a text needs before the statistical layer may flag it
+    # (``[model] cues``); none listed: no such condition.
+    model_cues: tuple[str, ...] = ()
+
+    def cued(self, words: str) -> bool:
+        """Whether ``words`` (as ``read`` gives them) hold a word the statistical layer needs."""
+        cues = self.model_cues
+        return not cues or any(w.startswith(cues) for w in words.split())
 
     def read(self, form: Form) -> str:
         """The words as the statistical layer reads them: slips undone, no markers."""
@@ -519,9 +527,13 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         selves=_word_list(guards.get("self", ())),
         others=_word_list(guards.get("others", ())),
         addressees=_word_list(guards.get("addressee", ())),
-        typos=Typos.of(_vocabulary(data), _word_list(data.get("typos", {}).get("fix_into", ()))),
+        typos=Typos.of(
+            _vocabulary({k: v for k, v in data.items() if k != "model"}),
+            _word_list(data.get("typos", {}).get("fix_into", ())),
+        ),
         between=_word_list(guards.get("between", ())),
         speakers=_word_list(guards.get("speaker", ())),
+        model_cues=tuple(sorted(_word_list(data.get("model", {}).get("cues", ())))),
     )
 
 
@@ -555,6 +567,7 @@ def _ruleset(
     typos: Typos | None = None,
     between: frozenset[str] = frozenset(),
     speakers: frozenset[str] = frozenset(),
+    model_cues: tuple[str, ...] = (),
 ) -> RuleSet:
     by_word: dict[str, list[Rule]] = {}
     always: list[Rule] = []
@@ -577,6 +590,7 @@ def _ruleset(
         typos,
         between,
         speakers,
+        model_cues=model_cues,
     )
 
 

@@ -91,7 +91,8 @@ class PhraseList:
             # The statistical layer only where the rules read nothing: it adds what they did not
             # spell out, and never undoes their reading (an idiom, a negation, a "you").
             for ruleset, model in self.models:
-                if model.flags(ruleset.read(all_forms[0])):
+                words = ruleset.read(all_forms[0])
+                if ruleset.cued(words) and model.flags(words):
                     return Signal(Severity.MEDIUM, "", "model")
         return best
 

@@ -91,3 +91,23 @@ def test_it_never_undoes_what_the_rules_read(full: PhraseList, text: str) -> Non
 def test_concern_for_someone_else_stays_concern(full: PhraseList) -> None:
     signal = full.screen("my friend says she wants to die")
     assert signal is not None and signal.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["for everything", "everything", "I love everything about this"],
+)
+def test_it_needs_a_word_of_the_subject_before_it_flags(full: PhraseList, text: str) -> None:
+    """A short everyday text has too little for the model to read: without a word of death,
+    harm, ending or despair its score is noise (these scored over the threshold)."""
+    [(ruleset, model)] = full.models
+    words = " ".join(text.lower().split())
+    assert model.flags(words) and not ruleset.cued(words)
+    assert full.screen(text) is None
+
+
+def test_the_cue_words_are_read_as_the_model_reads_them(full: PhraseList) -> None:
+    [(ruleset, _)] = full.models
+    assert ruleset.cued("i feel like a burden")  # "burden", however the letters are squeezed
+    assert ruleset.cued("my last night alive")
+    assert not ruleset.cued("thanks so much")
