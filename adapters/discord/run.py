@@ -24,6 +24,20 @@ REJECTED_TOKEN = (
     "(your application → Bot → Reset Token) and set DISCORD_TOKEN to it."
 )
 AUTHENTICATION_FAILED = 4004  # gateway close code: the token is no longer valid
+# Close codes after which discord.py gives up instead of reconnecting: each is a setting to fix,
+# so a supervisor restarting Kith would only fail again (and Discord resets a token after 1,000
+# logins in a day). One line saying what to fix, and exit status 2 like a rejected token.
+GATEWAY_REFUSALS = {
+    4010: "Discord refused the shard Kith asked for (gateway close code 4010, invalid shard): "
+    "check KITH_DISCORD_SHARDS, like 0-3/8 for shards 0 to 3 of 8.",
+    4011: "Discord requires sharding for this bot (gateway close code 4011, sharding "
+    "required): it is in too many servers for one connection; unset KITH_DISCORD_SHARDS to "
+    "let Kith ask Discord how many shards to run, or set a larger count.",
+    4012: "Discord refused the gateway API version (close code 4012, invalid API version): "
+    "this Kith is too old for Discord's gateway; upgrade Kith.",
+    4013: "Discord refused the gateway intents Kith sent (close code 4013, invalid intents); "
+    "check that nothing overrides the default intents.",
+}
 INTENTS_REFUSED = (
     "kith: Discord refused the gateway intents Kith asked for. Kith needs no privileged intents; "
     "check that nothing overrides the default intents."
@@ -68,6 +82,9 @@ async def serve(
         print(REJECTED_TOKEN, file=sys.stderr)
         return 2
     except discord.ConnectionClosed as exc:
+        if exc.code in GATEWAY_REFUSALS:
+            print(f"kith: {GATEWAY_REFUSALS[exc.code]}", file=sys.stderr)
+            return 2
         if exc.code != AUTHENTICATION_FAILED:
             raise
         # The token was reset while Kith ran: the same clear line as at start-up and exit 2, a

@@ -177,6 +177,8 @@ class FakeDiscord:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.deleted_messages: list[tuple[str, str]] = []
         self.nonces: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # Set to (close code, reason) to end every IDENTIFY with that close (4010-4013).
+        self.refuse_identify: tuple[int, str] | None = None
         self.dm_of: dict[str, str] = {}  # user id → DM channel id
         self.thread_members: dict[str, list[str]] = {}
         self.closed_dms: set[str] = set()
@@ -807,6 +809,10 @@ class FakeDiscord:
         self.identifies.append(data)
         if data.get("token") not in self.tokens:
             await ws.close(code=4004, message=b"Authentication failed.")
+            return None
+        if self.refuse_identify is not None:  # 4010-4013: a shard, version or intents refused
+            code, reason = self.refuse_identify
+            await ws.close(code=code, message=reason.encode())
             return None
         shard = tuple(data.get("shard") or (0, 1))
         session = Session(self.snowflake(), (int(shard[0]), int(shard[1])), ws)

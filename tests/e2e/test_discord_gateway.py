@@ -14,8 +14,8 @@ import pytest
 from adapters.discord.run import serve
 from adapters.discord.sync import sync_key
 from bot.settings import Settings, ShardRange
-from tests.e2e.discord_fake import PRIVILEGED_INTENTS
-from tests.e2e.discord_helpers import World, discord_world
+from tests.e2e.discord_fake import PRIVILEGED_INTENTS, TOKEN
+from tests.e2e.discord_helpers import FAST, World, discord_world, fake_discord
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday, 06:00 UTC
 COMMANDS = r"/applications/\d+/commands"
@@ -229,3 +229,39 @@ async def test_a_refused_command_sync_is_logged_and_retried_on_the_next_start(
     assert "Kith" in reply.text
     await world.restart(guild_id=world.gid)
     assert world.bot is not None and world.bot.client.commands_synced is True
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "says"),
+    [
+        (4010, "Invalid shard.", "KITH_DISCORD_SHARDS"),
+        (4011, "Sharding required.", "requires sharding"),
+        (4012, "Invalid API version.", "upgrade Kith"),
+        (4013, "Invalid intent(s).", "invalid intents"),
+    ],
+)
+async def test_a_gateway_refusal_is_one_clear_line_and_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code: int,
+    reason: str,
+    says: str,
+) -> None:
+    """Close codes after which discord.py stops reconnecting: a setting to fix, so a supervisor
+    must not restart Kith in a loop (Discord resets a token after 1,000 logins a day)."""
+    async with fake_discord(monkeypatch) as fake:
+        fake.refuse_identify = (code, reason)
+        settings = Settings.from_env(
+            {
+                "KITH_PLATFORM": "discord",
+                "DISCORD_TOKEN": TOKEN,
+                "KITH_DATABASE_URL": str(tmp_path / "kith.sqlite3"),
+            }
+        )
+        assert await asyncio.wait_for(serve(settings, FAST), 30) == 2
+        assert len(fake.identifies) == 1  # not retried
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kith: Discord ") and says in err, err
+    assert f"close code {code}" in err
+    assert TOKEN not in err and "Traceback" not in err
