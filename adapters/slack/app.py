@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -96,6 +97,10 @@ class SlackAdapter:
         self.app.event("app_home_opened")(self.on_home_opened)
         self.app.event("message")(self.on_message)
         self.app.event("app_uninstalled")(self.on_uninstalled)
+        self.app.event("tokens_revoked")(self.on_tokens_revoked)
+        # app_rate_limited is not an event_callback, so no event listener matches it: without
+        # this Bolt answers 404 over HTTP and never acknowledges it in Socket Mode.
+        self.app.use(self.on_app_rate_limited)
 
     # -- listeners: ack first, then the core, then the reply ----------------------------------
 
@@ -155,6 +160,30 @@ class SlackAdapter:
             team_id = inbound.who_from_event(body).team_id
             if team_id:
                 await community_left(self.kith, inbound.community(team_id), self.now())
+
+    async def on_tokens_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """The workspace revoked Kith's bot token: it can no longer post there, so its
+        programmes pause as for an uninstall (rows kept; a new token resumes them)."""
+        if not (event.get("tokens") or {}).get("bot"):
+            return  # only user tokens: Kith holds none
+        await self.on_uninstalled(body)
+
+    async def on_app_rate_limited(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Slack drops this workspace's events for the rest of a minute (over 30,000 an hour):
+        said once in the log with the minute, so missing DMs or home views can be explained."""
+        if body.get("type") != "app_rate_limited":
+            await next()
+            return None
+        log_event(
+            log,
+            "slack_events_rate_limited",
+            logging.WARNING,
+            team=body.get("team_id"),
+            minute=body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -45,7 +45,10 @@ BOT_SCOPES = (
     "mpim:write",  # open a group DM for buddy intros
     "users:read",  # time zone, display name, workspace admin/owner
 )
-BOT_EVENTS = ("app_home_opened", "app_uninstalled", "message.im")
+# tokens_revoked: the workspace revoked Kith's bot token (without uninstalling it), so its
+# programmes are paused as for an uninstall. app_rate_limited needs no subscription: Slack sends
+# it to every app whose events it starts dropping.
+BOT_EVENTS = ("app_home_opened", "app_uninstalled", "message.im", "tokens_revoked")
 
 
 def _command(registry: Registry, word: str, url: str | None) -> dict[str, Any]:
@@ -76,7 +79,14 @@ def _command(registry: Registry, word: str, url: str | None) -> dict[str, Any]:
 
 
 def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,|") + "…"
+    """``text`` within ``limit`` characters, cut between words (never inside one, which reads
+    as a command that does not exist), with an ellipsis item in the list's own style."""
+    if len(text) <= limit:
+        return text
+    suffix = " | …" if " | " in text else ", …" if ", " in text else " …"
+    cut = text[: limit - len(suffix) + 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut[: limit - len(suffix)]
+    return cut.rstrip(" ,|") + suffix
 
 
 def build_manifest(registry: Registry, http_url: str | None = None) -> dict[str, Any]:

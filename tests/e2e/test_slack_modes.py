@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +91,52 @@ async def test_socket_mode_acks_every_envelope_and_survives_refresh(socket: Slac
     # A member's command after the reconnect is still refused where it should be.
     refused = await socket.command(BO, "status")
     assert "for this community's admins" in block_text(refused["blocks"])
+
+
+RATE_LIMITED = {
+    "token": "deprecated-verification-token",
+    "type": "app_rate_limited",
+    "team_id": "T0KITH",
+    "minute_rate_limited": 1518467820,
+    "api_app_id": "A0KITH",
+}
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+async def test_app_rate_limited_is_acknowledged_and_logged(
+    tmp_path: Path, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack's notice that it drops this workspace's events for a minute: not an event_callback,
+    so only a listener for it answers (HTTP: 200, not 404; Socket Mode: an ack)."""
+    world = await open_world(tmp_path / "kith.sqlite3", mode, START)
+    try:
+        with caplog.at_level(logging.WARNING, logger="kith.slack"):
+            await world.send("events_api", RATE_LIMITED)  # asserts the 200 or the ack
+        assert "event=slack_events_rate_limited" in caplog.text
+        assert "minute=1518467820" in caplog.text
+        answer = await world.command(ADA, "help")  # and everything else still works
+        assert "Kith helps" in block_text(answer["blocks"])
+    finally:
+        await world.close()
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+async def test_a_revoked_bot_token_pauses_programmes_like_an_uninstall(
+    tmp_path: Path, mode: str
+) -> None:
+    world = await open_world(tmp_path / "kith.sqlite3", mode, START)
+    try:
+        answer = await world.command(ADA, SETUP)
+        assert "set up" in block_text(answer["blocks"])
+        user_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U0ADA"], "bot": []}}
+        await world.event(user_only, event_id="Ev0USER")
+        revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0KITHBOT"]}}
+        await world.event(revoked, event_id="Ev0REVOKED")
+        for _ in range(1000):  # acknowledged first, handled after
+            if await world.db.fetchval("SELECT paused FROM programmes") == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert await world.db.fetchval("SELECT paused FROM programmes") == 1
+        assert await world.db.fetchval("SELECT active FROM communities") == 0
+    finally:
+        await world.close()

@@ -52,3 +52,22 @@ def test_http_mode_manifest_points_every_request_at_the_url(capsys) -> None:  # 
     assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
     assert main(["--http", url]) == 0
     assert url in capsys.readouterr().out
+
+
+def test_a_long_usage_hint_or_description_is_cut_between_words() -> None:
+    """Slack cuts nothing itself: a hint cut inside a word shows a command that does not exist."""
+    registry = build_registry()
+    kith = next(
+        c for c in build_manifest(registry)["features"]["slash_commands"] if c["command"] == "/kith"
+    )
+    subs = {c.path[1] for c in registry.under(("kith",)) if len(c.path) > 1}
+    *shown, last = kith["usage_hint"].split(" | ")
+    assert last == "…" and shown and set(shown) <= subs, kith["usage_hint"]
+    assert len(kith["usage_hint"]) <= 100
+    *named, last = kith["description"].removeprefix("Kith: ").split(", ")
+    assert last == "…" and set(named) <= subs, kith["description"]
+
+
+def test_revoked_tokens_are_subscribed() -> None:
+    manifest = build_manifest(build_registry())
+    assert "tokens_revoked" in manifest["settings"]["event_subscriptions"]["bot_events"]
