@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import discord
@@ -47,6 +48,11 @@ REPLY_THREAD_NAME = "Replies"
 # books at most 40 a second plus a burst of 5: the 5 to spare absorb requests the event loop
 # releases a little late, which would otherwise land in the next second's count.
 GLOBAL_LIMIT = RateLimit(40, burst=5)
+# Discord deduplicates a repeated nonce for "a few minutes". Past this, a retry of a post whose
+# first attempt got no answer looks for that post in the channel before sending again.
+NONCE_TRUSTED = timedelta(minutes=2)
+CLOCK_SKEW = timedelta(minutes=1)  # between Kith's clock and Discord's message timestamps
+HISTORY_LIMIT = 100  # the channel's latest messages searched (one request)
 
 
 def nonce_for(delivery_key: str, part: int = 0) -> str:
@@ -118,22 +124,64 @@ class DiscordChat:
 
     async def _post(
         self, channel_id: int, message: Message, delivery_key: str | None, where: str
-    ) -> discord.Message:
+    ) -> discord.abc.Snowflake:
         """Send every part of a rendered message; return the last (the one with buttons)."""
         target = self.client.get_partial_messageable(channel_id)
-        sent: discord.Message | None = None
+        sent: discord.abc.Snowflake | None = None
         for index, part in enumerate(render_message(message, max_text=self.capabilities.max_text)):
             kwargs = message_kwargs(part)
-            if delivery_key:
-                kwargs["nonce"] = nonce_for(delivery_key, index)
+            nonce = nonce_for(delivery_key, index) if delivery_key else None
             try:
-                await self.pacer.wait()
-                sent = await target.send(part.content, **kwargs)
+                if nonce is not None:
+                    found = await self._sent_before(channel_id, nonce, part)
+                    if found is not None:
+                        sent = target.get_partial_message(found)
+                        continue
+                    kwargs["nonce"] = nonce
             except Exception as exc:
                 raise self._failure(exc, where) from exc
+            try:
+                await self.pacer.wait()
+                posted = await target.send(part.content, **kwargs)
+            except Exception as exc:
+                if nonce is not None and _refused(exc):
+                    await self.store.forget_send(nonce)  # nothing was posted: no need to look
+                raise self._failure(exc, where) from exc
+            if nonce is not None:
+                await self.store.sent(nonce, posted.id)
+            sent = posted
         assert sent is not None
         self.token_alarm.clear()
         return sent
+
+    async def _sent_before(self, channel_id: int, nonce: str, part: Rendered) -> int | None:
+        """The message an earlier attempt at this keyed part posted, if it did. Discord's nonce
+        finds it only for a few minutes; past ``NONCE_TRUSTED`` Kith looks in the channel
+        itself for its own message with this content and these buttons, posted since then."""
+        now = self.clock.now()
+        earlier = await self.store.begin_send(nonce, channel_id, now)
+        if earlier is None:
+            return None
+        if earlier.message_id is not None:
+            return int(earlier.message_id)
+        if now - earlier.first_attempt_at < NONCE_TRUSTED:
+            return None  # the nonce still deduplicates
+        since = earlier.first_attempt_at - CLOCK_SKEW
+        me = str(self.client.user.id) if self.client.user else str(self.client.application_id)
+        wanted = _custom_ids(part.components())
+        await self.pacer.wait()
+        for candidate in await self.client.http.logs_from(channel_id, HISTORY_LIMIT):
+            if (
+                str(candidate.get("author", {}).get("id")) == me
+                and candidate.get("content", "") == part.content
+                and _custom_ids(candidate.get("components") or []) == wanted
+                and datetime.fromisoformat(str(candidate["timestamp"])) >= since
+            ):
+                found = int(candidate["id"])
+                await self.store.sent(nonce, found)
+                event(log, "discord_retry_found_post", channel=channel_id, message=found)
+                return found
+        return None
 
     def _failure(self, exc: BaseException, where: str) -> DeliveryError:
         """Classify a failed call; a rejected token is logged once, not once per send."""
@@ -350,3 +398,19 @@ def _id(text: str) -> int:
 def _caused_by(exc: DeliveryError, code: int) -> bool:
     cause = exc.__cause__
     return isinstance(cause, discord.HTTPException) and cause.code == code
+
+
+def _custom_ids(rows: Sequence[Any]) -> list[str]:
+    """The buttons' custom ids of a message's component rows, in order."""
+    return [
+        str(item["custom_id"])
+        for row in rows
+        for item in (row.get("components") or [])
+        if "custom_id" in item
+    ]
+
+
+def _refused(exc: BaseException) -> bool:
+    """Discord answered with a 4xx: it refused the request, so it posted nothing. (A 5xx, a
+    timeout or a dropped connection may come after the message was created.)"""
+    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500

@@ -7,9 +7,10 @@ thread already opened for a group introduction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import to_epoch
+from bot.clock import from_epoch, to_epoch
 from bot.identity import UserRef
 from bot.store.base import Database
 
@@ -17,6 +18,16 @@ from bot.store.base import Database
 DM_ROUTE_TTL = timedelta(days=90)
 # Retries of a group introduction happen within its grace window; older thread rows are done.
 THREAD_TTL = timedelta(days=30)
+# Retries of a keyed send end within its grace window (a day at most); a week is plenty.
+SEND_TTL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SendAttempt:
+    """An earlier attempt at a keyed send: when it began, and the message if Discord answered."""
+
+    first_attempt_at: datetime
+    message_id: str | None
 
 
 class AdapterStore:
@@ -90,3 +101,35 @@ class AdapterStore:
             await tx.execute(
                 "DELETE FROM discord_threads WHERE created_at < ?", to_epoch(now - THREAD_TTL)
             )
+
+    async def begin_send(self, nonce: str, channel_id: int, now: datetime) -> SendAttempt | None:
+        """Note an attempt before it is made; the earlier one, if this nonce was tried before."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT first_attempt_at, message_id FROM discord_sends WHERE nonce = ?", nonce
+            )
+            if row is not None:
+                message_id = row["message_id"]
+                return SendAttempt(
+                    from_epoch(int(row["first_attempt_at"])),
+                    None if message_id is None else str(message_id),
+                )
+            await tx.execute(
+                "INSERT INTO discord_sends (nonce, channel_id, first_attempt_at) VALUES (?, ?, ?)",
+                nonce,
+                str(channel_id),
+                to_epoch(now),
+            )
+            await tx.execute(
+                "DELETE FROM discord_sends WHERE first_attempt_at < ?", to_epoch(now - SEND_TTL)
+            )
+        return None
+
+    async def sent(self, nonce: str, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE discord_sends SET message_id = ? WHERE nonce = ?", str(message_id), nonce
+        )
+
+    async def forget_send(self, nonce: str) -> None:
+        """An attempt Discord refused posted nothing: the next one starts afresh."""
+        await self.db.execute("DELETE FROM discord_sends WHERE nonce = ?", nonce)

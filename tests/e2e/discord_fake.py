@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -176,7 +177,12 @@ class FakeDiscord:
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.deleted_messages: list[tuple[str, str]] = []
-        self.nonces: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # Discord keeps a nonce for "a few minutes": a repeat within ``nonce_window`` seconds (on
+        # ``clock``, which a test may tie to its simulated clock) returns the first message; a
+        # later one posts again. Message timestamps come from the same clock.
+        self.nonces: dict[tuple[str, str, str], tuple[dict[str, Any], float]] = {}
+        self.nonce_window = 300.0
+        self.clock: Callable[[], float] = time.time
         # Set to (close code, reason) to end every IDENTIFY with that close (4010-4013).
         self.refuse_identify: tuple[int, str] | None = None
         self.dm_of: dict[str, str] = {}  # user id → DM channel id
@@ -400,6 +406,7 @@ class FakeDiscord:
         ("PUT", r"/applications/(?P<app>\d+)/guilds/(?P<guild>\d+)/commands", "_put_commands"),
         ("GET", r"/applications/(?P<app>\d+)/commands", "_get_commands"),
         ("POST", r"/channels/(?P<channel>\d+)/messages", "_create_message"),
+        ("GET", r"/channels/(?P<channel>\d+)/messages", "_get_messages"),
         ("POST", r"/users/@me/channels", "_create_dm"),
         ("DELETE", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_delete_message"),
         ("POST", r"/channels/(?P<channel>\d+)/threads", "_create_thread"),
@@ -496,6 +503,8 @@ class FakeDiscord:
             params: dict[str, Any] = match.groupdict()
             if handler_name == "_callback":
                 params["with_response"] = _flag(request.query.get("with_response"))
+            if handler_name == "_get_messages":
+                params["query"] = dict(request.query)
             response: web.Response = await handler(body or {}, **params)
             if fault is None:
                 return response
@@ -592,7 +601,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "pinned": False,
             "tts": False,
-            "timestamp": _now(),
+            "timestamp": datetime.fromtimestamp(self.clock(), UTC).isoformat(),
             "edited_timestamp": None,
             "flags": flags | int(body.get("flags") or 0),
             "allowed_mentions": body.get("allowed_mentions"),
@@ -612,11 +621,13 @@ class FakeDiscord:
         nonce = body.get("nonce")
         key = (channel, self.app_id, str(nonce))
         if nonce is not None and body.get("enforce_nonce") and key in self.nonces:
-            return _json(self.nonces[key])
+            earlier, at = self.nonces[key]
+            if self.clock() - at <= self.nonce_window:
+                return _json(earlier)
         message = self._message(channel, body)
         self.messages.setdefault(channel, []).append(message)
         if nonce is not None:
-            self.nonces[key] = message
+            self.nonces[key] = (message, self.clock())
         return _json(message)
 
     async def _delete_message(self, body: Any, channel: str, message: str) -> web.Response:
@@ -633,6 +644,20 @@ class FakeDiscord:
         messages.remove(found)
         self.deleted_messages.append((channel, message))
         return web.Response(status=204)
+
+    async def _get_messages(self, body: Any, channel: str, query: dict[str, str]) -> web.Response:
+        """GET /channels/{id}/messages: newest first, ``limit`` 1-100 (default 50), ``before``
+        or ``after`` a message id. A fetched message carries no nonce."""
+        if channel not in self.channels:
+            return _error(404, 10003, "Unknown Channel")
+        limit = min(max(int(query.get("limit", 50)), 1), 100)
+        found = list(self.messages.get(channel, []))
+        if "after" in query:
+            found = [m for m in found if int(m["id"]) > int(query["after"])]
+        if "before" in query:
+            found = [m for m in found if int(m["id"]) < int(query["before"])]
+        newest = sorted(found, key=lambda m: int(m["id"]), reverse=True)[:limit]
+        return _json([{k: v for k, v in m.items() if k != "nonce"} for m in newest])
 
     async def _create_dm(self, body: dict[str, Any]) -> web.Response:
         user_id = str(body["recipient_id"])

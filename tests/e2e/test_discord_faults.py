@@ -182,6 +182,27 @@ async def test_a_request_that_hangs_is_abandoned_and_the_retry_posts_once(
     assert "Delivery problem" not in await two.status()
 
 
+async def test_a_post_whose_answer_was_lost_is_found_after_the_nonce_window(two: Two) -> None:
+    """Discord forgets a nonce after a few minutes; Kith's backoff grows to a quarter of an hour.
+    A retry past the window looks in the channel for the first post instead of posting twice."""
+    two.fake.clock = lambda: two.world.clock.now().timestamp()
+    two.fake.nonce_window = 150.0
+    # The post lands but the answer is lost, then Discord fails for a while.
+    two.fake.fail("POST", two.home_posts, 503, commit=True)
+    two.fake.fail("POST", two.home_posts, 503, times=5)
+    await two.world.advance(NINE - START + timedelta(minutes=20))
+    assert len(two.fake.posts(two.world.general["id"])) == 1
+    home = await two.occurrence(two.world.gid)
+    assert home["state"] == "sent"
+    looked = two.fake.calls_to("GET", two.home_posts)
+    assert looked and all(c.status == 200 for c in looked)
+    await two.assert_away_on_time()
+    # Within the window the nonce alone deduplicates: no look in the channel was needed then.
+    first_look = looked[0].at
+    early = [c for c in two.home_calls() if c.at < first_look]
+    assert len(early) >= 3
+
+
 async def test_a_deleted_channel_fails_once_shows_until_fixed(two: Two) -> None:
     two.fake.delete_channel(two.world.general["id"])
     await two.world.advance(NINE - START + timedelta(hours=2))

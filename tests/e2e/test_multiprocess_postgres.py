@@ -210,10 +210,12 @@ async def test_four_processes_deliver_every_occurrence_exactly_once_despite_a_ki
     attempts_to_post = len(fake.calls_to("POST", r"/channels/\d+/messages"))
 
     # The kill stranded a claimed batch, partly posted already; it was recovered by lease expiry
-    # and its posted part sent again with the same nonces, which the fake deduplicated.
+    # and delivered again with the same keys. What the victim had posted was not posted again:
+    # the adapter's record of keyed sends (discord_sends) returned the first message, or for a
+    # send whose answer never reached the victim, the fake deduplicated its nonce.
     assert stranded > 0
     assert sum(1 for r in rows if r["attempts"] > 1) >= stranded
-    assert attempts_to_post >= COMMUNITIES + KILL_AFTER_SENDS
+    assert attempts_to_post >= COMMUNITIES
 
     # Every occurrence ended sent.
     assert {s["state"]: s["n"] for s in states} == {"sent": COMMUNITIES}
