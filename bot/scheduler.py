@@ -37,6 +37,9 @@ HORIZON = timedelta(days=3)  # materialise this far ahead …
 REFILL_BEFORE = timedelta(days=2)  # … and top up when less than this remains
 LOOKBACK = timedelta(days=35)  # after a long outage, account for at most this much
 LEASE = timedelta(seconds=90)
+# Recording a delivered batch again after a lost connection: a few tries, well inside LEASE.
+RECORD_TRIES = 5
+RECORD_BACKOFF = 0.1  # seconds before the second try, doubling after
 CLAIM_BATCH = 200
 CONCURRENCY = 32
 # One send may take this long (the platform clients' own 429 waits and 5xx retries fit inside);
@@ -156,7 +159,7 @@ class Scheduler:
         worker = self.services.worker_id
         async with self.db.transaction() as tx:
             due = (
-                "SELECT id FROM occurrences WHERE (state = 'pending' AND ready_at <= ?)"
+                "SELECT id, state FROM occurrences WHERE (state = 'pending' AND ready_at <= ?)"
                 " OR (state = 'claimed' AND lease_until <= ?) ORDER BY ready_at, id LIMIT ?"
             )
             if self.db.dialect == "postgresql":
@@ -165,6 +168,7 @@ class Scheduler:
                 due += " FOR UPDATE SKIP LOCKED"
             rows = await tx.fetchall(due, to_epoch(now), to_epoch(now), limit)
             ids = [r["id"] for r in rows]
+            taken_over = {r["id"] for r in rows if r["state"] == "claimed"}
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
@@ -178,7 +182,13 @@ class Scheduler:
             rows = await tx.fetchall(
                 f"SELECT * FROM occurrences WHERE id IN ({marks}) ORDER BY ready_at, id", *ids
             )
-        return [Occurrence.from_row(r) for r in rows]
+        claimed = [Occurrence.from_row(r) for r in rows]
+        for occ in claimed:
+            if occ.id in taken_over:
+                # An earlier claim's lease ran out before it recorded anything: whatever it had
+                # posted goes out again with the same key (deduplicated by the platform).
+                self.services.metrics.occurrence(occ.kind, "resent")
+        return claimed
 
     async def finish(
         self,
@@ -194,7 +204,12 @@ class Scheduler:
         async with self.db.transaction() as tx:
             return await self._apply(tx, outcome, now)
 
-    async def _apply(self, tx: Tx, outcome: DeliveryOutcome, now: datetime) -> bool:
+    async def _apply(
+        self, tx: Tx, outcome: DeliveryOutcome, now: datetime, *, again: bool = False
+    ) -> bool:
+        """Fenced: True if this claim still held the row and the outcome was written. ``again``:
+        an earlier try's COMMIT may have landed before its connection was lost; the row then
+        already holds this claim's outcome, which counts as written."""
         occ = outcome.occurrence
         if outcome.state is DeliveryState.RETRY:
             ready = outcome.due_at or now + (outcome.delay or _backoff(occ.attempts))
@@ -219,6 +234,10 @@ class Scheduler:
                 occ.id,
                 occ.fence,
             )
+        if changed == 0 and again:
+            row = await tx.fetchone("SELECT state, fence FROM occurrences WHERE id = ?", occ.id)
+            expected = "pending" if outcome.state is DeliveryState.RETRY else outcome.state.value
+            return row is not None and row["fence"] == occ.fence and row["state"] == expected
         return changed == 1
 
     async def run_due(self, now: datetime, chat: ChatPort) -> RunReport:
@@ -376,8 +395,7 @@ class Scheduler:
     async def _record(
         self, outcomes: list[DeliveryOutcome], now: datetime, report: RunReport
     ) -> None:
-        async with self.db.transaction() as tx:
-            applied = [await self._apply(tx, outcome, now) for outcome in outcomes]
+        applied = await self._record_again_if_lost(outcomes, now)
         for outcome, ok in zip(outcomes, applied, strict=True):
             occ = outcome.occurrence
             self.services.metrics.occurrence(occ.kind, outcome.state.value if ok else "lost_lease")
@@ -411,6 +429,30 @@ class Scheduler:
                 )
             else:
                 report.skipped += 1
+
+    async def _record_again_if_lost(
+        self, outcomes: list[DeliveryOutcome], now: datetime
+    ) -> list[bool]:
+        """Record a delivered batch. The outcomes are in memory: if the connection is lost while
+        recording them (a PostgreSQL reset), they are recorded again on a fresh one, so the
+        batch is not left claimed until its lease runs out and then sent a second time."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                async with self.db.transaction() as tx:
+                    return [await self._apply(tx, o, now, again=attempt > 0) for o in outcomes]
+            except Exception as exc:
+                if attempt == RECORD_TRIES - 1 or not self.db.connection_lost(exc):
+                    raise
+                event(
+                    log,
+                    "record_retried",
+                    logging.WARNING,
+                    attempt=attempt + 1,
+                    occurrences=len(outcomes),
+                    error=type(exc).__name__,
+                )
+                await asyncio.sleep(RECORD_BACKOFF * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def run_maintenance(self, now: datetime) -> list[str]:
         """Run each daily job once per UTC date, whichever process gets there first. A run whose

@@ -148,7 +148,10 @@ class DiscordChat:
                     await self.store.forget_send(nonce)  # nothing was posted: no need to look
                 raise self._failure(exc, where) from exc
             if nonce is not None:
-                await self.store.sent(nonce, posted.id)
+                try:
+                    await self.store.sent(nonce, posted.id)
+                except Exception:  # the post is out: a later retry would look for it instead
+                    log.warning("event=discord_send_note_failed message=%s", posted.id)
             sent = posted
         assert sent is not None
         self.token_alarm.clear()

@@ -58,7 +58,9 @@ HELP = {
     "kith_action_seconds": "Time from an inbound action reaching the core to the reply the "
     "adapter acknowledges with, by kind.",
     "kith_occurrences": "Scheduled posts by occurrence kind and outcome: sent, missed (past the "
-    "grace window), retried, failed, skipped (programme paused or removed), lost_lease.",
+    "grace window), retried, failed, skipped (programme paused or removed), lost_lease; resent: "
+    "claimed again after an earlier claim's lease ran out unrecorded, so sent again with the "
+    "same key (a crash, or a lost database connection).",
     "kith_platform_errors": "Failed chat platform calls that reached Kith (after the client's "
     "own retries), by platform and kind: rate_limited, server_error, forbidden, not_found, auth, "
     "timeout, network, refused.",

@@ -115,6 +115,11 @@ class Database(ABC):
                 applied.append(migration.version)
         return applied
 
+    def connection_lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means the connection went away under the statement (a server
+        restart, a reset): the same work may then be tried again on a fresh one."""
+        return False
+
     async def probe_write(self) -> None:
         """A real (if unchanging) write, to learn whether writes are saved again: a full disk
         may have been given space while nobody wrote."""

@@ -19,6 +19,12 @@ from asyncpg.pool import PoolConnectionProxy
 from bot.store.base import Database, Row, Tx
 
 MIGRATION_LOCK = 0x6B697468  # 'kith'
+_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    ConnectionError,
+)
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -102,6 +108,20 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self._pool.close()
+
+    def connection_lost(self, exc: BaseException) -> bool:
+        """A terminated backend (pg_terminate_backend, a restart) answers the next statement
+        with 57P01 or drops the socket, and leaving the transaction then fails in its turn
+        ("the underlying connection is closed"); the pool replaces the connection on the next
+        acquire."""
+        seen: BaseException | None = exc
+        while seen is not None:
+            if isinstance(seen, _LOST) or (
+                isinstance(seen, asyncpg.InterfaceError) and "connection is closed" in str(seen)
+            ):
+                return True
+            seen = seen.__cause__ or seen.__context__
+        return False
 
     async def lock_migrations(self, tx: Tx) -> None:
         # Processes starting together wait here, so each step is applied exactly once.

@@ -107,11 +107,11 @@ def worker(
     results.put((index, worker_id, sent))
 
 
-async def seed(url: str, fake: FakeDiscord) -> dict[str, str]:
+async def seed(url: str, fake: FakeDiscord, communities: int = COMMUNITIES) -> dict[str, str]:
     """One Discord server per community, each with a Monday 09:00 check-in in #general; the
     occurrences laid out by Kith itself before the workers start. Returns channel → community."""
     channels: dict[str, str] = {}
-    for n in range(COMMUNITIES):
+    for n in range(communities):
         guild = fake.add_guild(f"Circle {n}")
         channels[fake.channel(guild["id"], "general")["id"]] = guild["id"]
     db = await open_database(url)
