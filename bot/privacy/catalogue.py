@@ -111,6 +111,7 @@ NOT_PERSONAL: dict[str, str] = {
     "buddy_group_members": "deleted with the member's buddy_members row (cascade)",
     "discord_kv": "adapter bookkeeping (command-tree hash)",
     "discord_threads": "threads Kith created, by delivery key",
+    "discord_sends": "Kith's own keyed posts (nonce, channel, message id), kept a week",
     "programme_holds": "programmes paused because Kith left a server",
     "slack_events": "event ids already handled, for de-duplication",
     "console_messages": "the console platform's own message log (the platform, not Kith)",

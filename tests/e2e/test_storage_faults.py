@@ -69,10 +69,9 @@ def _read_only(where: Path) -> None:
 
 def _fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with filler.open("wb") as out, suppress(OSError):
+    with suppress(OSError), filler.open("wb", buffering=0) as out:  # closing may fail too
         while True:
             out.write(b"\0" * 65536)
-            out.flush()
             os.fsync(out.fileno())
     return filler
 
