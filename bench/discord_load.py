@@ -105,7 +105,7 @@ async def serve_bot(api: str, gateway: str, db_path: str, profile: str) -> None:
 
     from adapters.discord.client import ClientOptions, KithClient
     from bot.app import build_kith
-    from bot.clock import SystemClock, from_epoch
+    from bot.scheduling.clock import SystemClock, from_epoch
     from tests.e2e.discord_fake import TOKEN
 
     discord.http.Route.BASE = api

@@ -41,11 +41,11 @@ from bench.common import machine, median, percentile
 from bot.app import build_kith
 from bot.buddies.rounds import plan_round
 from bot.buddies.rule import HISTORY_ROUNDS, KIND, ROUND
-from bot.clock import SimulatedClock, to_epoch
-from bot.context import DeliveryContext, Occurrence
 from bot.core import Kith
 from bot.events import CommandEvent
 from bot.programmes import get_programme
+from bot.scheduling.clock import SimulatedClock, to_epoch
+from bot.scheduling.occurrences import DeliveryContext, Occurrence
 from bot.store import Database
 from tests.fakes import FakeChat
 

@@ -46,7 +46,6 @@ from typing import Any
 from bench.common import machine, percentile
 from bench.scheduler import drop, fresh_url
 from bot.app import build_kith
-from bot.clock import SimulatedClock, to_epoch
 from bot.core import Kith
 from bot.events import Actor, CommandEvent
 from bot.identity import ChannelRef, CommunityRef, UserRef
@@ -54,6 +53,7 @@ from bot.kindness.acts import text_key
 from bot.kindness.config import KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
 from bot.kindness.streaks import Streak, advance, alive_through, day_start
+from bot.scheduling.clock import SimulatedClock, to_epoch
 from tests.fakes import FakeChat
 
 COMMUNITY = CommunityRef("bench", "c1")

@@ -26,13 +26,13 @@ from pathlib import Path
 
 from bench.common import machine
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.core import Kith
 from bot.events import Actor, CommandEvent
 from bot.features import build_registry
 from bot.identity import ChannelRef, CommunityRef, UserRef
 from bot.ops.backup import backup
 from bot.ops.metrics import ACTION_BUCKETS, Metrics
+from bot.scheduling.clock import SimulatedClock
 from tests.fakes import FakeChat
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -40,9 +40,10 @@ from bot.buddies.pairing import History, Pairing, pair_code, pair_round
 from bot.buddies.plan import load_and_pair
 from bot.buddies.rounds import save_round
 from bot.buddies.rule import HISTORY_ROUNDS, KIND, ROUND
-from bot.clock import SimulatedClock, to_epoch
-from bot.context import DeliveryContext, Occurrence, Services
+from bot.context import Services
 from bot.programmes import Programme, get_programme
+from bot.scheduling.clock import SimulatedClock, to_epoch
+from bot.scheduling.occurrences import DeliveryContext, Occurrence
 from bot.store.base import Database
 from tests.fakes import FakeChat
 

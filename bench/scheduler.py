@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bench.common import machine, median
 from bot.app import build_kith
-from bot.clock import SimulatedClock, to_epoch
+from bot.scheduling.clock import SimulatedClock, to_epoch
 from bot.store import open_database
 from tests.fakes import FakeChat
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import socket
 
-from bot.clock import Clock
 from bot.context import Services
 from bot.core import Kith
 from bot.features import build_registry
 from bot.prompts import load_catalogue
 from bot.safety.screen import builtin_phrases
+from bot.scheduling.clock import Clock
 from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store import Database, open_database
 

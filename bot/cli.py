@@ -13,9 +13,9 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.scheduling.timezones import UnknownTimeZone, canonical_zone
 from bot.settings import Settings, SettingsError
 from bot.store.faults import StorageFault
-from bot.timezones import UnknownTimeZone, canonical_zone
 
 
 def _environment() -> dict[str, str]:
@@ -258,7 +258,7 @@ def _console(args: argparse.Namespace) -> int:
         return 2
     start = None
     if args.start:
-        from bot.timezones import zone
+        from bot.scheduling.timezones import zone
 
         try:
             start = parse_instant(args.start, zone(tz))

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from bot.clock import to_epoch
 from bot.events import Actor
 from bot.identity import CommunityRef, UserRef
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Row, Tx
 
 

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from bot.clock import Clock
 from bot.community import Community
 from bot.events import Actor
-from bot.identity import ChannelRef, MessageRef
+from bot.identity import ChannelRef
 from bot.messages import Message
 from bot.ops.metrics import Metrics
 from bot.ports import ChatPort
-from bot.programmes import Programme
 from bot.prompts import Catalogue
 from bot.registry import Registry
+from bot.scheduling.clock import Clock
 from bot.settings import DEFAULT_GRACE_MINUTES
-from bot.store.base import Database, Row
+from bot.store.base import Database
 
 
 @dataclass
@@ -54,51 +51,3 @@ class Context:
     @property
     def is_admin(self) -> bool:
         return self.community.is_admin(self.actor)
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    id: int
-    programme_id: int
-    community_key: str
-    kind: str
-    slot: str
-    due_at: datetime
-    fence: int
-    attempts: int
-    payload: dict[str, Any] = field(default_factory=dict)
-    message: MessageRef | None = None
-
-    @classmethod
-    def from_row(cls, row: Row) -> Occurrence:
-        from bot.clock import from_epoch
-
-        message_key = row.get("message_key")
-        return cls(
-            id=int(row["id"]),
-            programme_id=int(row["programme_id"]),
-            community_key=row["community_id"],
-            kind=row["kind"],
-            slot=row["slot"],
-            due_at=from_epoch(row["due_at"]),
-            fence=int(row["fence"]),
-            attempts=int(row["attempts"]),
-            payload=json.loads(row["payload"] or "{}"),
-            message=MessageRef.parse(str(message_key)) if message_key else None,
-        )
-
-    @property
-    def delivery_key(self) -> str:
-        """Stable per occurrence: a retried post carries the same key and the platform (Discord
-        nonce, Slack metadata, console log) returns the existing message instead of a second."""
-        return f"kith-occ-{self.id}"
-
-
-@dataclass
-class DeliveryContext:
-    services: Services
-    chat: ChatPort
-    programme: Programme
-    occurrence: Occurrence
-    now: datetime
-    prepared: object = None

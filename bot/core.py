@@ -24,7 +24,7 @@ from bot.messages import NO_REPLY, Message, Reply
 from bot.pending_inputs import take_pending_form
 from bot.ports import ChatPort
 from bot.safety.care import look_after
-from bot.scheduler import RunReport, Scheduler
+from bot.scheduling.scheduler import RunReport, Scheduler
 from bot.store.faults import WriteRefused, refusal
 
 log = logging.getLogger("kith.core")

@@ -11,15 +11,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.admin import NOT_A_CRISIS_SERVICE, local_label
-from bot.clock import to_epoch
 from bot.community import ensure_community, member_timezone
 from bot.context import Context, Services
 from bot.events import Actor
+from bot.kith_commands import NOT_A_CRISIS_SERVICE, local_label
 from bot.messages import Message, Text, message
 from bot.ports import ChatPort
 from bot.programmes import Programme, list_programmes
 from bot.registry import ProgrammeKind
+from bot.scheduling.clock import to_epoch
 
 log = logging.getLogger("kith.home")
 

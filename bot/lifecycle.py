@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.clock import to_epoch
 from bot.community import Community, ensure_community
 from bot.core import Kith
 from bot.identity import CommunityRef
 from bot.logs import event
 from bot.programmes import get_programme_by_id, list_programmes, set_paused
+from bot.scheduling.clock import to_epoch
 
 REMOVED = "removed"
 

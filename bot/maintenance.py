@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from time import perf_counter
 from typing import Any
 
-from bot.clock import to_epoch
 from bot.context import Services
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Tx
 
 SLICE_SECONDS = 0.01  # each slice's share of the write lock: a member's action waits at most this

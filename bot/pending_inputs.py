@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import to_epoch
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Tx
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from bot.clock import from_epoch, to_epoch
 from bot.identity import ChannelRef
+from bot.scheduling.clock import from_epoch, to_epoch
 from bot.settings import DEFAULT_GRACE_MINUTES
 from bot.store.base import Database, Row, Tx
 

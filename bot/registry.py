@@ -19,10 +19,11 @@ from bot.messages import Reply, Text
 
 if TYPE_CHECKING:
     from bot.aggregates import StatRow
-    from bot.context import Context, DeliveryContext, Services
+    from bot.context import Context, Services
     from bot.identity import MessageRef
     from bot.maintenance import MaintenanceRun
     from bot.programmes import Programme
+    from bot.scheduling.occurrences import DeliveryContext
     from bot.sparklines import StatsItem
     from bot.store.base import Tx
 

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.core import Kith
 from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent, FormSubmitEvent
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message, Reply
 from bot.ports import Capabilities, DeliveryError, GroupDelivery
-from bot.scheduler import RunReport
-from bot.simulation import run_until
+from bot.scheduling.clock import SimulatedClock
+from bot.scheduling.fast_forward import run_until
+from bot.scheduling.scheduler import RunReport
 from bot.store import Database
 
 COMMUNITY = CommunityRef("test", "c1")

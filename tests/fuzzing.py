@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from adapters.discord import render as discord_render
 from adapters.slack import render as slack_render
 from bot.choice_ids import ChoiceIdError
-from bot.clock import SimulatedClock
 from bot.commands.parse import MAX_COMMAND_LENGTH
 from bot.context import Services
 from bot.core import SORRY, Kith
@@ -40,6 +39,7 @@ from bot.identity import ChannelRef, CommunityRef, UserRef
 from bot.messages import Message, Reply
 from bot.prompts import Catalogue, load_catalogue
 from bot.registry import Registry
+from bot.scheduling.clock import SimulatedClock
 from bot.store import open_database
 from tests.conftest import START
 from tests.fakes import COMMUNITY, FakeChat, Harness, make_harness, snapshot

@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 
 from adapters.console.render import ConsoleMessage, message_text
-from bot.clock import Clock, to_epoch
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.messages import Message
 from bot.ports import Capabilities, GroupDelivery
+from bot.scheduling.clock import Clock, to_epoch
+from bot.scheduling.timezones import zone
 from bot.store.base import Database
 from bot.store.faults import WriteRefused
 from bot.store.migrations import AUTOID
-from bot.timezones import zone
 
 PLATFORM = "console"
 COMMUNITY = CommunityRef(PLATFORM, "local")

@@ -28,16 +28,16 @@ from adapters.console.script import (
     too_far,
 )
 from bot.app import build_kith
-from bot.clock import OutOfRange, schedulable
 from bot.community import ensure_community
 from bot.core import Kith
 from bot.events import Actor, ClickEvent, CommandEvent, DirectTextEvent
 from bot.messages import Reply
-from bot.simulation import run_until
+from bot.scheduling.clock import OutOfRange, schedulable
+from bot.scheduling.fast_forward import run_until
+from bot.scheduling.timezones import UnknownTimeZone, canonical_zone, zone
+from bot.scheduling.wakeups import Timer
 from bot.store import Database
 from bot.store.faults import StorageFault, WriteRefused
-from bot.timer import Timer
-from bot.timezones import UnknownTimeZone, canonical_zone, zone
 
 DEFAULT_CHANNEL = "general"
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import OutOfRange, schedulable
+from bot.scheduling.clock import OutOfRange, schedulable
 
 NAME = r"[A-Za-z0-9_.\-]{1,32}"
 _SAY = re.compile(rf"^@({NAME}):\s?(.*)$", re.DOTALL)

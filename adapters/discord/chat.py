@@ -30,12 +30,12 @@ from adapters.discord.render import Rendered, render_message
 from adapters.discord.store import AdapterStore
 from adapters.discord.views import build_view
 from bot.alarm import Alarm
-from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Message
 from bot.pacing import Pacer, RateLimit
 from bot.ports import Capabilities, DeliveryError, GroupDelivery
+from bot.scheduling.clock import Clock
 
 log = logging.getLogger("kith.discord.chat")
 

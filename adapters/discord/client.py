@@ -30,9 +30,9 @@ from bot.events import DirectTextEvent
 from bot.identity import CommunityRef
 from bot.lifecycle import community_joined, community_left
 from bot.logs import event
+from bot.scheduling.wakeups import Timer
 from bot.settings import ShardRange
 from bot.shutdown import DRAIN_SECONDS, InFlight
-from bot.timer import Timer
 
 log = logging.getLogger("kith.discord")
 

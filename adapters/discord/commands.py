@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.registry import Command, OptionKind, Registry
-from bot.timezones import suggest_zones
+from bot.scheduling.timezones import suggest_zones
 
 # Discord's documented limits for application commands.
 MAX_NAME = 32

@@ -11,9 +11,9 @@ import discord
 
 from adapters.discord.client import ClientOptions, KithClient
 from bot.app import build_kith
-from bot.clock import SystemClock
 from bot.ops.loop_watch import LoopWatch
 from bot.ops.server import start_ops, stop_ops
+from bot.scheduling.clock import SystemClock
 from bot.settings import Settings
 from bot.shutdown import stop_on_signals
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import from_epoch, to_epoch
 from bot.identity import UserRef
+from bot.scheduling.clock import from_epoch, to_epoch
 from bot.store.base import Database
 
 # DM buttons older than this route nowhere (the core refuses answers that old anyway).

@@ -13,8 +13,8 @@ import discord
 
 from adapters.discord.commands import CommandTree
 from adapters.discord.store import AdapterStore
-from bot.clock import Clock
 from bot.logs import event
+from bot.scheduling.clock import Clock
 
 log = logging.getLogger("kith.discord.sync")
 

@@ -25,12 +25,12 @@ from adapters.slack.inbound import is_public_channel
 from adapters.slack.render import SECTION_TEXT, SlackMessage, file_name, render_message
 from adapters.slack.store import DeliveryLog
 from bot.alarm import Alarm
-from bot.clock import Clock
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Attachment, Message
 from bot.pacing import Pacer, RateLimit
 from bot.ports import Capabilities, DeliveryError, GroupDelivery
+from bot.scheduling.clock import Clock
 from bot.store.base import Database
 
 log = logging.getLogger("kith.slack.chat")

@@ -21,7 +21,7 @@ from adapters.slack.inbound import Who
 from bot.alarm import Alarm
 from bot.events import Actor
 from bot.logs import event
-from bot.timezones import UnknownTimeZone, canonical_zone
+from bot.scheduling.timezones import UnknownTimeZone, canonical_zone
 
 log = logging.getLogger("kith.slack.directory")
 

@@ -22,14 +22,14 @@ from adapters.slack.errors import FAILURES, TOKEN_ERRORS, error_code
 from adapters.slack.inbound import community
 from adapters.slack.retries import retry_handlers
 from bot.app import build_kith
-from bot.clock import SystemClock
 from bot.lifecycle import community_joined
 from bot.logs import event
 from bot.ops.loop_watch import LoopWatch
 from bot.ops.server import start_ops, stop_ops
+from bot.scheduling.clock import SystemClock
+from bot.scheduling.wakeups import Timer
 from bot.settings import Settings, SettingsError
 from bot.shutdown import stop_on_signals
-from bot.timer import Timer
 
 log = logging.getLogger("kith.slack.run")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import to_epoch
 from bot.identity import UserRef
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database
 
 EVENT_MEMORY = timedelta(days=2)  # Slack gives up redelivering long before this

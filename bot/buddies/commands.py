@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.admin import local_label
 from bot.buddies import pool
 from bot.buddies.followup import ANSWERS
 from bot.buddies.pairing import DEFAULT_WINDOW
@@ -29,7 +28,6 @@ from bot.buddies.rule import (
     describe,
 )
 from bot.buddies.stats import round_line, round_stats
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation
 from bot.commands.values import (
     channel_value,
@@ -43,13 +41,15 @@ from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
 from bot.identity import UserRef
+from bot.kith_commands import local_label
 from bot.messages import Reply, Text
 from bot.privacy.pseudonyms import is_pseudonym, known_pseudonym, restore_references
 from bot.programmes import Programme, get_programme, save_programme
 from bot.registry import Option, OptionKind
-from bot.schedule import DAY_NAMES, DailyRule, ScheduleError, parse_time
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.recurrence import DAY_NAMES, DailyRule, ScheduleError, parse_time
+from bot.scheduling.timezones import local_date
 from bot.store.base import Tx
-from bot.timezones import local_date
 from bot.wording import plural
 
 EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}

@@ -20,9 +20,8 @@ from bot.buddies.pool import get_member, update
 from bot.buddies.rounds import Group, Round, find_round, round_groups
 from bot.buddies.rule import KIND, day_label
 from bot.choice_ids import ChoiceId, ChoiceIdError
-from bot.clock import to_epoch
 from bot.community import member_timezone, touch_member
-from bot.context import Context, DeliveryContext
+from bot.context import Context
 from bot.errors import UserError
 from bot.identity import MessageRef
 from bot.kindness.acts import record_act
@@ -30,8 +29,10 @@ from bot.logs import event
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.ports import DeliveryError, GroupDelivery
 from bot.programmes import get_programme
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import DeliveryContext
+from bot.scheduling.timezones import local_date
 from bot.store.base import Database
-from bot.timezones import local_date
 
 log = logging.getLogger("kith.buddies")
 

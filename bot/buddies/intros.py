@@ -16,11 +16,11 @@ from datetime import timedelta
 from bot import choice_ids
 from bot.buddies.rounds import Group, Person, Round, people_by_id, plan_round, round_groups
 from bot.buddies.rule import day_label
-from bot.context import DeliveryContext
 from bot.identity import MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Choice, Inline, Mention, Message, Text, message
 from bot.ports import DeliveryError, GroupDelivery
+from bot.scheduling.occurrences import DeliveryContext
 from bot.store.base import Database
 
 log = logging.getLogger("kith.buddies")

@@ -29,9 +29,9 @@ from bot.buddies.rule import (
     uses_timezones,
 )
 from bot.programmes import Programme
+from bot.scheduling.timezones import utc_offset_minutes
 from bot.store.base import Database, Tx
 from bot.store.sqlite import SqliteTx
-from bot.timezones import utc_offset_minutes
 from bot.workers import in_worker
 
 # bench/pairing.py: 1,000 members are read and paired in about 11 ms on the loop, 10,000 in about

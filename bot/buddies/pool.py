@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.buddies.pairing import History
-from bot.clock import to_epoch
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Row, Tx
 
 

@@ -17,11 +17,12 @@ from bot.buddies.rounds import find_round
 from bot.buddies.rule import KIND, buddy_rule, day_label
 from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.community import touch_member
-from bot.context import Context, DeliveryContext
+from bot.context import Context
 from bot.errors import UserError
 from bot.identity import MessageRef, UserRef
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.programmes import get_programme
+from bot.scheduling.occurrences import DeliveryContext
 
 CHOICES = {"in": "👍 Count me in", "skip": "⏭️ Skip this one"}
 

@@ -23,11 +23,12 @@ from bot.buddies.pairing import Pairing
 from bot.buddies.plan import Planned, read_and_pair
 from bot.buddies.pool import split_ints
 from bot.buddies.rule import buddy_rule, group_size
-from bot.clock import from_epoch, to_epoch
-from bot.context import DeliveryContext, Services
+from bot.context import Services
 from bot.identity import UserRef
 from bot.programmes import Programme
 from bot.prompts import Catalogue, Prompt
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.occurrences import DeliveryContext
 from bot.store.base import Database, Row, Tx
 
 QUIET_ROUNDS = 3  # rounds in a row without an answer before a member is asked whether to stay

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from bot.buddies.pairing import DEFAULT_WINDOW
 from bot.programmes import Programme
 from bot.registry import Slot
-from bot.schedule import DailyRule, parse_time
-from bot.timezones import zone
+from bot.scheduling.recurrence import DailyRule, parse_time
+from bot.scheduling.timezones import zone
 from bot.wording import plural
 
 KIND = "buddies"

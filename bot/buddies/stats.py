@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from bot.aggregates import StatRow
 from bot.buddies.rule import KIND, day_label
-from bot.clock import from_epoch, to_epoch
 from bot.context import Context, Services
 from bot.messages import Text
 from bot.programmes import get_programme
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.timezones import local_date
 from bot.sparklines import MIN_GROUP, Series, StatsItem
 from bot.store.base import Database
-from bot.timezones import local_date
 from bot.wording import plural
 
 SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)

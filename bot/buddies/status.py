@@ -3,12 +3,12 @@ and anyone an intro could not reach (closed DMs), so a quiet failure never goes 
 
 from __future__ import annotations
 
-from bot.admin import local_label
 from bot.buddies.rounds import latest_round, round_groups
 from bot.buddies.rule import buddy_rule, day_label
 from bot.context import Context
+from bot.kith_commands import local_label
 from bot.programmes import Programme
-from bot.timezones import local_date
+from bot.scheduling.timezones import local_date
 from bot.wording import plural
 
 MAX_NAMED = 10  # unreachable members named in full; the rest are counted

@@ -8,16 +8,17 @@ from bot import choice_ids
 from bot.checkins.post import MOOD_EMOJI
 from bot.checkins.rule import ANSWERABLE, PERSONAL, POST, slot_date
 from bot.choice_ids import ChoiceId, ChoiceIdError
-from bot.clock import to_epoch
 from bot.commands.parse import clean_text
 from bot.community import touch_member
-from bot.context import Context, Occurrence
+from bot.context import Context
 from bot.errors import UserError
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, ChoiceStyle, Form, FormField, Reply, message
 from bot.pending_inputs import await_text
 from bot.programmes import get_programme_by_id
 from bot.safety.care import look_after
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import Occurrence
 from bot.store.base import Database, Tx
 
 ANSWER_WINDOW = timedelta(days=3)  # a mood can be given or changed this long after the post

@@ -8,15 +8,15 @@ from datetime import timedelta
 from bot.checkins.personal import todays_personal
 from bot.checkins.post import checkin_message, prompt_for
 from bot.checkins.rule import CHECKIN_KIND, KIND, POST, PRIVATE, daily_rule, personal_enabled
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
 from bot.messages import Reply
 from bot.programmes import get_programme, save_programme
-from bot.schedule import ScheduleError, format_days, parse_days, parse_time
-from bot.timezones import local_date
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.recurrence import ScheduleError, format_days, parse_days, parse_time
+from bot.scheduling.timezones import local_date
 
 
 async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
@@ -59,7 +59,7 @@ async def setup_checkin(ctx: Context, inv: Invocation) -> Reply:
         )
     rule = daily_rule(programme)
     upcoming = next(iter(rule.firings(ctx.now, ctx.now + timedelta(days=8))), None)
-    from bot.admin import local_label
+    from bot.kith_commands import local_label
 
     next_text = f" First post: {local_label(upcoming[1], tz)}." if upcoming else ""
     verb = "updated" if existing else "set up"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from bot.admin import local_label
 from bot.checkins.personal_plan import (
     PersonalSettings,
     load_settings,
@@ -14,17 +13,18 @@ from bot.checkins.personal_plan import (
     replan,
 )
 from bot.checkins.rule import KIND, PERSONAL, personal_enabled
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation
 from bot.commands.values import until_value
 from bot.community import member_timezone, touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.kith_commands import local_label
 from bot.messages import Reply
 from bot.programmes import Programme, get_programme
-from bot.schedule import DailyRule, ScheduleError, format_days, parse_days, parse_time
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.recurrence import DailyRule, ScheduleError, format_days, parse_days, parse_time
+from bot.scheduling.timezones import local_date
 from bot.store.base import Tx
-from bot.timezones import local_date
 
 DEFAULT_DAYS = tuple(range(5))  # mon-fri, as Geekbot and DailyBot start members off
 MAX_PAUSE = timedelta(days=366)

@@ -21,16 +21,16 @@ from bot.checkins.personal_plan import (
 )
 from bot.checkins.post import checkin_message, community_deck
 from bot.checkins.rule import PERSONAL, POST, PRIVATE, personal_enabled
-from bot.clock import to_epoch
-from bot.context import DeliveryContext
 from bot.identity import MessageRef, UserRef
 from bot.messages import Message, Text, message
 from bot.ports import DeliveryError
 from bot.prompts import Prompt
-from bot.schedule import format_days
-from bot.scheduler import Reschedule, SkipDelivery
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import DeliveryContext
+from bot.scheduling.recurrence import format_days
+from bot.scheduling.scheduler import Reschedule, SkipDelivery
+from bot.scheduling.timezones import local_date, zone
 from bot.store.base import Tx
-from bot.timezones import local_date, zone
 
 
 @dataclass(frozen=True, slots=True)

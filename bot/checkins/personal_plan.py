@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.checkins.rule import KIND, NUDGE, PERSONAL, personal_enabled
-from bot.clock import from_epoch, to_epoch
 from bot.context import Services
 from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
 from bot.programmes import Programme, grace_window
 from bot.registry import Planner
-from bot.schedule import DailyRule, parse_time
-from bot.scheduler import HORIZON, REFILL_BEFORE
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.recurrence import DailyRule, parse_time
+from bot.scheduling.scheduler import HORIZON, REFILL_BEFORE
 from bot.store.base import Row, Tx
 
 REMIND_AFTER = timedelta(hours=3)  # the one gentle nudge, if the member asked for it

@@ -7,12 +7,13 @@ from typing import Any
 
 from bot import choice_ids
 from bot.checkins.deck import next_prompt
-from bot.clock import to_epoch
-from bot.context import DeliveryContext, Services
+from bot.context import Services
 from bot.identity import MessageRef
 from bot.messages import Choice, ChoiceStyle, Message, Text, message
 from bot.programmes import Programme
 from bot.prompts import Prompt
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import DeliveryContext
 from bot.store.base import Tx
 
 MOODS = (

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.programmes import Programme, grace_window
 from bot.registry import ProgrammeKind, Slot
-from bot.schedule import DailyRule, format_days, parse_time
+from bot.scheduling.recurrence import DailyRule, format_days, parse_time
 
 POST = "checkin.post"
 PRIVATE = "checkin.private"

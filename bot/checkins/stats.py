@@ -12,12 +12,12 @@ from datetime import date, timedelta
 
 from bot.aggregates import StatRow, week_of
 from bot.checkins.rule import ANSWERABLE, PERSONAL, POST
-from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.messages import Text
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.timezones import local_date
 from bot.sparklines import MIN_GROUP, Series, StatsItem, count_series
 from bot.store.base import Row
-from bot.timezones import local_date
 
 
 @dataclass(frozen=True)

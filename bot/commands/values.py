@@ -10,7 +10,7 @@ from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
 from bot.identity import ChannelRef, UserRef
-from bot.timezones import UnknownTimeZone, canonical_zone
+from bot.scheduling.timezones import UnknownTimeZone, canonical_zone
 
 
 def channel_value(ctx: Context, text: str) -> ChannelRef:

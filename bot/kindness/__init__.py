@@ -7,7 +7,16 @@ transaction.
 
 from __future__ import annotations
 
-from bot.kindness import boards, challenge, commands, digest, milestones, setup, stats, thanks
+from bot.kindness import (
+    challenge,
+    commands,
+    digest,
+    leaderboard_commands,
+    milestones,
+    setup,
+    stats,
+    thanks,
+)
 from bot.kindness.acts import ActResult, Outcome, record_act
 from bot.kindness.config import CHALLENGE_POST, DIGEST_POST, MILESTONE_POST
 from bot.kindness.leaderboard import RANK_BY, WINDOWS
@@ -59,7 +68,7 @@ def register(registry: Registry) -> None:
         Command(
             ("leaderboard",),
             "the community's kindness leaderboard (names, never pings)",
-            boards.leaderboard_command,
+            leaderboard_commands.leaderboard_command,
             options=(
                 Option("window", OptionKind.CHOICE, "which period", choices=WINDOWS),
                 Option("by", OptionKind.CHOICE, "rank by acts or streak", choices=RANK_BY),
@@ -70,14 +79,14 @@ def register(registry: Registry) -> None:
         Command(
             ("leaderboard", "join"),
             "show me on the kindness leaderboard",
-            boards.join_command,
+            leaderboard_commands.join_command,
         )
     )
     registry.command(
         Command(
             ("leaderboard", "leave"),
             "keep me off the kindness leaderboard",
-            boards.leave_command,
+            leaderboard_commands.leave_command,
         )
     )
     registry.command(

@@ -20,7 +20,6 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from bot.clock import to_epoch
 from bot.identity import UserRef
 from bot.kindness.config import MILESTONE_POST, KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
@@ -37,6 +36,7 @@ from bot.kindness.streaks import (
 )
 from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
 from bot.programmes import Programme
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Row, Tx
 
 MAX_COUNTED_PER_DAY = 3

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot import choice_ids
 from bot.choice_ids import ChoiceId
-from bot.context import Context, DeliveryContext, Occurrence
+from bot.context import Context
 from bot.errors import UserError
 from bot.identity import MessageRef
 from bot.kindness.config import (
@@ -31,8 +31,9 @@ from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.programmes import Programme
 from bot.prompts import Prompt
 from bot.registry import ProgrammeKind, Slot
-from bot.schedule import DAY_NAMES, DailyRule, parse_time
-from bot.timezones import zone
+from bot.scheduling.occurrences import DeliveryContext, Occurrence
+from bot.scheduling.recurrence import DAY_NAMES, DailyRule, parse_time
+from bot.scheduling.timezones import zone
 
 CHOICE_KIND = "kchal"
 DONE_WINDOW = timedelta(days=2)  # "I did it" still works this long after the day's post

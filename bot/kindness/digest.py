@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.clock import to_epoch
 from bot.community import display_names
-from bot.context import DeliveryContext
 from bot.identity import MessageRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
 from bot.messages import Message, Text, message
-from bot.scheduler import SkipDelivery
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import DeliveryContext
+from bot.scheduling.scheduler import SkipDelivery
+from bot.scheduling.timezones import local_date, zone
 from bot.sparklines import count_series
 from bot.store.base import Database
-from bot.timezones import local_date, zone
 
 WEEK = 7
 NAMED_MILESTONES = 10  # named in full up to this many; more are counted

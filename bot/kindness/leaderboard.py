@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.clock import to_epoch
 from bot.identity import UserRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
 from bot.kindness.prefs import BoardChoice
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Tx
 
 WINDOWS = ("week", "month", "all", "challenge")

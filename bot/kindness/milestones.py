@@ -13,10 +13,10 @@ the post is sent, so a change of mind just before still counts.
 
 from __future__ import annotations
 
-from bot.context import DeliveryContext
 from bot.identity import MessageRef, UserRef
 from bot.kindness.prefs import get_prefs
 from bot.messages import Mention, Message, Text, message
+from bot.scheduling.occurrences import DeliveryContext
 
 CHEERS = {
     3: "Three days of small kindnesses. A lovely start!",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.clock import to_epoch
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Tx
 
 

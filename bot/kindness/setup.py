@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.admin import local_label
 from bot.commands.parse import Invocation
 from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
 from bot.kindness.challenge import challenge_rule, first_day
 from bot.kindness.config import CHALLENGE_DAYS, DIGEST_DAY, DIGEST_TIME, KIND, KindnessConfig
+from bot.kith_commands import local_label
 from bot.messages import Reply
 from bot.programmes import Programme, get_programme, save_programme
-from bot.schedule import DAY_NAMES, ScheduleError, parse_time
-from bot.timezones import local_date
+from bot.scheduling.recurrence import DAY_NAMES, ScheduleError, parse_time
+from bot.scheduling.timezones import local_date
 
 MODE_WORDS = {
     "opt-in": "opt-in",

@@ -6,13 +6,13 @@ from collections import Counter
 from datetime import date, timedelta
 
 from bot.aggregates import StatRow, week_of
-from bot.clock import from_epoch, to_epoch
 from bot.context import Context
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.timezones import local_date
 from bot.sparklines import Series, StatsItem, count_series
-from bot.timezones import local_date
 
 
 async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
-from bot.timezones import local_date, zone
+from bot.scheduling.timezones import local_date, zone
 
 REST_SPACING = 7  # a second missed day less than this many days after the first ends a streak
 ONE_DAY = timedelta(days=1)

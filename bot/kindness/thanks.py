@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import user_value
 from bot.community import touch_member
@@ -26,6 +25,7 @@ from bot.kindness.replies import NOT_SET_UP, quoted
 from bot.messages import Mention, Message, Reply, Text, message
 from bot.ports import DeliveryError
 from bot.safety.care import look_after
+from bot.scheduling.clock import to_epoch
 
 MAX_WHY = 500
 MAX_PER_PERSON_PER_DAY = 3

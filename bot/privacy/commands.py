@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from bot import choice_ids
 from bot.choice_ids import ChoiceId, ChoiceIdError
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
@@ -33,6 +32,7 @@ from bot.privacy.data import (
 from bot.privacy.posts import delete_posts, member_posts
 from bot.programmes import get_programme
 from bot.safety.care_messages import MODERATORS_NEVER_SEE, SCREENING
+from bot.scheduling.clock import to_epoch
 
 log = logging.getLogger("kith.privacy")
 CONFIRM_WINDOW_S = 10 * 60

@@ -8,10 +8,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_epoch
 from bot.maintenance import MaintenanceRun, in_slices
 from bot.privacy.catalogue import PERSONAL, PersonalTable
 from bot.privacy.pseudonyms import move_reference, pseudonym
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Row, Tx
 
 DEFAULT_RETENTION_DAYS = 90

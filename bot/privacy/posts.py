@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.clock import to_epoch
-from bot.context import DeliveryContext
 from bot.identity import MessageRef
 from bot.logs import event
 from bot.maintenance import MaintenanceRun
 from bot.ports import ChatPort, DeliveryError, MessageDeleter
 from bot.privacy.data import DEFAULT_RETENTION_DAYS, like_anywhere
+from bot.scheduling.clock import to_epoch
+from bot.scheduling.occurrences import DeliveryContext
 from bot.store.base import Tx
 
 UNPOST = "privacy.unpost"

@@ -15,8 +15,8 @@ import hmac
 import secrets
 from datetime import datetime
 
-from bot.clock import to_epoch
 from bot.privacy.catalogue import PERSONAL
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Tx
 
 PREFIX = "forgotten:"

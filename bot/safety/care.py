@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from bot.clock import to_epoch
 from bot.commands.parse import clean_text
 from bot.community import member_timezone
 from bot.context import Context
@@ -38,6 +37,7 @@ from bot.safety.care_messages import (
 from bot.safety.escalation import Level
 from bot.safety.resources import region_for
 from bot.safety.screen import PhraseList, Severity, Signal, builtin_phrases
+from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Tx
 from bot.store.faults import WriteRefused
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from bot.choice_ids import ChoiceId, ChoiceIdError
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import channel_value
 from bot.context import Context
@@ -15,6 +14,7 @@ from bot.safety.care import load_settings
 from bot.safety.care_messages import FALSE_ALARM, not_what_i_need
 from bot.safety.resources import regions
 from bot.safety.screen import normalise
+from bot.scheduling.clock import to_epoch
 
 MAX_EXTRA_PHRASES = 200
 

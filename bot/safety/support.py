@@ -10,7 +10,6 @@ import logging
 from datetime import timedelta
 
 from bot.choice_ids import ChoiceId
-from bot.clock import to_epoch
 from bot.commands.parse import Invocation
 from bot.community import member_timezone, touch_member
 from bot.context import Context
@@ -20,6 +19,7 @@ from bot.ports import DeliveryError
 from bot.safety.care import load_settings
 from bot.safety.care_messages import NOT_A_CRISIS_SERVICE, resource_lines, support_alert
 from bot.safety.resources import region_for
+from bot.scheduling.clock import to_epoch
 
 log = logging.getLogger("kith.safety")
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import build_kith
-from bot.clock import SimulatedClock
+from bot.scheduling.clock import SimulatedClock
 from tests.conftest import START
 from tests.e2e.console_helpers import kith
 from tests.fakes import FakeChat, Harness, make_harness, reply_text

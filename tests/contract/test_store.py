@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import SimulatedClock, to_epoch
 from bot.context import Services
 from bot.features import build_registry
 from bot.prompts import load_catalogue
-from bot.scheduler import LEASE, DeliveryState, Scheduler
+from bot.scheduling.clock import SimulatedClock, to_epoch
+from bot.scheduling.scheduler import LEASE, DeliveryState, Scheduler
 from bot.store import Database
 from bot.store.migrations import load_migrations
 from tests.contract.conftest import OpenDb

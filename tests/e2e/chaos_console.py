@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import LEASE
+from bot.scheduling.scheduler import LEASE
 from tests.e2e.console_helpers import KITH
 
 TZ = ZoneInfo("Europe/London")

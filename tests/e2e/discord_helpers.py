@@ -16,9 +16,9 @@ import yarl
 
 from adapters.discord.client import ClientOptions, KithClient
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.registry import Registry
-from bot.simulation import run_until
+from bot.scheduling.clock import SimulatedClock
+from bot.scheduling.fast_forward import run_until
 from bot.store import Database
 from tests.e2e.discord_fake import TOKEN, FakeDiscord, Interaction, button
 

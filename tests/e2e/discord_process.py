@@ -28,9 +28,9 @@ def main() -> int:
     discord.http.Route.BASE = api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
     if lease := os.environ.get("CHAOS_LEASE_SECONDS"):
-        import bot.scheduler
+        import bot.scheduling.scheduler
 
-        bot.scheduler.LEASE = timedelta(seconds=float(lease))
+        bot.scheduling.scheduler.LEASE = timedelta(seconds=float(lease))
     from bot import cli
 
     return cli.main(["run"])

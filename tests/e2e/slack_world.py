@@ -20,9 +20,9 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from adapters.slack.app import SlackAdapter
 from adapters.slack.run import HTTP_PATH, make_client
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.core import Kith
-from bot.simulation import run_until
+from bot.scheduling.clock import SimulatedClock
+from bot.scheduling.fast_forward import run_until
 from bot.store import Database
 from tests.e2e.slack_fake import (
     APP_TOKEN,

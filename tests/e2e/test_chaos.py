@@ -21,7 +21,7 @@ import pytest
 
 from bot.features import build_registry
 from bot.programmes import Programme
-from bot.scheduler import LEASE
+from bot.scheduling.scheduler import LEASE
 from tests.e2e.chaos_console import START, TZ, ChaosMonth, Run
 
 # Every run of the suite plays a month with 20 kills or more (about 25 s; figures for more seeds

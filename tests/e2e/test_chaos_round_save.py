@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.buddies.plan import IN_PROCESS_POOL
 from bot.buddies.rounds import SAVE_SLICE
-from bot.scheduler import LEASE
+from bot.scheduling.scheduler import LEASE
 from tests.fakes import COMMUNITY, make_harness
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     from datetime import datetime
     from bot.app import build_kith
     from bot.buddies import rounds
-    from bot.clock import SimulatedClock
+    from bot.scheduling.clock import SimulatedClock
     from tests.fakes import FakeChat
 
     slices = 0

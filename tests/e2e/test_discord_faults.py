@@ -21,10 +21,10 @@ import pytest
 
 from adapters.discord.ids import user_ref
 from adapters.discord.run import serve
-from bot import scheduler
-from bot.clock import to_epoch
 from bot.messages import message
 from bot.ports import DeliveryError
+from bot.scheduling import scheduler
+from bot.scheduling.clock import to_epoch
 from bot.settings import Settings
 from tests.e2e.discord_fake import TOKEN
 from tests.e2e.discord_helpers import FAST, World, discord_world

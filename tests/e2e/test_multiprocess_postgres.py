@@ -30,8 +30,8 @@ from adapters.discord.chat import nonce_for
 from adapters.discord.client import ClientOptions, KithClient
 from adapters.discord.ids import channel_ref, community_ref
 from bot.app import build_kith
-from bot.clock import SimulatedClock, to_epoch
-from bot.scheduler import LEASE
+from bot.scheduling.clock import SimulatedClock, to_epoch
+from bot.scheduling.scheduler import LEASE
 from bot.store import open_database
 from tests.e2e.discord_fake import TOKEN, FakeDiscord
 from tests.pg import scratch_database

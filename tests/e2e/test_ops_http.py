@@ -17,10 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.discord import run as discord_run
 from adapters.slack import run as slack_run
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.core import Kith
 from bot.ops.probe import probe
 from bot.ops.server import OpsServer, start_ops, stop_ops
+from bot.scheduling.clock import SimulatedClock
 from bot.settings import Settings
 from tests.e2e.discord_fake import TOKEN as DISCORD_TOKEN
 from tests.e2e.discord_helpers import FAST, discord_world, fake_discord

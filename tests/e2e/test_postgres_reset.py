@@ -23,7 +23,7 @@ import discord
 
 from adapters.discord.client import ClientOptions, KithClient
 from bot.app import build_kith
-from bot.clock import SimulatedClock
+from bot.scheduling.clock import SimulatedClock
 from bot.store import open_database
 from tests.e2e.discord_fake import TOKEN, FakeDiscord
 from tests.e2e.test_multiprocess_postgres import AFTER_LEASE, DUE, LIMIT, seed

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from adapters.slack.inbound import community
-from bot.clock import to_epoch
 from bot.events import Actor, CommandEvent
 from bot.identity import ChannelRef, UserRef
 from bot.messages import message
 from bot.ports import DeliveryError
+from bot.scheduling.clock import to_epoch
 from tests.conftest import START
 from tests.e2e.slack_fake import BOT_TOKEN, TEAM, Fault
 from tests.e2e.slack_world import ADA, GENERAL, SlackWorld, block_text, open_world

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_kith
-from bot.clock import SimulatedClock
+from bot.scheduling.clock import SimulatedClock
 from tests.conftest import START
 from tests.fakes import FakeChat, Harness, reply_text
 from tests.pg import scratch_database

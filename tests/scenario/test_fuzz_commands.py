@@ -27,8 +27,8 @@ from bot.events import Actor, DirectTextEvent
 from bot.features import build_registry
 from bot.identity import ChannelRef
 from bot.registry import Command, Option, OptionKind
-from bot.schedule import ScheduleError, parse_days, parse_time
-from bot.timezones import UnknownTimeZone, canonical_zone
+from bot.scheduling.recurrence import ScheduleError, parse_days, parse_time
+from bot.scheduling.timezones import UnknownTimeZone, canonical_zone
 from tests.fakes import COMMUNITY
 from tests.fuzzing import (
     ADMIN,

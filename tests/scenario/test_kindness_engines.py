@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import build_kith
-from bot.clock import SimulatedClock
+from bot.scheduling.clock import SimulatedClock
 from tests.fakes import FakeChat, Harness, reply_text
 from tests.pg import scratch_database
 

@@ -310,7 +310,7 @@ async def test_forget_removes_the_settings_and_what_was_laid_out_is_never_sent(
 
 async def test_two_processes_send_each_checkin_once(tmp_path: Path) -> None:
     from bot.app import build_kith
-    from bot.clock import SimulatedClock
+    from bot.scheduling.clock import SimulatedClock
 
     h = await start(tmp_path / "k.sqlite3", MONDAY)
     await h.say("ada", SETUP)

@@ -14,8 +14,8 @@ import pytest
 from adapters.discord.store import AdapterStore
 from adapters.slack.store import DeliveryLog
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.identity import UserRef
+from bot.scheduling.clock import SimulatedClock
 from tests.conftest import START
 from tests.fakes import COMMUNITY, FakeChat, Harness, reply_text
 from tests.pg import scratch_database

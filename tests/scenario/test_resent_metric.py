@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.scheduler import LEASE
+from bot.scheduling.scheduler import LEASE
 from tests.fakes import make_harness
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday

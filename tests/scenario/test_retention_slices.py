@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from bot import maintenance
-from bot.clock import to_epoch
 from bot.maintenance import MaintenanceRun
+from bot.scheduling.clock import to_epoch
 from tests.fakes import COMMUNITY, Harness
 
 OLD, YOUNG = 2_400, 600

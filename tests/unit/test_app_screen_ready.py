@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_kith
-from bot.clock import SimulatedClock
 from bot.safety.screen import builtin_phrases
+from bot.scheduling.clock import SimulatedClock
 
 
 async def test_building_kith_compiles_the_screen_before_any_message(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import DailyRule, ScheduleError, format_days, parse_days, parse_time
+from bot.scheduling.recurrence import DailyRule, ScheduleError, format_days, parse_days, parse_time
 
 WEEKDAYS = (0, 1, 2, 3, 4)
 EVERY_DAY = tuple(range(7))

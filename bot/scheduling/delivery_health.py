@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import from_epoch
+from bot.scheduling.clock import from_epoch
 from bot.store.base import Database, Tx
 
 

@@ -8,8 +8,8 @@
 4. Completion is *fenced*: a row is marked done only if its fence still matches our claim.
 5. An occurrence found more than its programme's grace late is marked missed, visibly.
 
-The in-process timer (``bot.timer``) only decides *when* to call ``run_due``; it is never the
-source of truth.
+The in-process timer (``bot.scheduling.wakeups``) only decides *when* to call
+``run_due``; it is never the source of truth.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.clock import from_epoch, to_epoch
-from bot.context import DeliveryContext, Occurrence, Services
+from bot.context import Services
 from bot.identity import MessageRef
 from bot.logs import event
 from bot.maintenance import LEASE as MAINTENANCE_LEASE
@@ -29,6 +28,8 @@ from bot.maintenance import MaintenanceRun
 from bot.ports import ChatPort, DeliveryError, SentLookup
 from bot.programmes import Programme
 from bot.registry import Deliverer
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.occurrences import DeliveryContext, Occurrence
 from bot.store.base import Database, Tx
 
 log = logging.getLogger("kith.scheduler")

@@ -1,4 +1,6 @@
-"""Commands every community has: help, time zones, status, pause and resume."""
+"""The ``/kith`` commands every community has, whatever features it runs: help, timezone,
+status, stats, pause and resume, and admins. A feature's own ``/kith setup …`` lives in
+the feature."""
 
 from __future__ import annotations
 
@@ -8,21 +10,21 @@ from datetime import datetime
 
 from bot.aggregates import stats_export_command
 from bot.charts import stats_chart
-from bot.clock import from_epoch, to_epoch
 from bot.commands.parse import Invocation
 from bot.commands.values import timezone_value, user_value
 from bot.community import display_names, member_timezone, touch_member
 from bot.context import Context
-from bot.delivery_health import DeliveryProblem, delivery_problem, kinds_left_out
 from bot.errors import UserError
 from bot.identity import UserRef
 from bot.messages import Inline, Mention, Reply, Text
 from bot.programmes import get_programme, list_programmes, set_paused
 from bot.registry import Command, Option, OptionKind, Registry
 from bot.safety.care_messages import SCREENING_IN_SHORT
-from bot.scheduler import Scheduler
+from bot.scheduling.clock import from_epoch, to_epoch
+from bot.scheduling.delivery_health import DeliveryProblem, delivery_problem, kinds_left_out
+from bot.scheduling.scheduler import Scheduler
+from bot.scheduling.timezones import zone
 from bot.sparklines import Series
-from bot.timezones import zone
 
 NOT_A_CRISIS_SERVICE = (
     "Kith is a peer-support companion, not a therapy or crisis service. If you or someone else "

@@ -15,7 +15,7 @@ from bot.kindness.leaderboard import LIMIT, RANK_BY, WINDOWS, Board, board, own_
 from bot.kindness.prefs import BoardChoice, set_leaderboard, visible
 from bot.kindness.streaks import current_on
 from bot.messages import Mention, Reply, Text
-from bot.timezones import local_date
+from bot.scheduling.timezones import local_date
 from bot.wording import plural
 
 MODE_NOTES = {
