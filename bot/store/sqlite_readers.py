@@ -52,15 +52,7 @@ class ReadOnlyTx(Tx):
 
     async def fetchall(self, sql: str, *params: Any) -> list[Row]:
         rows = await _interruptible(self._conn, self._conn.execute_fetchall(sql, params))
-        return list(rows)  # dict_row is the row factory
-
-    async def fetchone(self, sql: str, *params: Any) -> Row | None:
-        rows = await self.fetchall(sql, *params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, *params: Any) -> Any:
-        row = await self.fetchone(sql, *params)
-        return None if row is None else next(iter(row.values()))
+        return list(rows)  # dict_row is the row factory; fetchone and fetchval come from Tx
 
 
 async def _interruptible(conn: aiosqlite.Connection, work: Any) -> Any:
