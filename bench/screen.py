@@ -1,6 +1,6 @@
 """Crisis screen: recall and false-positive rate on the labelled corpus, and time per message.
 
-`python -m bench.screen [--split heldout|heldout2|dev|train|all] [--language en] [--runs 5]
+`python -m bench.screen [--split heldout|heldout2|heldout3|dev|train|all] [--language en] [--runs 5]
 [--misses]`
 
 The corpus is tests/data/screen/<language>/ (see its README): `heldout.tsv` is the fixed held-out
@@ -93,7 +93,7 @@ def timings(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--split", choices=("heldout", "heldout2", "dev", "train", "all"), default="heldout"
+        "--split", choices=("heldout", "heldout2", "heldout3", "dev", "train", "all"), default="heldout"
     )
     parser.add_argument("--language", default="en")
     parser.add_argument("--runs", type=int, default=5)
