@@ -93,7 +93,9 @@ def timings(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--split", choices=("heldout", "heldout2", "heldout3", "dev", "train", "all"), default="heldout"
+        "--split",
+        choices=("heldout", "heldout2", "heldout3", "dev", "train", "all"),
+        default="heldout",
     )
     parser.add_argument("--language", default="en")
     parser.add_argument("--runs", type=int, default=5)

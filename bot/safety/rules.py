@@ -29,6 +29,9 @@ from bot.safety.normalise import Form, normalise, squeeze_letters
 SEVERITIES = ("high", "medium", "concern")
 _GUARD_WINDOW = 6  # words before a match (in its clause) that the guards read
 _NEGATION_WINDOW = 2  # a negation counts only this close to the match
+_CLAUSE_WINDOW = 14  # words before a match in which a clause of time or condition is looked for
+# "my" before another person is theirs, not the writer speaking: "after my wife is asleep".
+_OWNERS = frozenset({"my", "mi", "mis", "meu", "minha", "meus", "minhas"})
 
 
 class RuleError(ValueError):
@@ -336,6 +339,15 @@ class RuleSet:
     # Word beginnings, one of which a text needs before the statistical layer may flag it
     # (``[model] cues``); none listed: no such condition.
     model_cues: tuple[str, ...] = ()
+    # The writer as the subject inside a match ("this weekend I'm going to do it"): the match is
+    # about the writer whoever is named before it.
+    subjects: frozenset[str] = frozenset()
+    # Words that open a clause of time or condition ("when", "once", "after"): another person
+    # inside one is not the subject of a signal after it.
+    subordinate: frozenset[str] = frozenset()
+    # Words that may stand between another person and the signal they are the subject of
+    # ("she is going to", "he keeps saying he wants to").
+    linking: frozenset[str] = frozenset()
 
     def cued(self, words: str) -> bool:
         """Whether ``words`` (as ``read`` gives them) hold a word the statistical layer needs."""
@@ -405,29 +417,59 @@ class RuleSet:
     def _guard(self, before: str, matched: str, severity: str) -> str | None:
         """Who the words just before the match say it is about, nearest word first: the writer
         ("I", "me"), someone else ("she", "my friend": concern, unless the writer comes nearer
-        still), a hypothetical "you" (not a signal), or a negation right before it."""
-        first = matched.split(" ", 2)[1] if matched.startswith(" ") else matched.split(" ")[0]
-        if first in self.selves:
+        still), a hypothetical "you" (not a signal), or a negation right before it.
+
+        Someone else makes it concern only as the subject of the clause that holds the signal
+        ("my friend says she wants to die"). A match that holds the writer as its own subject
+        ("... this weekend I'm going to do it") is about the writer, and so is one whose other
+        person sits in a clause of time or condition before it ("after my wife falls asleep
+        gonna end it"): a clause opened by a word listed as `subordinate`, the other
+        person not right before the signal."""
+        words = matched.split()
+        if not words:
+            return severity
+        if words[0] in self.selves or (self.subjects and not self.subjects.isdisjoint(words)):
             return severity
         verdict = severity
         preceding = before.split()
-        if first in self.speakers:
+        if words[0] in self.speakers:
             return None if self._negated(preceding) else severity
-        distance = 0
+        distance = 0  # words that count, between a negation and the act
+        gap = 0  # words between the nearest other person and the match, but for linking words
+        subject = False  # that other person is right before the signal: its subject
         for word in reversed(preceding[-_GUARD_WINDOW:]):
             if word in {"|", ","}:
                 break
             if word not in self.between:
                 distance += 1
-            if word in self.selves:
+            linked = word in self.between or word in self.linking
+            if word in self.selves and not (verdict != severity and word in _OWNERS):
                 return verdict
             if word in self.negators and distance <= _NEGATION_WINDOW and verdict == severity:
                 return None
             if word in self.others:
+                if verdict == severity:
+                    subject = gap == 0
                 verdict = "concern"
             elif word in self.addressees:
                 return None
+            elif verdict == severity and not linked:
+                gap += 1
+            elif word in self.subordinate and verdict != severity and not subject:
+                return severity  # the other person is in a clause of its own before the signal
+        if verdict != severity and not subject and self._subordinate_before(preceding):
+            return severity
         return verdict
+
+    def _subordinate_before(self, preceding: Sequence[str]) -> bool:
+        """Whether the clause before a match opens with a subordinating word ("when", "once")
+        further back than the guards' window reads, still within its sentence."""
+        for word in reversed(preceding[-_CLAUSE_WINDOW:-_GUARD_WINDOW]):
+            if word in {"|", ","}:
+                return False
+            if word in self.subordinate:
+                return True
+        return False
 
     def _negated(self, preceding: Sequence[str]) -> bool:
         for word in reversed(preceding[-_NEGATION_WINDOW:]):
@@ -534,6 +576,9 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         between=_word_list(guards.get("between", ())),
         speakers=_word_list(guards.get("speaker", ())),
         model_cues=tuple(sorted(_word_list(data.get("model", {}).get("cues", ())))),
+        subjects=_word_list(guards.get("subject", ())),
+        subordinate=_word_list(guards.get("subordinate", ())),
+        linking=_word_list(guards.get("linking", ())),
     )
 
 
@@ -568,6 +613,9 @@ def _ruleset(
     between: frozenset[str] = frozenset(),
     speakers: frozenset[str] = frozenset(),
     model_cues: tuple[str, ...] = (),
+    subjects: frozenset[str] = frozenset(),
+    subordinate: frozenset[str] = frozenset(),
+    linking: frozenset[str] = frozenset(),
 ) -> RuleSet:
     by_word: dict[str, list[Rule]] = {}
     always: list[Rule] = []
@@ -591,6 +639,9 @@ def _ruleset(
         between,
         speakers,
         model_cues=model_cues,
+        subjects=subjects,
+        subordinate=subordinate,
+        linking=linking,
     )
 
 

@@ -176,6 +176,62 @@ def test_a_member_at_risk_themself_is_not_concern_even_beside_someone_else(
     )
 
 
+# Someone else named in a clause of time or condition before the signal is not its subject: the
+# writer is (said inside the match, or implied after the clause).
+WRITER_AFTER_A_CLAUSE_ABOUT_SOMEONE_ELSE = [
+    "Once the kids are at their dad's this weekend I'm going to do it",
+    "after my wife falls asleep gonna end it all",
+    "before my son wakes up tomorrow gonna end it all",
+]
+# Someone else as the subject of the clause that holds the signal stays concern, clause or not.
+SOMEONE_ELSE_AS_THE_SUBJECT = [
+    "my friend said when she gets home she's going to end it",
+    "my brother told me that once exams are over he is going to end it",
+    "when her exams are over my sister says she wants to die",
+    "my friend keeps talking about suicide",
+]
+
+
+@pytest.mark.parametrize("text", WRITER_AFTER_A_CLAUSE_ABOUT_SOMEONE_ELSE)
+def test_someone_else_in_a_time_clause_does_not_make_it_concern(
+    phrases: PhraseList, text: str
+) -> None:
+    assert flagged(phrases, text) == Severity.HIGH, text
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSE_AS_THE_SUBJECT)
+def test_someone_else_as_the_subject_of_the_signal_is_still_concern(
+    phrases: PhraseList, text: str
+) -> None:
+    signal = phrases.screen(text)
+    assert signal is not None and signal.about_someone_else, text
+
+
+def test_a_hypothetical_in_a_condition_clause_is_still_no_signal(phrases: PhraseList) -> None:
+    # "if they're thinking about suicide": the condition holds the signal, and "someone" before
+    # it is hypothetical; the clause rule must not turn it into the writer's own signal.
+    text = "how do you ask someone directly if they're thinking about suicide?"
+    assert flagged(phrases, text) is None
+
+
+def test_the_clause_guard_is_data() -> None:
+    data = {
+        "language": "xx",
+        "guards": {"others": ["sis"], "subordinate": ["whenever"], "subject": ["mi"]},
+        "rule": [{"kind": "intent", "severity": "high", "pattern": "(vanish|mi vanish)"}],
+    }
+    rules = load_rules(data, "xx.toml")
+
+    def found(text: str, ruleset: object = rules) -> list[str]:
+        return [f.severity for f in rules.find(forms(text)[0])]
+
+    assert found("whenever sis sleeps vanish") == ["high"]  # sis is in the clause before
+    assert found("sis vanish") == ["concern"]  # sis is the subject
+    assert found("sis says mi vanish") == ["high"]  # the writer is the subject inside the match
+    plain = load_rules({**data, "guards": {"others": ["sis"]}}, "xx.toml")
+    assert [f.severity for f in plain.find(forms("whenever sis sleeps vanish")[0])] == ["concern"]
+
+
 @pytest.mark.parametrize("text", NOT_CAUGHT)
 def test_idioms_titles_and_ordinary_text_are_not_flagged(phrases: PhraseList, text: str) -> None:
     assert phrases.screen(text) is None, text
