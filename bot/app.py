@@ -8,6 +8,7 @@ import socket
 from bot.context import Services
 from bot.core import Kith
 from bot.features import build_registry
+from bot.i18n.catalogues import load_all as load_translations
 from bot.prompts import load_catalogue
 from bot.safety.screen import builtin_phrases
 from bot.scheduling.clock import Clock
@@ -29,6 +30,7 @@ async def build_kith(
     # The crisis screen's rules and statistical layer compile here, once per process (about a
     # second): otherwise the first member's message would stall the event loop while they do.
     builtin_phrases()
+    load_translations()  # likewise every language's catalogues (tens of milliseconds)
     db = await open_database(database_url, sqlite_synchronous=sqlite_synchronous)
     services = Services(
         db=db,

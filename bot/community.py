@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from bot.events import Actor
+from bot.i18n.languages import DEFAULT_LANGUAGE, match_language
 from bot.identity import CommunityRef, UserRef
 from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Row, Tx
@@ -20,11 +21,21 @@ class Community:
     admin_users: frozenset[str]
     admin_roles: frozenset[str]
     active: bool
+    # The language of the community's channel posts: chosen with /kith setup language, else
+    # the platform's (Discord's server locale), else Kith's default.
+    language: str = DEFAULT_LANGUAGE
+    chosen_language: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Community:
         return _community(
-            row["id"], row["tz"], row["admin_users"], row["admin_roles"], bool(row["active"])
+            row["id"],
+            row["tz"],
+            row["admin_users"],
+            row["admin_roles"],
+            bool(row["active"]),
+            row["language"],
+            row["platform_locale"],
         )
 
     def is_admin(self, actor: Actor) -> bool:
@@ -38,7 +49,15 @@ class Community:
 
 
 @lru_cache(maxsize=4096)
-def _community(key: str, tz: str, admin_users: str, admin_roles: str, active: bool) -> Community:
+def _community(
+    key: str,
+    tz: str,
+    admin_users: str,
+    admin_roles: str,
+    active: bool,
+    chosen_language: str | None,
+    platform_locale: str | None,
+) -> Community:
     """Parsed once per distinct row: every event reads its community, which rarely changes."""
     return Community(
         ref=CommunityRef.parse(key),
@@ -46,22 +65,34 @@ def _community(key: str, tz: str, admin_users: str, admin_roles: str, active: bo
         admin_users=frozenset(json.loads(admin_users)),
         admin_roles=frozenset(json.loads(admin_roles)),
         active=active,
+        language=_resolve_language(chosen_language, platform_locale, DEFAULT_LANGUAGE),
+        chosen_language=match_language(chosen_language),
     )
 
 
 async def ensure_community(
-    db: Database, ref: CommunityRef, now: datetime, tz: str = "UTC"
+    db: Database, ref: CommunityRef, now: datetime, tz: str = "UTC", locale: str | None = None
 ) -> Community:
+    """The community's row, created on first sight. ``locale`` is the platform's language for
+    the community as of this event (Discord's server locale), remembered when it changes."""
     row = await db.fetchone("SELECT * FROM communities WHERE id = ?", ref.key)
     if row is None:
         async with db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO communities (id, platform, tz, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO communities (id, platform, tz, created_at, platform_locale)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 ref.key,
                 ref.platform,
                 tz,
                 to_epoch(now),
+                locale,
+            )
+            row = await tx.fetchone("SELECT * FROM communities WHERE id = ?", ref.key)
+        assert row is not None
+    elif locale and row["platform_locale"] != locale:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "UPDATE communities SET platform_locale = ? WHERE id = ?", locale, ref.key
             )
             row = await tx.fetchone("SELECT * FROM communities WHERE id = ?", ref.key)
         assert row is not None
@@ -71,14 +102,17 @@ async def ensure_community(
 async def touch_member(tx: Tx, actor: Actor, now: datetime) -> None:
     """Remember a member who used Kith (display name and platform time zone kept fresh)."""
     await tx.execute(
-        "INSERT INTO members (community_id, user_key, display_name, platform_tz, created_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, user_key) DO UPDATE SET"
+        "INSERT INTO members"
+        " (community_id, user_key, display_name, platform_tz, platform_locale, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (community_id, user_key) DO UPDATE SET"
         " display_name = excluded.display_name,"
-        " platform_tz = COALESCE(excluded.platform_tz, members.platform_tz)",
+        " platform_tz = COALESCE(excluded.platform_tz, members.platform_tz),"
+        " platform_locale = COALESCE(excluded.platform_locale, members.platform_locale)",
         actor.community.key,
         actor.user.key,
         actor.display_name[:80],
         actor.platform_tz,
+        actor.locale,
         to_epoch(now),
     )
 
@@ -116,3 +150,87 @@ async def display_names(
         ):
             names[row["user_key"]] = row["display_name"] or names[row["user_key"]]
     return names
+
+
+def _resolve_language(chosen: str | None, platform_locale: str | None, fallback: str) -> str:
+    return match_language(chosen) or match_language(platform_locale) or fallback
+
+
+async def member_language(
+    db: Database | Tx, community: Community, user_key: str, platform_locale: str | None = None
+) -> str:
+    """The language a member reads Kith in: their own choice (/kith language), else their
+    platform's (``platform_locale`` as of this event, else the last one stored), else the
+    community's."""
+    row = await db.fetchone(
+        "SELECT language, platform_locale FROM members WHERE community_id = ? AND user_key = ?",
+        community.ref.key,
+        user_key,
+    )
+    if row is None:
+        return _resolve_language(None, platform_locale, community.language)
+    return match_language(row["language"]) or _resolve_language(
+        None, platform_locale or row["platform_locale"], community.language
+    )
+
+
+async def actor_language(db: Database, community: Community, actor: Actor) -> str:
+    """``member_language`` for the member behind an event, remembering a platform language that
+    changed (they switched their Discord client to Spanish), so that what Kith sends them later
+    without an event in hand (an introduction, a reminder) follows it. Written only on change."""
+    row = await db.fetchone(
+        "SELECT language, platform_locale FROM members WHERE community_id = ? AND user_key = ?",
+        community.ref.key,
+        actor.user.key,
+    )
+    if row is None:
+        return _resolve_language(None, actor.locale, community.language)
+    if actor.locale and row["platform_locale"] != actor.locale:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "UPDATE members SET platform_locale = ? WHERE community_id = ? AND user_key = ?",
+                actor.locale,
+                community.ref.key,
+                actor.user.key,
+            )
+    return match_language(row["language"]) or _resolve_language(
+        None, actor.locale or row["platform_locale"], community.language
+    )
+
+
+async def member_languages(
+    db: Database | Tx, community_key: str, user_keys: list[str]
+) -> dict[str, str]:
+    """``member_language`` for many members at once (a round's introductions, a digest)."""
+    community = await db.fetchone(
+        "SELECT language, platform_locale FROM communities WHERE id = ?", community_key
+    )
+    fallback = DEFAULT_LANGUAGE
+    if community is not None:
+        fallback = _resolve_language(
+            community["language"], community["platform_locale"], DEFAULT_LANGUAGE
+        )
+    languages = dict.fromkeys(user_keys, fallback)
+    for start in range(0, len(user_keys), 500):
+        chunk = user_keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in await db.fetchall(
+            f"SELECT user_key, language, platform_locale FROM members"
+            f" WHERE community_id = ? AND user_key IN ({marks})",
+            community_key,
+            *chunk,
+        ):
+            languages[row["user_key"]] = _resolve_language(
+                row["language"], row["platform_locale"], fallback
+            )
+    return languages
+
+
+async def community_language(db: Database | Tx, community_key: str) -> str:
+    """The language of a community's channel posts, for code without a ``Community`` in hand."""
+    row = await db.fetchone(
+        "SELECT language, platform_locale FROM communities WHERE id = ?", community_key
+    )
+    if row is None:
+        return DEFAULT_LANGUAGE
+    return _resolve_language(row["language"], row["platform_locale"], DEFAULT_LANGUAGE)

@@ -15,10 +15,11 @@ from time import perf_counter
 
 from bot import choice_ids
 from bot.commands.parse import CommandSyntaxError, bind, normalise, split_words
-from bot.community import Community, ensure_community
+from bot.community import Community, actor_language, ensure_community
 from bot.context import Context, Services
 from bot.errors import UserError
 from bot.events import ClickEvent, CommandEvent, DirectTextEvent, Event, FormSubmitEvent
+from bot.i18n import N_, _, use_language
 from bot.logs import event as log_event
 from bot.messages import NO_REPLY, Message, Reply
 from bot.pending_inputs import take_pending_form
@@ -50,7 +51,9 @@ class _Action:
         self.outcome = "ok"
 
 
-SORRY = "Something went wrong on my side, and nothing was changed. Please try again in a moment."
+SORRY = N_(
+    "Something went wrong on my side, and nothing was changed. Please try again in a moment."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +65,12 @@ class _Answers:
 
 
 _BUTTON = _Answers(
-    "That button isn't one of mine, so nothing happened.",
-    "That button no longer does anything, so nothing happened.",
+    N_("That button isn't one of mine, so nothing happened."),
+    N_("That button no longer does anything, so nothing happened."),
 )
 _FORM = _Answers(
-    "That form isn't one of mine, so nothing was saved.",
-    "That form has closed, so nothing was saved.",
+    N_("That form isn't one of mine, so nothing was saved."),
+    N_("That form has closed, so nothing was saved."),
 )
 
 
@@ -84,16 +87,16 @@ async def _route(
     try:
         choice = choice_ids.decode(raw_id)
     except choice_ids.ChoiceIdError:
-        raise UserError(answers.not_mine) from None
+        raise UserError(_(answers.not_mine)) from None
     if choice.kind not in fields:
-        raise UserError(answers.gone)
+        raise UserError(_(answers.gone))
     if len(choice.fields) != fields[choice.kind]:
-        raise UserError(answers.not_mine)
+        raise UserError(_(answers.not_mine))
     action.name = choice.kind
     try:
         return await call(choice)
     except choice_ids.ChoiceIdError:
-        raise UserError(answers.not_mine) from None
+        raise UserError(_(answers.not_mine)) from None
 
 
 class Kith:
@@ -103,7 +106,10 @@ class Kith:
 
     async def community(self, event: Event, now: datetime) -> Community:
         # Read afresh for every event (one indexed read): admin lists and zones change.
-        return await ensure_community(self.services.db, event.actor.community, now)
+        actor = event.actor
+        return await ensure_community(
+            self.services.db, actor.community, now, locale=actor.community_locale
+        )
 
     async def handle(self, event: Event, chat: ChatPort) -> Reply:
         started = perf_counter()
@@ -129,6 +135,14 @@ class Kith:
         community = await self.community(event, now)
         channel = event.channel if isinstance(event, (CommandEvent, ClickEvent)) else None
         ctx = Context(self.services, chat, event.actor, community, now, channel)
+        language = await actor_language(self.services.db, community, event.actor)
+        # Everything this event writes reads in the member's language, from its replies to
+        # the care it may need; what it posts for others switches language where it does.
+        with use_language(language):
+            return await self._handle_in_language(ctx, event, action)
+
+    async def _handle_in_language(self, ctx: Context, event: Event, action: _Action) -> Reply:
+        community = ctx.community
         try:
             reply = await self._dispatch(ctx, event, action)
         except UserError as exc:
@@ -145,7 +159,7 @@ class Kith:
                 "event=handle_error community=%s kind=%s", community.ref.key, type(event).__name__
             )
             refused = refusal(exc)  # a storage fault met outside a write (a damaged page read)
-            reply = Reply.text(refused.member_text if refused is not None else SORRY)
+            reply = Reply.text(refused.member_text if refused is not None else _(SORRY))
         return await self._screened(ctx, event, reply)
 
     def _free_text(self, event: Event) -> tuple[str, str]:
@@ -210,7 +224,7 @@ class Kith:
     async def _command(self, ctx: Context, event: CommandEvent, action: _Action) -> Reply:
         registry = self.services.registry
         try:
-            words = split_words(normalise(event.text))
+            words = registry.option_as_path(split_words(normalise(event.text)))
         except CommandSyntaxError as exc:
             raise UserError(str(exc)) from None
         command, length = registry.find(words)
@@ -219,18 +233,21 @@ class Kith:
             if group and len(words) <= 2:
                 action.name = "/" + " ".join(w.lower() for w in words)
                 lines = [
-                    f"{c.synopsis} — {c.summary}" for c in group if not c.admin or ctx.is_admin
+                    f"{c.synopsis} — {_(c.summary)}" for c in group if not c.admin or ctx.is_admin
                 ]
-                return Reply.text("Here's what that can do:", *lines)
+                return Reply.text(_("Here's what that can do:"), *lines)
             shown = " ".join(words[:3])[:60]
-            raise UserError(f"I don't know the command /{shown}. Try /kith help.")
+            raise UserError(_("I don't know the command /{shown}. Try /kith help.", shown=shown))
         action.name = command.name
         if not command.screened:
             ctx.screened = True  # its words are screening phrases, not the admin's own
         if command.admin and not ctx.is_admin:
             raise UserError(
-                f"{command.name} is for this community's admins. "
-                "Ask an admin if something needs changing."
+                _(
+                    "{command} is for this community's admins. "
+                    "Ask an admin if something needs changing.",
+                    command=command.name,
+                )
             )
         try:
             invocation = bind(words, length, command.option_names)
@@ -241,8 +258,12 @@ class Kith:
         ]
         if missing:
             raise UserError(
-                f"{command.name} needs {', '.join(m + ':' for m in missing)}. "
-                f"Usage: {command.synopsis}"
+                _(
+                    "{command} needs {options}. Usage: {usage}",
+                    command=command.name,
+                    options=", ".join(m + ":" for m in missing),
+                    usage=command.synopsis,
+                )
             )
         return await command.handler(ctx, invocation)
 
@@ -281,9 +302,11 @@ class Kith:
             # nothing else: never a cold "I only act on commands" after a caring message.
             return NO_REPLY
         return Reply.text(
-            "Thanks for writing. I only act on commands here, so try /kith help to see what I "
-            "can do. I'm not a crisis service: if you're in danger, please contact your local "
-            "emergency number."
+            _(
+                "Thanks for writing. I only act on commands here, so try /kith help to see what "
+                "I can do. I'm not a crisis service: if you're in danger, please contact your "
+                "local emergency number."
+            )
         )
 
 

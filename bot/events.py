@@ -15,6 +15,9 @@ class Actor:
 
     ``is_platform_admin`` is the platform's own verdict (Discord Manage Server, Slack admin/owner,
     console ``:admin``); the core combines it with the community's configured admins.
+    ``locale`` is the member's language as the platform knows it (Discord's interaction locale,
+    Slack's ``users.info`` locale, console ``:locale``); ``community_locale`` the community's
+    (Discord's server locale). Both are tags such as ``pt-BR``, matched by ``bot.i18n``.
     """
 
     user: UserRef
@@ -23,6 +26,8 @@ class Actor:
     is_bot: bool = False
     platform_tz: str | None = None
     role_ids: frozenset[str] = field(default_factory=frozenset)
+    locale: str | None = None
+    community_locale: str | None = None
 
     def __post_init__(self) -> None:
         # Names are shown to other members: no control, zero-width or direction-override

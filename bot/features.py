@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import buddies, checkins, kindness, kith_commands, privacy, safety
+from bot import buddies, checkins, kindness, kith_commands, language, privacy, safety
 from bot.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for feature in (kith_commands, checkins, buddies, kindness, safety, privacy):
+    for feature in (kith_commands, checkins, buddies, kindness, safety, privacy, language):
         feature.register(registry)
     return registry

@@ -229,6 +229,19 @@ class Registry:
                 return found, length
         return None, 0
 
+    def option_as_path(self, words: list[str]) -> list[str]:
+        """``/kith setup language:es`` reads as ``/kith setup language language:es``: a
+        ``key:value`` word whose key completes a command path that takes that option."""
+        for i, word in enumerate(words[:4]):
+            key, colon, _value = word.partition(":")
+            if colon:
+                path = (*(w.lower() for w in words[:i]), key.lower())
+                command = self.commands.get(path)
+                if i and command is not None and key.lower() in command.option_names:
+                    return [*words[:i], key, *words[i:]]
+                break
+        return words
+
     def under(self, prefix: tuple[str, ...]) -> list[Command]:
         return [c for p, c in sorted(self.commands.items()) if p[: len(prefix)] == prefix]
 

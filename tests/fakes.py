@@ -148,12 +148,22 @@ class Harness:
     chat: FakeChat
     admins: set[str] = field(default_factory=set)
 
-    def actor(self, name: str, *, admin: bool | None = None, tz: str | None = None) -> Actor:
+    def actor(
+        self,
+        name: str,
+        *,
+        admin: bool | None = None,
+        tz: str | None = None,
+        locale: str | None = None,
+        community_locale: str | None = None,
+    ) -> Actor:
         return Actor(
             UserRef(COMMUNITY, name),
             name.capitalize(),
             is_platform_admin=name in self.admins if admin is None else admin,
             platform_tz=tz,
+            locale=locale,
+            community_locale=community_locale,
         )
 
     async def say(self, name: str, text: str, **kw: object) -> Reply:
@@ -164,11 +174,13 @@ class Harness:
             )
         return await self.kith.handle(DirectTextEvent(actor, text), self.chat)
 
-    async def click(self, name: str, choice_id: str) -> Reply:
-        return await self.kith.handle(ClickEvent(self.actor(name), choice_id), self.chat)
+    async def click(self, name: str, choice_id: str, **kw: object) -> Reply:
+        actor = self.actor(name, **kw)  # type: ignore[arg-type]
+        return await self.kith.handle(ClickEvent(actor, choice_id), self.chat)
 
-    async def submit(self, name: str, form_id: str, values: dict[str, str]) -> Reply:
-        return await self.kith.handle(FormSubmitEvent(self.actor(name), form_id, values), self.chat)
+    async def submit(self, name: str, form_id: str, values: dict[str, str], **kw: object) -> Reply:
+        actor = self.actor(name, **kw)  # type: ignore[arg-type]
+        return await self.kith.handle(FormSubmitEvent(actor, form_id, values), self.chat)
 
     async def refuses(self, name: str, cases: Mapping[str, str]) -> None:
         """Bad input: each command is answered with the words expected, and nothing changes."""

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.community import community_language
 from bot.context import Services
+from bot.i18n import use_language
 from bot.identity import MessageRef
 from bot.logs import event
 from bot.maintenance import LEASE as MAINTENANCE_LEASE
@@ -317,7 +319,10 @@ class Scheduler:
             # grace window of their own, counted from now.
             grace = late + grace
         context = DeliveryContext(self.services, chat, programme, occ, now, prepared)
-        outcome = await self._send(deliver, context, grace)
+        # A delivery speaks the community's language by default (its channel posts); one that
+        # writes to members privately switches to each member's (``bot.community``).
+        with use_language(await community_language(self.db, occ.community_key)):
+            outcome = await self._send(deliver, context, grace)
         if finishing and outcome.state is DeliveryState.SENT:
             detail = f"finished {_humanise(late)} late: an earlier attempt began it"
             return replace(outcome, detail=detail)

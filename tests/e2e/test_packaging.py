@@ -115,6 +115,7 @@ def test_the_wheel_ships_prompts_migrations_and_licence_and_runs_from_elsewhere(
     for deck in ("checkins", "starters", "kindness"):
         assert f"bot/_prompts/{deck}.toml" in names
     assert "bot/store/migrations/0001_foundation.sql" in names
+    assert "bot/_locales/es/LC_MESSAGES/kith.po" in names
     assert any(n.endswith("entry_points.txt") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     unpacked = tmp_path / "site"
@@ -123,7 +124,9 @@ def test_the_wheel_ships_prompts_migrations_and_licence_and_runs_from_elsewhere(
     elsewhere.mkdir()
     probe = (
         "from bot.prompts import load_catalogue, prompts_dir; "
-        "print(prompts_dir()); print(len(load_catalogue().checkins))"
+        "from bot.i18n import _, use_language; "
+        "print(prompts_dir()); print(len(load_catalogue().checkins)); "
+        "use_language('es').__enter__(); print(_('chosen here').replace(' ', '_'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -134,8 +137,9 @@ def test_the_wheel_ships_prompts_migrations_and_licence_and_runs_from_elsewhere(
         timeout=60,
         check=True,
     )
-    folder, count = result.stdout.split()
+    folder, count, spanish = result.stdout.split()
     assert Path(folder) == unpacked / "bot" / "_prompts" and int(count) >= 60
+    assert spanish == "elegido_aquí"  # the catalogues travel with the wheel
 
 
 def test_the_image_installs_extras_the_wheel_declares(wheel: Path) -> None:
