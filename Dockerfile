@@ -5,6 +5,7 @@ COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY prompts ./prompts
+COPY locales ./locales
 RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 # Runtime stage: the wheel with every platform extra, run as an unprivileged user.
