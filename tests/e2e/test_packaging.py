@@ -125,8 +125,8 @@ def test_the_wheel_ships_prompts_migrations_and_licence_and_runs_from_elsewhere(
     probe = (
         "from bot.prompts import load_catalogue, prompts_dir; "
         "from bot.i18n import _, use_language; "
-        "print(prompts_dir()); print(len(load_catalogue().checkins)); "
-        "use_language('es').__enter__(); print(_('chosen here').replace(' ', '_'))"
+        "print(prompts_dir()); print(len(load_catalogue().checkins))\n"
+        "with use_language('es'): print(_('chosen here').replace(' ', '_'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
