@@ -169,6 +169,8 @@ async def build_kindness_store(path: Path, members: int, acts: int) -> None:
             for n in range(EXPORT_ACTS)
         ),
     )
+    for sql in kindness.day_count_backfill("sqlite"):  # the stats' day counts, with these acts
+        conn.execute(sql)
     conn.execute("COMMIT")
     conn.close()
     checkpoint(path)

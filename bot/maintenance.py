@@ -51,6 +51,7 @@ class MaintenanceRun:
 
 
 SliceDone = Callable[[Tx, int], Awaitable[None]]
+SliceBefore = Callable[[Tx, int, int], Awaitable[None]]
 
 
 async def in_slices(
@@ -62,10 +63,12 @@ async def in_slices(
     after: int,
     done: SliceDone,
     key: str = "id",
+    before: SliceBefore | None = None,
 ) -> int:
     """Run ``statement`` (which ends in ``… AND id > ? AND id <= ?``, after ``params``) over the
-    ids of ``table`` past ``after``, a slice per transaction; ``done(tx, last_id)`` runs in each
-    slice's transaction. Returns the rows changed."""
+    ids of ``table`` past ``after``, a slice per transaction; ``before(tx, first_id, last_id)``
+    (exclusive, inclusive) and ``done(tx, last_id)`` run in each slice's transaction, before and
+    after the statement. Returns the rows changed."""
     db = services.db
     # ``key``: an increasing integer column (``id``, or moods' ``occurrence_id``).
     last = await db.fetchval(f"SELECT MAX({key}) FROM {table}")  # outside the write lock
@@ -77,6 +80,8 @@ async def in_slices(
         end = min(start + size, int(last))
         async with db.transaction() as tx:
             began = perf_counter()
+            if before is not None:
+                await before(tx, start, end)
             changed += await tx.execute(statement, *params, start, end)
             took = perf_counter() - began
             await done(tx, end)

@@ -11,6 +11,7 @@ from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.commands.parse import clean_text
 from bot.community import touch_member
 from bot.context import Context
+from bot.day_counts import count_answer
 from bot.errors import UserError
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, ChoiceStyle, Form, FormField, Reply, message
@@ -56,12 +57,14 @@ async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
         raise ChoiceIdError("mood out of range")
     async with ctx.db.transaction() as tx:
         occurrence = await _open_checkin(tx, ctx, occurrence_id)
+        # The member's row first: on PostgreSQL its lock makes two clicks of the same member
+        # take turns, so ``previous`` is what the counts below already hold.
+        await touch_member(tx, ctx.actor, ctx.now)
         previous = await tx.fetchval(
             "SELECT mood FROM moods WHERE occurrence_id = ? AND user_key = ?",
             occurrence.id,
             ctx.actor.user.key,
         )
-        await touch_member(tx, ctx.actor, ctx.now)
         await tx.execute(
             "INSERT INTO moods (occurrence_id, community_id, user_key, mood, local_date,"
             " answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, user_key)"
@@ -72,6 +75,16 @@ async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             value,
             slot_date(occurrence.slot),
             to_epoch(ctx.now),
+        )
+        first = previous is None
+        await count_answer(
+            tx,
+            ctx.community.ref.key,
+            slot_date(occurrence.slot),
+            ctx.actor.user.key,
+            answers=int(first),
+            post_answers=int(first and occurrence.kind == POST),
+            mood_sum=value - (0 if first else int(previous)),
         )
     if previous is None:
         return Reply.text(

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.aggregates import StatRow, week_of
-from bot.checkins.rule import ANSWERABLE, PERSONAL, POST
+from bot.checkins.rule import PERSONAL, POST
 from bot.context import Context
+from bot.day_counts import CheckinDay, checkin_days, window_start
 from bot.messages import Text
 from bot.scheduling.clock import from_epoch, to_epoch
 from bot.scheduling.timezones import local_date
 from bot.sparklines import MIN_GROUP, Series, StatsItem, count_series
-from bot.store.base import Row
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,24 @@ class MoodSummary:
 
 
 def summarise(moods: list[int]) -> MoodSummary:
-    if len(moods) < MIN_GROUP:
-        return MoodSummary(len(moods), None)
-    return MoodSummary(len(moods), sum(moods) / len(moods))
+    return summarise_counts(len(moods), sum(moods))
 
 
-def weekly_trend(rows: list[tuple[str, int]]) -> list[tuple[date, MoodSummary]]:
-    """(local date, mood) pairs → one summary per ISO week (keyed by its Monday)."""
-    weeks: dict[date, list[int]] = defaultdict(list)
-    for day_text, mood in rows:
-        day = date.fromisoformat(day_text)
-        weeks[day - timedelta(days=day.weekday())].append(mood)
-    return [(monday, summarise(moods)) for monday, moods in sorted(weeks.items())]
+def summarise_counts(answers: int, mood_sum: int) -> MoodSummary:
+    """The average of ``answers`` moods adding up to ``mood_sum``, withheld under the minimum."""
+    if answers < MIN_GROUP:
+        return MoodSummary(answers, None)
+    return MoodSummary(answers, mood_sum / answers)
+
+
+def weekly_trend(days: dict[date, CheckinDay]) -> list[tuple[date, MoodSummary]]:
+    """Day counts → one summary per ISO week (keyed by its Monday)."""
+    weeks: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, counts in days.items():
+        week = weeks[week_of(day)]
+        week[0] += counts.answers
+        week[1] += counts.mood_sum
+    return [(monday, summarise_counts(n, total)) for monday, (n, total) in sorted(weeks.items())]
 
 
 def _average(summary: MoodSummary) -> str:
@@ -48,7 +54,9 @@ def _average(summary: MoodSummary) -> str:
 
 
 async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
-    since = ctx.now - timedelta(days=days)
+    """The last ``days`` dates: answers and moods by the check-in's date, from the day counts
+    (bot.day_counts); posts and reflections from the start of the first date."""
+    first, since = window_start(ctx.now, ctx.community.tz, days)
     key = ctx.community.ref.key
     sent = {
         r["kind"]: int(r["n"])
@@ -62,33 +70,35 @@ async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
         )
     }
     posts, personal = sent.get(POST, 0), sent.get(PERSONAL, 0)
-    rows = await ctx.db.fetchall(
-        "SELECT m.local_date, m.mood, m.occurrence_id, m.user_key, o.kind FROM moods m"
-        " JOIN occurrences o ON o.id = m.occurrence_id"
-        " WHERE m.community_id = ? AND o.kind IN (?, ?, ?) AND o.due_at >= ?",
-        key,
-        *ANSWERABLE,
-        to_epoch(since),
+    counted = await checkin_days(ctx.db, key, first)
+    answers = sum(day.answers for day in counted.values())
+    # A distinct count, so not from the day counts: one index entry per answer, no row read.
+    people = int(
+        await ctx.db.fetchval(
+            "SELECT COUNT(DISTINCT user_key) FROM moods WHERE community_id = ? AND local_date >= ?",
+            key,
+            first.isoformat(),
+        )
     )
-    people = len({r["user_key"] for r in rows})
     # Per channel post, from the answers to channel posts (members' own check-ins have their
     # own count beside it).
-    per_post = sum(1 for r in rows if r["kind"] == POST) / posts if posts else 0.0
+    per_post = sum(day.post_answers for day in counted.values()) / posts if posts else 0.0
     reflections = await ctx.db.fetchval(
         "SELECT COUNT(*) FROM reflections WHERE community_id = ? AND created_at >= ?",
         key,
         to_epoch(since),
     )
+    overall = summarise_counts(answers, sum(day.mood_sum for day in counted.values()))
     lines: list[StatsItem] = [
         (Text(f"Check-ins, last {days} days", bold=True),),
         f"Posts: {posts}"
         + (f" · personal check-ins sent: {personal}" if personal else "")
-        + f" · answers: {len(rows)} from {people} members · "
+        + f" · answers: {answers} from {people} members · "
         f"{per_post:.1f} answers per post · reflections written: {reflections}",
-        f"Mood overall: {_average(summarise([r['mood'] for r in rows]))}",
+        f"Mood overall: {_average(overall)}",
     ]
-    trend = weekly_trend([(r["local_date"], r["mood"]) for r in rows])
-    lines.extend(_sparklines(ctx, rows, trend, days))
+    trend = weekly_trend(counted)
+    lines.extend(_sparklines(ctx, counted, trend, days))
     for monday, summary in trend:
         lines.append(f"  Week of {monday:%d %b}: {_average(summary)}")
     return lines
@@ -108,13 +118,14 @@ def mood_series(trend: list[tuple[date, MoodSummary]]) -> Series:
 
 
 def _sparklines(
-    ctx: Context, rows: list[Row], trend: list[tuple[date, MoodSummary]], days: int
+    ctx: Context,
+    days_counted: dict[date, CheckinDay],
+    trend: list[tuple[date, MoodSummary]],
+    days: int,
 ) -> list[Series]:
-    if not rows:
+    if not days_counted:
         return []
-    counts: dict[date, int] = defaultdict(int)
-    for row in rows:
-        counts[date.fromisoformat(row["local_date"])] += 1
+    counts = {day: c.answers for day, c in days_counted.items()}
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
     answers = count_series("Answers", counts, first, max([*counts, today]), days)
@@ -130,35 +141,36 @@ async def checkin_rows(ctx: Context) -> list[StatRow]:
         key,
         POST,
     )
-    moods = await ctx.db.fetchall(
-        "SELECT m.local_date, m.mood, m.user_key FROM moods m"
-        " JOIN occurrences o ON o.id = m.occurrence_id"
-        " WHERE m.community_id = ? AND o.kind IN (?, ?, ?)",
-        key,
-        *ANSWERABLE,
+    counted = await checkin_days(ctx.db, key)
+    # Members answering per week is a distinct count: from the moods index alone.
+    answered = await ctx.db.fetchall(
+        "SELECT DISTINCT local_date, user_key FROM moods WHERE community_id = ?", key
     )
     reflections = await ctx.db.fetchall(
         "SELECT created_at FROM reflections WHERE community_id = ?", key
     )
     post_weeks = Counter(week_of(date.fromisoformat(r["slot"])) for r in posts)
-    by_week: dict[date, list[tuple[int, str]]] = defaultdict(list)
-    for row in moods:
-        by_week[week_of(date.fromisoformat(row["local_date"]))].append(
-            (int(row["mood"]), row["user_key"])
-        )
+    by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, counts in counted.items():
+        by_week[week_of(day)][0] += counts.answers
+        by_week[week_of(day)][1] += counts.mood_sum
+    members: dict[date, set[str]] = defaultdict(set)
+    for row in answered:
+        members[week_of(date.fromisoformat(row["local_date"]))].add(row["user_key"])
     written = Counter(
         week_of(local_date(from_epoch(r["created_at"]), ctx.community.tz)) for r in reflections
     )
     rows: list[StatRow] = []
     for week in sorted(set(post_weeks) | set(by_week) | set(written)):
-        answers = by_week.get(week, [])
+        answers, mood_sum = by_week.get(week, (0, 0))
         rows += [
             StatRow("checkins", week, "posts", post_weeks[week]),
-            StatRow("checkins", week, "answers", len(answers)),
-            StatRow("checkins", week, "members answering", len({user for _, user in answers})),
+            StatRow("checkins", week, "answers", answers),
+            StatRow("checkins", week, "members answering", len(members.get(week, ()))),
             StatRow("checkins", week, "reflections written", written[week]),
         ]
         if answers:
-            average = sum(mood for mood, _ in answers) / len(answers)
-            rows.append(StatRow("checkins", week, "average mood (1-5)", average, len(answers)))
+            rows.append(
+                StatRow("checkins", week, "average mood (1-5)", mood_sum / answers, answers)
+            )
     return rows

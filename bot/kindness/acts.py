@@ -20,6 +20,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+from bot.day_counts import count_kindness
 from bot.identity import UserRef
 from bot.kindness.config import MILESTONE_POST, KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
@@ -258,6 +259,7 @@ async def apply_act(
     )
     if counted:
         await _add_to_totals(tx, state, day, epoch)
+        await count_kindness(tx, state.community_key, day.isoformat(), state.user_key, acts=1)
     milestone = None
     if new_day and after.length in MILESTONES:
         milestone = after.length

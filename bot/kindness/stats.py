@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from bot.aggregates import StatRow, week_of
 from bot.context import Context
+from bot.day_counts import kindness_days, window_start
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
@@ -16,23 +17,25 @@ from bot.sparklines import Series, StatsItem, count_series
 
 
 async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
+    """The last ``days`` dates: acts and thanks by the member's own local date, from the day
+    counts (bot.day_counts); members logging from each member's latest act date."""
     key = ctx.community.ref.key
     if await get_programme(ctx.db, key, KIND) is None:
         return []
-    since = to_epoch(ctx.now - timedelta(days=days))
-    acts = await ctx.db.fetchone(
-        "SELECT COUNT(*) AS acts, COUNT(DISTINCT user_key) AS people FROM kind_acts"
-        " WHERE community_id = ? AND created_at >= ? AND counted = 1",
-        key,
-        since,
+    first, began = window_start(ctx.now, ctx.community.tz, days)
+    counted = await kindness_days(ctx.db, key, first)
+    people = int(
+        await ctx.db.fetchval(
+            "SELECT COUNT(*) FROM kind_members WHERE community_id = ? AND last_date >= ?",
+            key,
+            first.isoformat(),
+        )
     )
-    thanks = await ctx.db.fetchval(
-        "SELECT COUNT(*) FROM kind_thanks WHERE community_id = ? AND created_at >= ?", key, since
-    )
+    thanks = sum(day.thanks for day in counted.values())
     milestones = await ctx.db.fetchval(
         "SELECT COUNT(*) FROM kind_milestones WHERE community_id = ? AND reached_at >= ?",
         key,
-        since,
+        to_epoch(began),
     )
     alive = await ctx.db.fetchval(
         "SELECT COUNT(*) FROM kind_members WHERE community_id = ? AND current_len > 0"
@@ -40,27 +43,19 @@ async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
         key,
         to_epoch(ctx.now),
     )
-    count = int(acts["acts"]) if acts else 0
-    people = int(acts["people"]) if acts else 0
+    count = sum(day.acts for day in counted.values())
     lines: list[StatsItem] = [
         (Text(f"Kindness, last {days} days", bold=True),),
         f"Kind acts counted: {count} ({count / days:.1f} per day) · members logging: {people} · "
         f"thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: {alive}",
     ]
     if count:
-        lines.append(await acts_series(ctx, days))
+        lines.append(acts_series(ctx, {d: c.acts for d, c in counted.items() if c.acts}, days))
     return lines
 
 
-async def acts_series(ctx: Context, days: int) -> Series:
+def acts_series(ctx: Context, counts: dict[date, int], days: int) -> Series:
     """Kind acts counted per local date (per week over long windows), every day present."""
-    rows = await ctx.db.fetchall(
-        "SELECT local_date, COUNT(*) AS acts FROM kind_acts WHERE community_id = ?"
-        " AND created_at >= ? AND counted = 1 GROUP BY local_date",
-        ctx.community.ref.key,
-        to_epoch(ctx.now - timedelta(days=days)),
-    )
-    counts = {date.fromisoformat(r["local_date"]): int(r["acts"]) for r in rows}
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
     return count_series("Kind acts", counts, first, max([*counts, today]), days)
@@ -72,25 +67,28 @@ async def kindness_rows(ctx: Context) -> list[StatRow]:
     key = ctx.community.ref.key
     if await get_programme(ctx.db, key, KIND) is None:
         return []
-    acts = await ctx.db.fetchall(
-        "SELECT local_date, user_key FROM kind_acts WHERE community_id = ? AND counted = 1", key
+    counted = await kindness_days(ctx.db, key)
+    # Members with a counted act in an ISO week: the week's leaderboard totals, one per member.
+    weekly = await ctx.db.fetchall(
+        "SELECT period, COUNT(*) AS n FROM kind_totals WHERE community_id = ? AND period LIKE 'w%'"
+        " AND acts > 0 GROUP BY period",
+        key,
     )
-    thanks = await ctx.db.fetchall("SELECT local_date FROM kind_thanks WHERE community_id = ?", key)
     milestones = await ctx.db.fetchall(
         "SELECT reached_at FROM kind_milestones WHERE community_id = ?", key
     )
-    act_weeks = Counter(week_of(date.fromisoformat(r["local_date"])) for r in acts)
-    loggers = Counter(
-        week
-        for week, _ in {(week_of(date.fromisoformat(r["local_date"])), r["user_key"]) for r in acts}
-    )
-    thank_weeks = Counter(week_of(date.fromisoformat(r["local_date"])) for r in thanks)
+    act_weeks: Counter[date] = Counter()
+    thank_weeks: Counter[date] = Counter()
+    for day, counts in counted.items():
+        act_weeks[week_of(day)] += counts.acts
+        thank_weeks[week_of(day)] += counts.thanks
+    loggers = Counter({monday_of(r["period"]): int(r["n"]) for r in weekly})
     reached = Counter(
         week_of(local_date(from_epoch(r["reached_at"]), ctx.community.tz)) for r in milestones
     )
     return [
         row
-        for week in sorted(set(act_weeks) | set(thank_weeks) | set(reached))
+        for week in sorted(+act_weeks | +thank_weeks | +reached)
         for row in (
             StatRow("kindness", week, "kind acts counted", act_weeks[week]),
             StatRow("kindness", week, "members logging", loggers[week]),
@@ -98,3 +96,9 @@ async def kindness_rows(ctx: Context) -> list[StatRow]:
             StatRow("kindness", week, "milestones reached", reached[week]),
         )
     ]
+
+
+def monday_of(week: str) -> date:
+    """``w2026-10`` (bot.kindness.periods.week_key) → the Monday that starts that ISO week."""
+    year, _, number = week[1:].partition("-")
+    return date.fromisocalendar(int(year), int(number), 1)

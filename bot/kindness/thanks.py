@@ -18,6 +18,7 @@ from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import user_value
 from bot.community import touch_member
 from bot.context import Context
+from bot.day_counts import count_kindness
 from bot.errors import UserError
 from bot.identity import UserRef
 from bot.kindness.acts import load_member
@@ -118,6 +119,7 @@ async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
             int(counted),
             to_epoch(ctx.now),
         )
+        await count_kindness(tx, community_key, day, ctx.actor.user.key, thanks=1)
         noticed = await tx.fetchval(
             "INSERT INTO kind_members (community_id, user_key, noticed, pref, updated_at)"
             " VALUES (?, ?, ?, COALESCE((SELECT leaderboard FROM member_prefs"

@@ -107,6 +107,10 @@ NOT_PERSONAL: dict[str, str] = {
     "privacy_settings": "a community's retention setting",
     "maintenance_runs": "which daily housekeeping jobs ran when",
     "buddy_rounds": "round totals (aggregates)",
+    "kind_days": "anonymous counts of acts and thanks per community and day; forget takes the"
+    " member's share out (bot.day_counts)",
+    "checkin_days": "anonymous counts and mood sums of answers per community and day; forget and"
+    " retention take out what they delete (bot.day_counts)",
     "buddy_groups": "groups of a round; who was in them lives in buddy_group_members",
     "buddy_group_members": "deleted with the member's buddy_members row (cascade)",
     "discord_kv": "adapter bookkeeping (command-tree hash)",

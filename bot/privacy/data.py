@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.day_counts import forget_counts, uncount_moods
 from bot.maintenance import MaintenanceRun, in_slices
 from bot.privacy.catalogue import PERSONAL, PersonalTable
 from bot.privacy.pseudonyms import move_reference, pseudonym
@@ -114,6 +115,8 @@ async def forget_member(tx: Tx, community_key: str, user_key: str, now: datetime
     cleared, or replaced by a keyed hash (see the catalogue); they are not counted as removed."""
     present = await _existing(tx)
     removed: dict[str, int] = {}
+    # The stats' day counts follow the rows: the member's share leaves them with the rows.
+    await forget_counts(tx, community_key, user_key)
     if "occurrences" in present:
         cancelled = await forget_occurrences(tx, community_key, user_key)
         if cancelled:
@@ -197,7 +200,7 @@ async def trim_all_communities(run: MaintenanceRun) -> dict[str, int]:
         after = int(resume_id) if resume_table else 0
         resume_table = ""
         assert entry.created_column and (entry.retention == "delete" or entry.text_column)
-        old = f"{entry.created_column} < ? - {period.format(table=entry.table)}"
+        old = f"{entry.table}.{entry.created_column} < ? - {period.format(table=entry.table)}"
         if entry.retention == "delete":
             statement = f"DELETE FROM {entry.table} WHERE {old}"
         else:
@@ -209,14 +212,22 @@ async def trim_all_communities(run: MaintenanceRun) -> dict[str, int]:
         async def done(tx: Tx, last_id: int, table: str = entry.table) -> None:
             await run.record(tx, f"{table}:{last_id}")
 
+        column = f"{entry.table}.{entry.slice_column}"
+        in_range = f" AND {column} > ? AND {column} <= ?"
+
+        async def uncount(tx: Tx, start: int, end: int, where: str = old + in_range) -> None:
+            await uncount_moods(tx, where, to_epoch(run.now), start, end)
+
         count = await in_slices(
             run.services,
             entry.table,
-            statement + f" AND {entry.slice_column} > ? AND {entry.slice_column} <= ?",
+            statement + in_range,
             (to_epoch(run.now),),
             after=after,
             done=done,
             key=entry.slice_column,
+            # Deleted moods leave the stats' day counts in the same transaction.
+            before=uncount if entry.table == "moods" else None,
         )
         if count:
             trimmed[entry.table] = count
