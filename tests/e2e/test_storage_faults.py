@@ -114,8 +114,11 @@ def test_bytes_overwritten_in_the_middle_are_found_at_start_up(tmp_path: Path) -
         conn.executemany("INSERT INTO padding VALUES (?)", [("p" * 500,)] * 2000)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    with db.open("r+b") as f:  # eight whole pages of the padding table, in the middle
-        f.seek(100 * 4096)
+    pages = db.stat().st_size // 4096
+    # Eight whole pages of the padding table (the last ~250 pages of the file), counted from the
+    # end so that the schema growing by a page or two does not move them onto the schema's own.
+    with db.open("r+b") as f:
+        f.seek((pages - 100) * 4096)
         f.write(b"\xff" * 8 * 4096)
     line = _one_line(kith("console", "--db", str(db), stdin="@bo: /kind more\n"))
     assert line.startswith(f"kith: {db} is damaged (SQLite's quick_check: ")
