@@ -175,9 +175,10 @@ async def member_language(
 
 
 async def actor_language(db: Database, community: Community, actor: Actor) -> str:
-    """``member_language`` for the member behind an event, remembering a platform language that
-    changed (they switched their Discord client to Spanish), so that what Kith sends them later
-    without an event in hand (an introduction, a reminder) follows it. Written only on change."""
+    """``member_language`` for the member behind an event (see ``_remembered_language``).
+
+    A second indexed read per event (about 10 µs of CPU): joined into the community's read it
+    measured slower on SQLite (29 µs against 16 µs for the two)."""
     row = await db.fetchone(
         "SELECT language, platform_locale FROM members WHERE community_id = ? AND user_key = ?",
         community.ref.key,
@@ -185,7 +186,20 @@ async def actor_language(db: Database, community: Community, actor: Actor) -> st
     )
     if row is None:
         return _resolve_language(None, actor.locale, community.language)
-    if actor.locale and row["platform_locale"] != actor.locale:
+    return await _remembered_language(db, community, actor, row["language"], row["platform_locale"])
+
+
+async def _remembered_language(
+    db: Database,
+    community: Community,
+    actor: Actor,
+    chosen: str | None,
+    stored_locale: str | None,
+) -> str:
+    """A known member's language, remembering a platform language that changed (they switched
+    their Discord client to Spanish), so that what Kith sends them later without an event in
+    hand (an introduction, a reminder) follows it. Written only on change."""
+    if actor.locale and stored_locale != actor.locale:
         async with db.transaction() as tx:
             await tx.execute(
                 "UPDATE members SET platform_locale = ? WHERE community_id = ? AND user_key = ?",
@@ -193,8 +207,8 @@ async def actor_language(db: Database, community: Community, actor: Actor) -> st
                 community.ref.key,
                 actor.user.key,
             )
-    return match_language(row["language"]) or _resolve_language(
-        None, actor.locale or row["platform_locale"], community.language
+    return match_language(chosen) or _resolve_language(
+        None, actor.locale or stored_locale, community.language
     )
 
 

@@ -15,7 +15,7 @@ from time import perf_counter
 
 from bot import choice_ids
 from bot.commands.parse import CommandSyntaxError, bind, normalise, split_words
-from bot.community import Community, actor_language, ensure_community
+from bot.community import actor_language, ensure_community
 from bot.context import Context, Services
 from bot.errors import UserError
 from bot.events import ClickEvent, CommandEvent, DirectTextEvent, Event, FormSubmitEvent
@@ -104,13 +104,6 @@ class Kith:
         self.services = services
         self.scheduler = Scheduler(services)
 
-    async def community(self, event: Event, now: datetime) -> Community:
-        # Read afresh for every event (one indexed read): admin lists and zones change.
-        actor = event.actor
-        return await ensure_community(
-            self.services.db, actor.community, now, locale=actor.community_locale
-        )
-
     async def handle(self, event: Event, chat: ChatPort) -> Reply:
         started = perf_counter()
         action = _Action(_ACTION_KINDS.get(type(event), "text"))
@@ -132,10 +125,14 @@ class Kith:
 
     async def _handle(self, event: Event, chat: ChatPort, action: _Action) -> Reply:
         now = self.services.clock.now()
-        community = await self.community(event, now)
+        # Read afresh for every event (one indexed read): admin lists and zones change.
+        actor = event.actor
+        community = await ensure_community(
+            self.services.db, actor.community, now, locale=actor.community_locale
+        )
+        language = await actor_language(self.services.db, community, actor)
         channel = event.channel if isinstance(event, (CommandEvent, ClickEvent)) else None
         ctx = Context(self.services, chat, event.actor, community, now, channel)
-        language = await actor_language(self.services.db, community, event.actor)
         # Everything this event writes reads in the member's language, from its replies to
         # the care it may need; what it posts for others switches language where it does.
         with use_language(language):

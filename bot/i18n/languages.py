@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ _NAMES.update(
 )
 
 
+@lru_cache(maxsize=512)  # every event asks, with one of a handful of platform tags
 def match_language(code: str | None) -> str | None:
     """The shipped language for a platform tag or a member's word, or None if Kith has none."""
     if not code:
