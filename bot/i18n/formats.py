@@ -44,3 +44,28 @@ def percent(fraction: float) -> str:
 def and_list(items: Sequence[str]) -> str:
     """``a, b and c`` joined the current language's way."""
     return str(format_list(list(items), locale=current_language())) if items else ""
+
+
+def day_month(day: date | datetime) -> str:
+    """``03 Mar`` / ``3 mar`` / ``3 de mar.`` (English keeps the form Kith has always written)."""
+    if current_language() == "en":
+        return f"{day:%d %b}"
+    return format_skeleton("dMMM", day, locale=current_language())
+
+
+def weekday_day_month(day: date | datetime) -> str:
+    """``Tue 03 Mar`` / ``mar, 3 mar`` / ``ter., 3 de mar.`` (English as Kith has written it)."""
+    if current_language() == "en":
+        return f"{day:%a %d %b}"
+    return format_skeleton("MMMEd", day, locale=current_language())
+
+
+def month_year(day: date | datetime) -> str:
+    """``March 2026`` / ``marzo de 2026`` / ``março de 2026``."""
+    return format_skeleton("yMMMM", day, locale=current_language())
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """``2.5`` / ``2,5`` with exactly ``places`` decimals (``2.0``, not ``2``)."""
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return str(format_decimal(value, format=pattern, locale=current_language()))

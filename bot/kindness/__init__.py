@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+from bot.i18n import N_
 from bot.kindness import (
     challenge,
     commands,
@@ -34,16 +35,16 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kind",),
-            "log a kind act; answers with your streak",
+            N_("log a kind act; answers with your streak"),
             commands.kind_command,
             usage="<what I did>",
-            options=(Option("for", OptionKind.USER, "who it was for (optional)"),),
+            options=(Option("for", OptionKind.USER, N_("who it was for (optional)")),),
         )
     )
     registry.command(
         Command(
             ("thanks",),
-            "thank someone, privately; it counts on their “kindness noticed” tally",
+            N_("thank someone, privately; it counts on their “kindness noticed” tally"),
             thanks.thanks_command,
             usage="@member <why>",
         )
@@ -51,7 +52,7 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("streak",),
-            "your current and longest streak, and how streaks work",
+            N_("your current and longest streak, and how streaks work"),
             commands.streak_command,
             usage="[@member]",
         )
@@ -59,7 +60,7 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("streak", "milestones"),
-            "public: celebrate my milestones by name in the kindness channel; private: don't",
+            N_("public: celebrate my milestones by name in the kindness channel; private: don't"),
             commands.milestones_command,
             usage="public|private",
         )
@@ -67,57 +68,59 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("leaderboard",),
-            "the community's kindness leaderboard (names, never pings)",
+            N_("the community's kindness leaderboard (names, never pings)"),
             leaderboard_commands.leaderboard_command,
             options=(
-                Option("window", OptionKind.CHOICE, "which period", choices=WINDOWS),
-                Option("by", OptionKind.CHOICE, "rank by acts or streak", choices=RANK_BY),
+                Option("window", OptionKind.CHOICE, N_("which period"), choices=WINDOWS),
+                Option("by", OptionKind.CHOICE, N_("rank by acts or streak"), choices=RANK_BY),
             ),
         )
     )
     registry.command(
         Command(
             ("leaderboard", "join"),
-            "show me on the kindness leaderboard",
+            N_("show me on the kindness leaderboard"),
             leaderboard_commands.join_command,
         )
     )
     registry.command(
         Command(
             ("leaderboard", "leave"),
-            "keep me off the kindness leaderboard",
+            N_("keep me off the kindness leaderboard"),
             leaderboard_commands.leave_command,
         )
     )
     registry.command(
         Command(
             ("kith", "setup", "kindness"),
-            "create or change kindness streaks, the leaderboard and the 31-day challenge",
+            N_("create or change kindness streaks, the leaderboard and the 31-day challenge"),
             setup.setup_kindness,
             admin=True,
             options=(
-                Option("channel", OptionKind.CHANNEL, "where milestones and the challenge go"),
+                Option("channel", OptionKind.CHANNEL, N_("where milestones and the challenge go")),
                 Option(
                     "leaderboard",
                     OptionKind.CHOICE,
-                    "who appears on the leaderboard",
+                    N_("who appears on the leaderboard"),
                     choices=("opt-in", "everyone", "off"),
                 ),
                 Option(
                     "challenge",
                     OptionKind.CHOICE,
-                    "start the 31-day challenge, or stop it",
+                    N_("start the 31-day challenge, or stop it"),
                     choices=("31-day", "off"),
                 ),
                 Option(
                     "digest",
                     OptionKind.CHOICE,
-                    "a weekly look back in the kindness channel",
+                    N_("a weekly look back in the kindness channel"),
                     choices=("on", "off"),
                 ),
-                Option("time", OptionKind.TIME, "local time of the daily challenge post, HH:MM"),
-                Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
-                Option("grace", OptionKind.INTEGER, "minutes a late post may still go out"),
+                Option(
+                    "time", OptionKind.TIME, N_("local time of the daily challenge post, HH:MM")
+                ),
+                Option("tz", OptionKind.TIMEZONE, N_("time zone, like Europe/London")),
+                Option("grace", OptionKind.INTEGER, N_("minutes a late post may still go out")),
             ),
         )
     )

@@ -16,6 +16,9 @@ from bot import choice_ids
 from bot.choice_ids import ChoiceId
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, current_language
+from bot.i18n.formats import day_month, weekday
+from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.identity import MessageRef
 from bot.kindness.config import (
     CHALLENGE_DAYS,
@@ -29,7 +32,7 @@ from bot.kindness.config import (
 from bot.kindness.replies import log_and_reply
 from bot.messages import Choice, ChoiceStyle, Message, Reply, Text, message
 from bot.programmes import Programme
-from bot.prompts import Prompt
+from bot.prompts import Catalogue, Prompt
 from bot.registry import ProgrammeKind, Slot
 from bot.scheduling.occurrences import DeliveryContext, Occurrence
 from bot.scheduling.recurrence import DAY_NAMES, DailyRule, parse_time
@@ -73,22 +76,46 @@ def grace(programme: Programme) -> timedelta:
     return timedelta(minutes=KindnessConfig.of(programme).grace_minutes)
 
 
+BOARD_MODES = {
+    "opt-in": N_("leaderboard opt-in"),
+    "everyone": N_("leaderboard everyone"),
+    "off": N_("leaderboard off"),
+}
+
+
+def digest_day() -> str:
+    """The digest's weekday: the word admins type in English (``fri``), the day's name in
+    other languages (``viernes``)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return DAY_NAMES[DIGEST_DAY]
+    return weekday(DIGEST_DAY)
+
+
 def describe(programme: Programme) -> str:
+    """The programme in one line (status, home), in the current language."""
     config = KindnessConfig.of(programme)
-    board = f"leaderboard {config.leaderboard}"
+    parts = [_(BOARD_MODES.get(config.leaderboard, BOARD_MODES["opt-in"]))]
     if config.digest_on:
-        board += f" · weekly digest {DAY_NAMES[DIGEST_DAY]} {DIGEST_TIME}"
+        parts.append(_("weekly digest {day} {time}", day=digest_day(), time=DIGEST_TIME))
     if config.challenge_on and config.challenge_start and config.challenge_end:
-        return (
-            f"{board} · {CHALLENGE_DAYS}-day challenge {config.challenge_start:%d %b} – "
-            f"{config.challenge_end:%d %b}, daily at {config.time} ({programme.tz})"
+        parts.append(
+            _(
+                "{days}-day challenge {start} – {end}, daily at {time} ({tz})",
+                days=CHALLENGE_DAYS,
+                start=day_month(config.challenge_start),
+                end=day_month(config.challenge_end),
+                time=config.time,
+                tz=programme.tz,
+            )
         )
-    return f"{board} · no challenge running"
+    else:
+        parts.append(_("no challenge running"))
+    return " · ".join(parts)
 
 
 KINDNESS_KIND = ProgrammeKind(
     name=KIND,
-    title="Kindness streaks",
+    title=N_("Kindness streaks"),
     slots=slots,
     grace=grace,
     describe=describe,
@@ -96,14 +123,25 @@ KINDNESS_KIND = ProgrammeKind(
 )
 
 
-def challenge_message(occurrence_id: int, day: int, prompt: Prompt) -> Message:
+def challenge_message(
+    occurrence_id: int, day: int, prompt: Prompt, catalogue: Catalogue
+) -> Message:
+    """A day's post, in the current language (the scheduler's: the community's)."""
     done = Choice(
-        choice_ids.encode(CHOICE_KIND, occurrence_id), "✅ I did it", "done", ChoiceStyle.PRIMARY
+        choice_ids.encode(CHOICE_KIND, occurrence_id),
+        _("✅ I did it"),
+        "done",
+        ChoiceStyle.PRIMARY,
     )
     return message(
-        (Text(f"🌱 Kindness challenge · day {day} of {CHALLENGE_DAYS}", bold=True),),
-        prompt.text,
-        "Done it? Tap ✅ to log it, or log your own with /kind. Every small act counts.",
+        (
+            Text(
+                _("🌱 Kindness challenge · day {day} of {days}", day=day, days=CHALLENGE_DAYS),
+                bold=True,
+            ),
+        ),
+        catalogue.text(prompt),
+        _("Done it? Tap ✅ to log it, or log your own with /kind. Every small act counts."),
         choices=(done,),
     )
 
@@ -115,6 +153,8 @@ async def deliver_challenge(ctx: DeliveryContext) -> MessageRef | None:
     if day is None or day > len(deck):
         return None  # the challenge was changed after this day was laid out
     prompt = deck[day - 1]
+    # The key is what counts: "I did it" renders the day's text in the clicker's language. The
+    # English text stays beside it for a deck that no longer holds the key.
     payload = {**ctx.occurrence.payload, "day": day, "prompt_key": prompt.key}
     payload["prompt_text"] = prompt.text
     async with ctx.services.db.transaction() as tx:
@@ -125,7 +165,7 @@ async def deliver_challenge(ctx: DeliveryContext) -> MessageRef | None:
         )
     return await ctx.chat.send_channel(
         ctx.programme.channel,
-        challenge_message(ctx.occurrence.id, day, prompt),
+        challenge_message(ctx.occurrence.id, day, prompt, ctx.services.catalogue),
         delivery_key=ctx.occurrence.delivery_key,
     )
 
@@ -139,13 +179,20 @@ async def challenge_done(ctx: Context, choice: ChoiceId) -> Reply:
         or row["kind"] != CHALLENGE_POST
         or row["state"] != "sent"
     ):
-        raise UserError("I can't find that challenge day here, so nothing was logged.")
+        raise UserError(_("I can't find that challenge day here, so nothing was logged."))
     occurrence = Occurrence.from_row(row)
     if ctx.now - occurrence.due_at > DONE_WINDOW:
         raise UserError(
-            "That challenge day has passed, so nothing was logged. Today's suggestion is in the "
-            "kindness channel, or log your own act with /kind."
+            _(
+                "That challenge day has passed, so nothing was logged. Today's suggestion is in "
+                "the kindness channel, or log your own act with /kind."
+            )
         )
-    day = int(occurrence.payload.get("day", 0))
-    text = f"Challenge day {day}: {occurrence.payload.get('prompt_text', '')}"
+    payload = occurrence.payload
+    day = int(payload.get("day", 0))
+    catalogue = ctx.services.catalogue
+    prompt = next((p for p in catalogue.challenge if p.key == payload.get("prompt_key")), None)
+    suggestion = catalogue.text(prompt) if prompt else str(payload.get("prompt_text", ""))
+    # The act goes in the member's journal in their own language.
+    text = _("Challenge day {day}: {suggestion}", day=day, suggestion=suggestion)
     return await log_and_reply(ctx, text, "challenge")

@@ -8,6 +8,8 @@ from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import user_value
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import _, ngettext
+from bot.i18n.formats import weekday_day_month
 from bot.identity import UserRef
 from bot.kindness.acts import MAX_ACT_LENGTH, MAX_COUNTED_PER_DAY, MIN_ACT_LENGTH, MemberState
 from bot.kindness.acts import load_member as _load_member
@@ -15,19 +17,23 @@ from bot.kindness.config import KIND, KindnessConfig
 from bot.kindness.leaderboard import own_total
 from bot.kindness.periods import week_key
 from bot.kindness.prefs import set_public_mentions, visible
-from bot.kindness.replies import NOT_SET_UP, days, log_and_reply
+from bot.kindness.replies import NAME, NOT_SET_UP, days, log_and_reply, with_mention
 from bot.kindness.streaks import REST_SPACING, current_on, next_rest_available, rest_day_in_use
 from bot.messages import Mention, Reply, Text
 from bot.programmes import Programme, get_programme
-from bot.wording import plural
 
-RULE = (
-    "How streaks work: each day (in your time zone) with at least one kind act adds a day. "
-    f"One missed day in any {REST_SPACING} is forgiven as a rest day (it keeps your streak but "
-    f"doesn't add to it); a second missed day within {REST_SPACING} days ends it. "
-    f"Up to {MAX_COUNTED_PER_DAY} acts a day count toward totals, and the same act twice in a day "
-    "counts once."
-)
+
+def rule() -> str:
+    """How streaks work, in the current language."""
+    return _(
+        "How streaks work: each day (in your time zone) with at least one kind act adds a day. "
+        "One missed day in any {spacing} is forgiven as a rest day (it keeps your streak but "
+        "doesn't add to it); a second missed day within {spacing} days ends it. "
+        "Up to {cap} acts a day count toward totals, and the same act twice in a day "
+        "counts once.",
+        spacing=REST_SPACING,
+        cap=MAX_COUNTED_PER_DAY,
+    )
 
 
 async def member_state(ctx: Context, user_key: str | None = None) -> MemberState:
@@ -41,17 +47,23 @@ async def kind_command(ctx: Context, inv: Invocation) -> Reply:
         target = user_value(ctx, inv.options["for"])
         if target == ctx.actor.user:
             raise UserError(
-                "for: is for someone else. Kindness to yourself counts too: just leave for: out."
+                _("for: is for someone else. Kindness to yourself counts too: just leave for: out.")
             )
         for_user = target.key
     if len(text) < MIN_ACT_LENGTH:
         raise UserError(
-            "Tell me what you did after /kind, like /kind helped a neighbour carry their shopping."
+            _(
+                "Tell me what you did after /kind, like /kind helped a neighbour carry their "
+                "shopping."
+            )
         )
     if len(text) > MAX_ACT_LENGTH:
         raise UserError(
-            f"That's a little long: kind acts hold up to {MAX_ACT_LENGTH} characters. "
-            "Nothing was logged; try a shorter version."
+            _(
+                "That's a little long: kind acts hold up to {limit} characters. "
+                "Nothing was logged; try a shorter version.",
+                limit=MAX_ACT_LENGTH,
+            )
         )
     return await log_and_reply(ctx, text, "kind", for_user)
 
@@ -60,7 +72,7 @@ async def require_programme(ctx: Context) -> Programme:
     """The kindness programme, or a friendly answer that it isn't set up."""
     programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     if programme is None:
-        raise UserError(NOT_SET_UP)
+        raise UserError(_(NOT_SET_UP))
     return programme
 
 
@@ -78,57 +90,76 @@ async def streak_command(ctx: Context, inv: Invocation) -> Reply:
     total = await own_total(ctx.db, state.community_key, state.user_key, "all")
     paragraphs: list[str | tuple[Text, ...]] = [
         (
-            Text(f"🔥 Your streak: {days(current)}", bold=True),
-            Text(f" · longest: {days(streak.longest)}"),
+            Text(_("🔥 Your streak: {streak}", streak=days(current)), bold=True),
+            Text(" · " + _("longest: {longest}", longest=days(streak.longest))),
         ),
-        f"Acts counted this week: {week} · all time: {total} · kindness noticed: "
-        f"{plural(state.noticed, 'time')}.",
+        _(
+            "Acts counted this week: {week} · all time: {total} · kindness noticed: {noticed}.",
+            week=week,
+            total=total,
+            noticed=ngettext("{n} time", "{n} times", state.noticed),
+        ),
         _today_line(state, today, current),
     ]
     rest = _rest_line(state, today, current)
     if rest:
         paragraphs.append(rest)
-    paragraphs.append(RULE)
+    paragraphs.append(rule())
     config = KindnessConfig.of(programme)
     shown = visible(config.leaderboard, state.pref)
     if config.leaderboard == "off":
-        board_line = "The leaderboard is off in this community."
+        board_line = _("The leaderboard is off in this community.")
     elif shown:
-        board_line = "You're on the leaderboard (/leaderboard leave takes you off)."
+        board_line = _("You're on the leaderboard (/leaderboard leave takes you off).")
     else:
-        board_line = "You're not on the leaderboard (/leaderboard join adds you)."
+        board_line = _("You're not on the leaderboard (/leaderboard join adds you).")
     mentions = (
-        "Milestones are celebrated by name in the kindness channel "
-        "(/streak milestones private turns that off)."
+        _(
+            "Milestones are celebrated by name in the kindness channel "
+            "(/streak milestones private turns that off)."
+        )
         if state.public_mentions
-        else "Milestones are celebrated privately, only with you "
-        "(/streak milestones public shares them)."
+        else _(
+            "Milestones are celebrated privately, only with you "
+            "(/streak milestones public shares them)."
+        )
     )
     paragraphs.append(f"{board_line} {mentions}")
     return Reply.text(*paragraphs)
 
 
 def _today_line(state: MemberState, today: date, current: int) -> str:
-    label = f"{today:%a %d %b}, {state.tz}"
+    label = f"{weekday_day_month(today)}, {state.tz}"
     counted = state.counted_on(today)
     if counted:
-        return f"Today ({label}): {counted} of {MAX_COUNTED_PER_DAY} acts counted."
+        return _(
+            "Today ({day}): {counted} of {cap} acts counted.",
+            day=label,
+            counted=counted,
+            cap=MAX_COUNTED_PER_DAY,
+        )
     if current:
-        return f"Today ({label}): nothing logged yet; one /kind keeps your streak going."
-    return f"Today ({label}): nothing logged yet; one /kind starts a streak."
+        return _("Today ({day}): nothing logged yet; one /kind keeps your streak going.", day=label)
+    return _("Today ({day}): nothing logged yet; one /kind starts a streak.", day=label)
 
 
 def _rest_line(state: MemberState, today: date, current: int) -> str | None:
     streak = state.streak
     resting = rest_day_in_use(streak, today)
     if resting is not None:
-        return f"{resting:%a %d %b} was a rest day: your streak is safe if you log an act today."
+        return _(
+            "{day} was a rest day: your streak is safe if you log an act today.",
+            day=weekday_day_month(resting),
+        )
     if not current:
         return None
     available = next_rest_available(streak)
     if available is None or available <= today:
-        return "Your rest day is available: missing one day won't break your streak."
-    return f"You used a rest day recently; the next is available from {available:%a %d %b}."
+        return _("Your rest day is available: missing one day won't break your streak.")
+    return _(
+        "You used a rest day recently; the next is available from {day}.",
+        day=weekday_day_month(available),
+    )
 
 
 async def _someone_elses_streak(ctx: Context, programme: Programme, user_key: str) -> Reply:
@@ -137,14 +168,24 @@ async def _someone_elses_streak(ctx: Context, programme: Programme, user_key: st
     who = Mention(UserRef.parse(user_key), state.display_name)
     if not visible(config.leaderboard, state.pref):
         return Reply.text(
-            (who, Text(" keeps their streak to themselves here. Your own is one /streak away."))
+            with_mention(
+                _(
+                    "{name} keeps their streak to themselves here. Your own is one /streak away.",
+                    name=NAME,
+                ),
+                who,
+            )
         )
     current = current_on(state.streak, state.today(ctx.now))
     return Reply.text(
-        (
-            Text("🔥 "),
+        with_mention(
+            _(
+                "🔥 {name}'s streak: {streak} · longest: {longest}",
+                name=NAME,
+                streak=days(current),
+                longest=days(state.streak.longest),
+            ),
             who,
-            Text(f"'s streak: {days(current)} · longest: {days(state.streak.longest)}"),
         )
     )
 
@@ -153,8 +194,10 @@ async def milestones_command(ctx: Context, inv: Invocation) -> Reply:
     choice = inv.args[0].lower() if inv.args else ""
     if choice not in ("public", "private"):
         raise UserError(
-            "/streak milestones public celebrates your milestones by name (never a ping) in the "
-            "kindness channel; /streak milestones private keeps them between you and Kith."
+            _(
+                "/streak milestones public celebrates your milestones by name (never a ping) in "
+                "the kindness channel; /streak milestones private keeps them between you and Kith."
+            )
         )
     async with ctx.db.transaction() as tx:
         await set_public_mentions(
@@ -162,10 +205,14 @@ async def milestones_command(ctx: Context, inv: Invocation) -> Reply:
         )
     if choice == "public":
         return Reply.text(
-            "Done: your streak milestones will be celebrated by name in the kindness channel, "
-            "without pinging you."
+            _(
+                "Done: your streak milestones will be celebrated by name in the kindness channel, "
+                "without pinging you."
+            )
         )
     return Reply.text(
-        "Done: your milestones stay private. I'll celebrate them with you here, and never "
-        "name you in the channel."
+        _(
+            "Done: your milestones stay private. I'll celebrate them with you here, and never "
+            "name you in the channel."
+        )
     )

@@ -8,9 +8,11 @@ the registry (buddy pairing: this week's met rate).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from bot.community import display_names
+from bot.i18n import _, ngettext
 from bot.identity import MessageRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
 from bot.messages import Message, Text, message
@@ -18,7 +20,7 @@ from bot.scheduling.clock import to_epoch
 from bot.scheduling.occurrences import DeliveryContext
 from bot.scheduling.scheduler import SkipDelivery
 from bot.scheduling.timezones import local_date, zone
-from bot.sparklines import count_series
+from bot.sparklines import by_week, count_series
 from bot.store.base import Database
 
 WEEK = 7
@@ -37,7 +39,8 @@ async def _acts_by_day(db: Database, key: str, first: date, last: date) -> dict[
 
 
 async def _milestones(db: Database, key: str, since: datetime) -> tuple[list[str], int]:
-    """Public milestones as "Name (7 days)", and how many more were reached privately."""
+    """Public milestones as "Name (7 days)" (in the current language), and how many more were
+    reached privately."""
     rows = await db.fetchall(
         "SELECT k.user_key, MAX(k.days) AS days, COALESCE(MAX(p.public_mentions), 1) AS public"
         " FROM kind_milestones k LEFT JOIN member_prefs p ON p.community_id = k.community_id"
@@ -48,11 +51,15 @@ async def _milestones(db: Database, key: str, since: datetime) -> tuple[list[str
     )
     public = [r for r in rows if int(r["public"])]
     names = await display_names(db, key, [r["user_key"] for r in public])
-    named = [f"{names[r['user_key']]} ({r['days']} days)" for r in public[:NAMED_MILESTONES]]
+    named = [
+        ngettext("{name} ({n} day)", "{name} ({n} days)", int(r["days"]), name=names[r["user_key"]])
+        for r in public[:NAMED_MILESTONES]
+    ]
     return named, len(rows) - len(named)
 
 
 async def digest_message(ctx: DeliveryContext) -> Message:
+    """The week's look back, in the current language (the scheduler's: the community's)."""
     db, key, tz = ctx.services.db, ctx.programme.community_key, ctx.programme.tz
     today = local_date(ctx.now, tz)
     first = today - timedelta(days=WEEK - 1)
@@ -65,30 +72,52 @@ async def digest_message(ctx: DeliveryContext) -> Message:
         to_epoch(since),
     )
     named, others = await _milestones(db, key, since)
-    paragraphs: list[str | tuple[Text, ...]] = [(Text("🌼 This week in kindness", bold=True),)]
+    paragraphs: list[str | tuple[Text, ...]] = [(Text(_("🌼 This week in kindness"), bold=True),)]
     if total:
         series = count_series("Kind acts", acts, first, today, WEEK)
+        title = _("Kind acts by week") if by_week(WEEK) else _("Kind acts by day")
+        series = replace(series, title=title)
         paragraphs.append(
-            f"{total} kind {'act' if total == 1 else 'acts'} this week. Thank you, everyone. "
+            ngettext(
+                "{n} kind act this week. Thank you, everyone.",
+                "{n} kind acts this week. Thank you, everyone.",
+                total,
+            )
+            + " "
             + series.line()
         )
     else:
-        paragraphs.append("A quiet week for kindness: one small act is plenty to start again.")
+        paragraphs.append(_("A quiet week for kindness: one small act is plenty to start again."))
     if thanks:
-        paragraphs.append(f"💌 {thanks} thank-you{'' if thanks == 1 else 's'} sent.")
-    if named:
-        more = f", and {others} more" if others else ""
-        paragraphs.append(f"🎉 Streak milestones: {', '.join(named)}{more}.")
+        paragraphs.append(ngettext("💌 {n} thank-you sent.", "💌 {n} thank-yous sent.", thanks))
+    if named and others:
+        paragraphs.append(
+            ngettext(
+                "🎉 Streak milestones: {names}, and {n} more.",
+                "🎉 Streak milestones: {names}, and {n} more.",
+                others,
+                names=", ".join(named),
+            )
+        )
+    elif named:
+        paragraphs.append(_("🎉 Streak milestones: {names}.", names=", ".join(named)))
     elif others:
-        people = "member" if others == 1 else "members"
-        paragraphs.append(f"🎉 {others} {people} reached a streak milestone.")
+        paragraphs.append(
+            ngettext(
+                "🎉 {n} member reached a streak milestone.",
+                "🎉 {n} members reached a streak milestone.",
+                others,
+            )
+        )
     config = KindnessConfig.of(ctx.programme)
     day = config.challenge_day(today)
     if day is not None:
-        paragraphs.append(f"🌱 The {CHALLENGE_DAYS}-day challenge is on day {day}.")
+        paragraphs.append(
+            _("🌱 The {days}-day challenge is on day {day}.", days=CHALLENGE_DAYS, day=day)
+        )
     for section in ctx.services.registry.digest_sections:
         paragraphs.extend(await section(ctx.services, key, since, ctx.now))
-    paragraphs.append("Every small act counts: /kind logs yours, /thanks tells someone.")
+    paragraphs.append(_("Every small act counts: /kind logs yours, /thanks tells someone."))
     return message(*paragraphs)
 
 

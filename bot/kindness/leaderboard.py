@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.i18n import _
+from bot.i18n.formats import day_month, month_year
 from bot.identity import UserRef
 from bot.kindness.config import CHALLENGE_DAYS, KindnessConfig
 from bot.kindness.periods import ALL_TIME, challenge_key, month_key, week_key
@@ -40,28 +42,33 @@ class Entry:
 class Board:
     window: str
     by: str
-    title: str
+    title: str  # in the language current when the board was read
     unit: str  # "act" or "day"
     entries: tuple[Entry, ...]
 
 
 def window_title(window: str, by: str, today: date, config: KindnessConfig) -> str:
+    """The board's title in the current language."""
     if by == "streak":
         if window == "all":
-            return "Longest streaks, all time"
-        return "Current streaks"
+            return _("Longest streaks, all time")
+        return _("Current streaks")
     if window == "week":
         monday = today - timedelta(days=today.weekday())
         sunday = monday + timedelta(days=6)
-        return f"Kind acts this week ({monday:%d %b} – {sunday:%d %b})"
-    if window == "month":
-        return f"Kind acts this month ({today:%B %Y})"
-    if window == "challenge" and config.challenge_start and config.challenge_end:
-        return (
-            f"Kind acts in the {CHALLENGE_DAYS}-day challenge "
-            f"({config.challenge_start:%d %b} – {config.challenge_end:%d %b})"
+        return _(
+            "Kind acts this week ({start} – {end})", start=day_month(monday), end=day_month(sunday)
         )
-    return "Kind acts, all time"
+    if window == "month":
+        return _("Kind acts this month ({month})", month=month_year(today))
+    if window == "challenge" and config.challenge_start and config.challenge_end:
+        return _(
+            "Kind acts in the {days}-day challenge ({start} – {end})",
+            days=CHALLENGE_DAYS,
+            start=day_month(config.challenge_start),
+            end=day_month(config.challenge_end),
+        )
+    return _("Kind acts, all time")
 
 
 def period_for(window: str, today: date, config: KindnessConfig) -> str | None:

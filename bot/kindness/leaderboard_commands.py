@@ -7,6 +7,7 @@ from datetime import date
 from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext
 from bot.identity import UserRef
 from bot.kindness.acts import MemberState
 from bot.kindness.commands import member_state, require_programme
@@ -16,13 +17,21 @@ from bot.kindness.prefs import BoardChoice, set_leaderboard, visible
 from bot.kindness.streaks import current_on
 from bot.messages import Mention, Reply, Text
 from bot.scheduling.timezones import local_date
-from bot.wording import plural
 
 MODE_NOTES = {
-    "opt-in": "Only members who chose to appear are shown: /leaderboard join adds you, "
-    "/leaderboard leave takes you off.",
-    "everyone": "Everyone who logs acts is shown unless they opt out with /leaderboard leave.",
+    "opt-in": N_(
+        "Only members who chose to appear are shown: /leaderboard join adds you, "
+        "/leaderboard leave takes you off."
+    ),
+    "everyone": N_("Everyone who logs acts is shown unless they opt out with /leaderboard leave."),
 }
+
+
+def amount(value: int, unit: str) -> str:
+    """``3 acts`` or ``5 days``, a board's measure in the current language."""
+    if unit == "day":
+        return ngettext("{n} day", "{n} days", value)
+    return ngettext("{n} act", "{n} acts", value)
 
 
 async def join_command(ctx: Context, inv: Invocation) -> Reply:
@@ -40,18 +49,20 @@ async def _set_visibility(ctx: Context, choice: str) -> Reply:
         await set_leaderboard(tx, ctx.community.ref.key, ctx.actor.user.key, choice, ctx.now)
     if choice == BoardChoice.LEFT:
         return Reply.text(
-            "Done: you're off the leaderboard, from now on. Your streak keeps counting, just "
-            "for you. /leaderboard join puts you back."
+            _(
+                "Done: you're off the leaderboard, from now on. Your streak keeps counting, just "
+                "for you. /leaderboard join puts you back."
+            )
         )
-    note = (
-        " The leaderboard is off here at the moment; you'll appear if an admin turns it on."
-        if mode == "off"
-        else ""
-    )
-    return Reply.text(
+    done = _(
         "Done: you're on the leaderboard. Your name is shown without pinging you; "
-        f"/leaderboard leave takes you off any time.{note}"
+        "/leaderboard leave takes you off any time."
     )
+    if mode == "off":
+        done += " " + _(
+            "The leaderboard is off here at the moment; you'll appear if an admin turns it on."
+        )
+    return Reply.text(done)
 
 
 async def leaderboard_command(ctx: Context, inv: Invocation) -> Reply:
@@ -64,24 +75,32 @@ async def leaderboard_command(ctx: Context, inv: Invocation) -> Reply:
             by = word
         else:
             raise UserError(
-                f"“{word[:20]}” isn't a leaderboard choice. Try /leaderboard "
-                "[window:week|month|all|challenge] [by:acts|streak]."
+                _(
+                    "“{word}” isn't a leaderboard choice. Try /leaderboard "
+                    "[window:week|month|all|challenge] [by:acts|streak].",
+                    word=word[:20],
+                )
             )
     window, by = window or "week", by or "acts"
     if window not in WINDOWS:
-        raise UserError("window: is week, month, all or challenge.")
+        raise UserError(_("window: is week, month, all or challenge."))
     if by not in RANK_BY:
-        raise UserError("by: is acts or streak.")
+        raise UserError(_("by: is acts or streak."))
     programme = await require_programme(ctx)
     config = KindnessConfig.of(programme)
     if config.leaderboard == "off":
         return Reply.text(
-            "The leaderboard is turned off in this community. Your own streak is one /streak away."
+            _(
+                "The leaderboard is turned off in this community. Your own streak is one "
+                "/streak away."
+            )
         )
     if window == "challenge" and config.challenge_start is None:
         raise UserError(
-            "No 31-day challenge has run here yet. An admin can start one with "
-            "/kith setup kindness challenge:31-day."
+            _(
+                "No 31-day challenge has run here yet. An admin can start one with "
+                "/kith setup kindness challenge:31-day."
+            )
         )
     today = local_date(ctx.now, programme.tz)
     result = await board(
@@ -96,23 +115,29 @@ async def _render_board(
 ) -> list[str | tuple[Text | Mention, ...]]:
     lines: list[str | tuple[Text | Mention, ...]] = [(Text(f"🏆 {result.title}", bold=True),)]
     if not result.entries:
-        lines.append("Nobody to show yet.")
+        lines.append(_("Nobody to show yet."))
     for entry in result.entries:
         lines.append(
             (
                 Text(f"{entry.rank}. "),
                 Mention(UserRef.parse(entry.user_key), entry.name),
-                Text(f" — {plural(entry.value, result.unit)}"),
+                Text(f" — {amount(entry.value, result.unit)}"),
             )
         )
     shown = visible(config.leaderboard, state.pref)
     listed = any(e.user_key == state.user_key for e in result.entries)
     if shown and not listed:
         mine = await _own_value(ctx, result, state, config, today)
-        lines.append(f"You: {plural(mine, result.unit)}, not in the top {LIMIT} this time.")
+        lines.append(
+            _(
+                "You: {amount}, not in the top {limit} this time.",
+                amount=amount(mine, result.unit),
+                limit=LIMIT,
+            )
+        )
     elif not shown:
-        lines.append("You're not on this leaderboard.")
-    lines.append(f"{MODE_NOTES[config.leaderboard]} Ties go to whoever got there first.")
+        lines.append(_("You're not on this leaderboard."))
+    lines.append(_(MODE_NOTES[config.leaderboard]) + " " + _("Ties go to whoever got there first."))
     return lines
 
 

@@ -13,26 +13,38 @@ the post is sent, so a change of mind just before still counts.
 
 from __future__ import annotations
 
+from bot.i18n import N_, _, ngettext
 from bot.identity import MessageRef, UserRef
 from bot.kindness.prefs import get_prefs
-from bot.messages import Mention, Message, Text, message
+from bot.kindness.replies import NAME, with_mention
+from bot.messages import Mention, Message, message
 from bot.scheduling.occurrences import DeliveryContext
 
 CHEERS = {
-    3: "Three days of small kindnesses. A lovely start!",
-    7: "A whole week of kindness. That's a habit forming.",
-    14: "Two weeks of showing up for others.",
-    30: "A month of kindness, one day at a time.",
-    50: "Fifty days! The people around them are lucky.",
-    100: "One hundred days of kindness. Remarkable.",
-    365: "A full year of daily kindness. Thank you.",
+    3: N_("Three days of small kindnesses. A lovely start!"),
+    7: N_("A whole week of kindness. That's a habit forming."),
+    14: N_("Two weeks of showing up for others."),
+    30: N_("A month of kindness, one day at a time."),
+    50: N_("Fifty days! The people around them are lucky."),
+    100: N_("One hundred days of kindness. Remarkable."),
+    365: N_("A full year of daily kindness. Thank you."),
 }
+OTHER_CHEER = N_("Small acts, day after day.")
 
 
 def milestone_message(days: int, mention: Mention) -> Message:
-    cheer = CHEERS.get(days, "Small acts, day after day.")
+    """The channel's celebration, in the current language (the scheduler's: the community's)."""
+    cheer = _(CHEERS.get(days, OTHER_CHEER))
     return message(
-        (Text("🎉 "), mention, Text(f" reached a {days}-day kindness streak!")),
+        with_mention(
+            ngettext(
+                "🎉 {name} reached a {n}-day kindness streak!",
+                "🎉 {name} reached a {n}-day kindness streak!",
+                days,
+                name=NAME,
+            ),
+            mention,
+        ),
         f"{cheer} 💛",
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext
+from bot.i18n.formats import weekday_day_month
 from bot.kindness.acts import (
     MAX_COUNTED_PER_DAY,
     MAX_LOGGED_PER_DAY,
@@ -14,18 +16,33 @@ from bot.kindness.acts import (
     apply_act,
     load_member,
 )
-from bot.messages import Reply
+from bot.messages import Inline, Mention, Reply, Text
 from bot.safety.care import load_settings, look_after
-from bot.wording import plural
 
-NOT_SET_UP = (
+NOT_SET_UP = N_(
     "Kindness streaks aren't set up here yet. An admin can start them with "
     "/kith setup kindness channel:#channel."
 )
+NAME = "{name}"  # where a mention stands in a sentence; see with_mention
+KIND_ACT_NOTE = N_("a kind-act note")  # where a screened text came from, for moderators
 
 
 def days(n: int) -> str:
-    return plural(n, "day")
+    """``1 day`` / ``5 days`` in the current language, to stand in a sentence's placeholder."""
+    return ngettext("{n} day", "{n} days", n)
+
+
+def with_mention(sentence: str, mention: Mention, *, bold: bool = False) -> tuple[Inline, ...]:
+    """A translated sentence holding ``{name}`` (pass ``name=NAME`` to ``_``) as a paragraph with
+    the member's mention where the language puts it."""
+    before, found, after = sentence.partition(NAME)
+    if not found:
+        return (Text(sentence, bold=bold),)
+    parts: list[Inline] = [Text(before, bold=bold)] if before else []
+    parts.append(mention)
+    if after:
+        parts.append(Text(after, bold=bold))
+    return tuple(parts)
 
 
 def quoted(text: str, limit: int = 80) -> str:
@@ -33,40 +50,63 @@ def quoted(text: str, limit: int = 80) -> str:
 
 
 def streak_line(result: ActResult) -> str:
-    line = f"🔥 Your streak: {days(result.current)} (longest {days(result.streak.longest)})."
+    line = _(
+        "🔥 Your streak: {streak} (longest {longest}).",
+        streak=days(result.current),
+        longest=days(result.streak.longest),
+    )
     if result.rest_used:
-        line += " Yesterday was a rest day, so your streak carried on."
+        line += " " + _("Yesterday was a rest day, so your streak carried on.")
     return line
 
 
 def act_reply(result: ActResult, text: str, channel: str | None, public: bool) -> Reply:
     if result.outcome is Outcome.DAY_FULL:
         return Reply.text(
-            f"That's {MAX_LOGGED_PER_DAY} acts logged today, which is wonderful. The journal "
-            "holds that many a day, so nothing more was added; tomorrow is a fresh page.",
+            _(
+                "That's {count} acts logged today, which is wonderful. The journal holds that "
+                "many a day, so nothing more was added; tomorrow is a fresh page.",
+                count=MAX_LOGGED_PER_DAY,
+            ),
             streak_line(result),
         )
     if result.outcome is Outcome.DUPLICATE:
         return Reply.text(
-            f"You already logged {quoted(text)} today, so it counts once. Nothing new was added.",
+            _(
+                "You already logged {act} today, so it counts once. Nothing new was added.",
+                act=quoted(text),
+            ),
             streak_line(result),
         )
     paragraphs = []
     if result.outcome is Outcome.OVER_CAP:
         paragraphs.append(
-            f"💛 Logged, thank you. Up to {MAX_COUNTED_PER_DAY} acts a day count toward totals, "
-            "and you've reached that today, so this one is in your journal but not your totals."
+            _(
+                "💛 Logged, thank you. Up to {cap} acts a day count toward totals, and you've "
+                "reached that today, so this one is in your journal but not your totals.",
+                cap=MAX_COUNTED_PER_DAY,
+            )
         )
     else:
-        paragraphs.append(f"💛 Logged: {quoted(text)}.")
+        paragraphs.append(_("💛 Logged: {act}.", act=quoted(text)))
     paragraphs.append(streak_line(result))
     if result.milestone:
-        where = f" I'll celebrate it in {channel}." if channel and public else ""
-        paragraphs.append(f"🎉 That's a {result.milestone}-day streak, a milestone!{where}")
+        cheer = ngettext(
+            "🎉 That's a {n}-day streak, a milestone!",
+            "🎉 That's a {n}-day streak, a milestone!",
+            result.milestone,
+        )
+        if channel and public:
+            cheer += " " + _("I'll celebrate it in {channel}.", channel=channel)
+        paragraphs.append(cheer)
     if result.outcome is Outcome.COUNTED:
         paragraphs.append(
-            f"Today: {result.counted_today} of {MAX_COUNTED_PER_DAY} acts counted "
-            f"({result.local_date:%a %d %b})."
+            _(
+                "Today: {counted} of {cap} acts counted ({date}).",
+                counted=result.counted_today,
+                cap=MAX_COUNTED_PER_DAY,
+                date=weekday_day_month(result.local_date),
+            )
         )
     return Reply.text(*paragraphs)
 
@@ -74,20 +114,20 @@ def act_reply(result: ActResult, text: str, channel: str | None, public: bool) -
 async def log_and_reply(ctx: Context, text: str, source: str, for_user: str | None = None) -> Reply:
     """Record an act for the actor in one transaction, committed before the reply returns."""
     if ctx.actor.is_bot:
-        raise UserError("Kind acts are logged by people, so nothing was recorded.")
+        raise UserError(_("Kind acts are logged by people, so nothing was recorded."))
     async with ctx.db.transaction() as tx:
         state = await load_member(tx, ctx.community.ref.key, ctx.actor.user.key)
         if _stale(state, ctx):
             await touch_member(tx, ctx.actor, ctx.now)
             state = await load_member(tx, ctx.community.ref.key, ctx.actor.user.key)
         if state.programme is None:
-            raise UserError(NOT_SET_UP)
+            raise UserError(_(NOT_SET_UP))
         result = await apply_act(tx, state, text, source, ctx.now, for_user=for_user)
         # Words the member wrote are screened (a challenge's words are Kith's own) once the act
         # is safely logged; their community's settings are read here, where it costs least.
         screening = await load_settings(tx, ctx.community.ref.key) if source == "kind" else None
     if screening is not None:
-        await look_after(ctx, text, "a kind-act note", screening)
+        await look_after(ctx, text, KIND_ACT_NOTE, screening)
     programme = state.programme
     channel = ctx.chat.channel_label(programme.channel)
     public = state.public_mentions and not programme.paused

@@ -9,13 +9,14 @@ from bot.commands.parse import Invocation
 from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
-from bot.kindness.challenge import challenge_rule, first_day
-from bot.kindness.config import CHALLENGE_DAYS, DIGEST_DAY, DIGEST_TIME, KIND, KindnessConfig
-from bot.kith_commands import local_label
+from bot.i18n import _
+from bot.i18n.formats import clock, day_month, weekday_day_month
+from bot.kindness.challenge import challenge_rule, digest_day, first_day
+from bot.kindness.config import CHALLENGE_DAYS, DIGEST_TIME, KIND, KindnessConfig
 from bot.messages import Reply
 from bot.programmes import Programme, get_programme, save_programme
-from bot.scheduling.recurrence import DAY_NAMES, ScheduleError, parse_time
-from bot.scheduling.timezones import local_date
+from bot.scheduling.recurrence import ScheduleError, parse_time
+from bot.scheduling.timezones import local_date, zone
 
 MODE_WORDS = {
     "opt-in": "opt-in",
@@ -35,8 +36,10 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
     opts = inv.options
     if existing is None and not opts.get("channel"):
         raise UserError(
-            "To start kindness streaks, give a channel: /kith setup kindness channel:#channel "
-            "[leaderboard:opt-in|everyone|off] [challenge:31-day]"
+            _(
+                "To start kindness streaks, give a channel: /kith setup kindness "
+                "channel:#channel [leaderboard:opt-in|everyone|off] [challenge:31-day]"
+            )
         )
     config = (
         KindnessConfig.of(existing)
@@ -47,26 +50,26 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
     if "leaderboard" in opts:
         mode = MODE_WORDS.get(opts["leaderboard"].lower())
         if mode is None:
-            raise UserError("leaderboard: is opt-in, everyone or off. Nothing was changed.")
+            raise UserError(_("leaderboard: is opt-in, everyone or off. Nothing was changed."))
         config = replace(config, leaderboard=mode)
     if "time" in opts:
         try:
             config = replace(config, time=parse_time(opts["time"]).strftime("%H:%M"))
         except ScheduleError as exc:
-            raise UserError(f"{exc} Nothing was changed.") from None
+            raise UserError(f"{exc} " + _("Nothing was changed.")) from None
     if "grace" in opts:
         config = replace(
-            config, grace_minutes=grace_value(opts["grace"], "a challenge post may still go out")
+            config, grace_minutes=grace_value(opts["grace"], _("a challenge post may still go out"))
         )
     challenge = None
     if "challenge" in opts:
         challenge = CHALLENGE_WORDS.get(opts["challenge"].lower())
         if challenge is None:
-            raise UserError("challenge: is 31-day (start one) or off. Nothing was changed.")
+            raise UserError(_("challenge: is 31-day (start one) or off. Nothing was changed."))
     if "digest" in opts:
         digest = DIGEST_WORDS.get(opts["digest"].lower())
         if digest is None:
-            raise UserError("digest: is on or off. Nothing was changed.")
+            raise UserError(_("digest: is on or off. Nothing was changed."))
         config = replace(config, digest_on=digest)
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
     tz = timezone_value(opts["tz"]) if "tz" in opts else None
@@ -83,10 +86,19 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
         programme = await save_programme(
             tx, ctx.community.ref.key, KIND, channel, tz, config.to_dict(), ctx.now
         )
-    verb = "updated" if existing else "set up"
+    where = ctx.chat.channel_label(channel)
     lines = [
-        f"Kindness streaks are {verb} in {ctx.chat.channel_label(channel)}. "
-        "Members log acts with /kind and thank each other with /thanks.",
+        _(
+            "Kindness streaks are updated in {channel}. Members log acts with /kind and thank "
+            "each other with /thanks.",
+            channel=where,
+        )
+        if existing
+        else _(
+            "Kindness streaks are set up in {channel}. Members log acts with /kind and thank "
+            "each other with /thanks.",
+            channel=where,
+        ),
         _mode_line(config.leaderboard),
         _challenge_line(programme, config, ctx.now, already=challenge is True and running),
         _digest_line(programme, config),
@@ -94,12 +106,21 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
     return Reply.text(*lines)
 
 
+def local_label(instant: datetime, tz: str) -> str:
+    """``Tue 03 Mar 09:00 GMT`` in the current language's way of writing the date."""
+    local = instant.astimezone(zone(tz))
+    return f"{weekday_day_month(local)} {clock(local)} {local.tzname() or tz}"
+
+
 def _digest_line(programme: Programme, config: KindnessConfig) -> str:
     if not config.digest_on:
-        return "Weekly digest: off; digest:on posts a short look back each week."
-    return (
-        f"Weekly digest: on, {DAY_NAMES[DIGEST_DAY]} {DIGEST_TIME} ({programme.tz}) in the "
-        "kindness channel: the week's acts, thanks and public milestones, never a ranking."
+        return _("Weekly digest: off; digest:on posts a short look back each week.")
+    return _(
+        "Weekly digest: on, {day} {time} ({tz}) in the kindness channel: the week's acts, "
+        "thanks and public milestones, never a ranking.",
+        day=digest_day(),
+        time=DIGEST_TIME,
+        tz=programme.tz,
     )
 
 
@@ -110,13 +131,13 @@ def _running(config: KindnessConfig, now: datetime, tz: str) -> bool:
 
 def _mode_line(mode: str) -> str:
     if mode == "off":
-        return "Leaderboard: off. Members still see their own streaks with /streak."
+        return _("Leaderboard: off. Members still see their own streaks with /streak.")
     if mode == "everyone":
-        return (
+        return _(
             "Leaderboard: everyone. Members who log acts appear (names, never pings) "
             "unless they opt out with /leaderboard leave."
         )
-    return "Leaderboard: opt-in. Members appear only after /leaderboard join."
+    return _("Leaderboard: opt-in. Members appear only after /leaderboard join.")
 
 
 def _challenge_line(
@@ -124,25 +145,45 @@ def _challenge_line(
 ) -> str:
     start, end = config.challenge_start, config.challenge_end
     if not config.challenge_on or start is None or end is None:
-        return "No 31-day challenge running; add challenge:31-day to start one."
-    span = (
-        f"{CHALLENGE_DAYS}-day challenge: one suggestion a day at {config.time} "
-        f"({programme.tz}), {start:%d %b} – {end:%d %b}."
+        return _("No 31-day challenge running; add challenge:31-day to start one.")
+    span = _(
+        "{days}-day challenge: one suggestion a day at {time} ({tz}), {start} – {end}.",
+        days=CHALLENGE_DAYS,
+        time=config.time,
+        tz=programme.tz,
+        start=day_month(start),
+        end=day_month(end),
     )
     if start >= first_day(now, programme.tz, parse_time(config.time)):
         upcoming = next(iter(challenge_rule(programme).firings(now, now + timedelta(days=3))), None)
-        when = f" Day 1 is posted {local_label(upcoming[1], programme.tz)}." if upcoming else ""
-        return span + when
+        if upcoming is None:
+            return span
+        return (
+            span + " " + _("Day 1 is posted {when}.", when=local_label(upcoming[1], programme.tz))
+        )
     today = local_date(now, programme.tz)
     if today > end:
-        return (
-            f"The last {CHALLENGE_DAYS}-day challenge ended on {end:%d %b}; "
-            "challenge:31-day starts a new one."
+        return _(
+            "The last {days}-day challenge ended on {end}; challenge:31-day starts a new one.",
+            days=CHALLENGE_DAYS,
+            end=day_month(end),
         )
-    number = (today - start).days + 1
-    running = "is already running" if already else "is running"
-    return (
-        f"The {CHALLENGE_DAYS}-day challenge ({start:%d %b} – {end:%d %b}, daily at "
-        f"{config.time} {programme.tz}) {running}: day {number} of {CHALLENGE_DAYS}. "
-        "challenge:off stops it."
+    values = {
+        "days": CHALLENGE_DAYS,
+        "start": day_month(start),
+        "end": day_month(end),
+        "time": config.time,
+        "tz": programme.tz,
+        "day": (today - start).days + 1,
+    }
+    if already:
+        return _(
+            "The {days}-day challenge ({start} – {end}, daily at {time} {tz}) is already "
+            "running: day {day} of {days}. challenge:off stops it.",
+            **values,
+        )
+    return _(
+        "The {days}-day challenge ({start} – {end}, daily at {time} {tz}) is running: day {day} "
+        "of {days}. challenge:off stops it.",
+        **values,
     )

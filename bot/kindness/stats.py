@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.aggregates import StatRow, week_of
 from bot.context import Context
 from bot.day_counts import kindness_days, window_start
+from bot.i18n import _, ngettext
+from bot.i18n.formats import decimal
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
 from bot.scheduling.clock import from_epoch, to_epoch
 from bot.scheduling.timezones import local_date
-from bot.sparklines import Series, StatsItem, count_series
+from bot.sparklines import Series, StatsItem, by_week, count_series
 
 
 async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
@@ -45,9 +48,18 @@ async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
     )
     count = sum(day.acts for day in counted.values())
     lines: list[StatsItem] = [
-        (Text(f"Kindness, last {days} days", bold=True),),
-        f"Kind acts counted: {count} ({count / days:.1f} per day) · members logging: {people} · "
-        f"thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: {alive}",
+        (Text(ngettext("Kindness, last {n} day", "Kindness, last {n} days", days), bold=True),),
+        _(
+            "Kind acts counted: {count} ({rate} per day) · members logging: {people} · "
+            "thanks given: {thanks} · milestones reached: {milestones} · streaks alive now: "
+            "{alive}",
+            count=count,
+            rate=decimal(count / days),
+            people=people,
+            thanks=thanks,
+            milestones=milestones,
+            alive=alive,
+        ),
     ]
     if count:
         lines.append(acts_series(ctx, {d: c.acts for d, c in counted.items() if c.acts}, days))
@@ -58,7 +70,8 @@ def acts_series(ctx: Context, counts: dict[date, int], days: int) -> Series:
     """Kind acts counted per local date (per week over long windows), every day present."""
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
-    return count_series("Kind acts", counts, first, max([*counts, today]), days)
+    series = count_series("Kind acts", counts, first, max([*counts, today]), days)
+    return replace(series, title=_("Kind acts by week") if by_week(days) else _("Kind acts by day"))
 
 
 async def kindness_rows(ctx: Context) -> list[StatRow]:

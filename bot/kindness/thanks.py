@@ -16,21 +16,23 @@ from typing import Protocol, runtime_checkable
 
 from bot.commands.parse import Invocation, clean_text
 from bot.commands.values import user_value
-from bot.community import touch_member
+from bot.community import member_language, touch_member
 from bot.context import Context
 from bot.day_counts import count_kindness
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext, use_language
 from bot.identity import UserRef
 from bot.kindness.acts import load_member
-from bot.kindness.replies import NOT_SET_UP, quoted
-from bot.messages import Mention, Message, Reply, Text, message
+from bot.kindness.replies import NAME, NOT_SET_UP, quoted, with_mention
+from bot.messages import Mention, Message, Reply, message
 from bot.ports import DeliveryError
 from bot.safety.care import look_after
 from bot.scheduling.clock import to_epoch
 
 MAX_WHY = 500
 MAX_PER_PERSON_PER_DAY = 3
-USAGE = "Say who and why: /thanks @name for helping me move the sofa."
+USAGE = N_("Say who and why: /thanks @name for helping me move the sofa.")
+THANK_YOU_NOTE = N_("a thank-you note")  # where a screened text came from, for moderators
 
 
 @runtime_checkable
@@ -40,15 +42,16 @@ class BotLookup(Protocol):
     async def is_bot(self, user: UserRef) -> bool: ...
 
 
-def times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
-
-
 def thanks_message(giver: Mention, why: str, noticed: int) -> Message:
+    """The thanked member's private note, in the current language (set it to theirs)."""
     return message(
-        (Text("💛 "), giver, Text(f" thanked you: {quoted(why, MAX_WHY)}")),
-        f"Your kindness has been noticed {times(noticed)} here.",
-        note="Only you can see this. Pass it on with /thanks whenever someone helps you.",
+        with_mention(_("💛 {name} thanked you: {why}", name=NAME, why=quoted(why, MAX_WHY)), giver),
+        ngettext(
+            "Your kindness has been noticed once here.",
+            "Your kindness has been noticed {n} times here.",
+            noticed,
+        ),
+        note=_("Only you can see this. Pass it on with /thanks whenever someone helps you."),
     )
 
 
@@ -63,28 +66,30 @@ async def _is_bot(ctx: Context, user: UserRef) -> bool:
 
 async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
     if ctx.actor.is_bot:
-        raise UserError("Thanks are given by people, so nothing was sent.")
+        raise UserError(_("Thanks are given by people, so nothing was sent."))
     if not inv.args:
-        raise UserError(USAGE)
+        raise UserError(_(USAGE))
     target = user_value(ctx, inv.args[0])
     why = clean_text(" ".join(inv.args[1:]))
     if target == ctx.actor.user:
         raise UserError(
-            "You can't thank yourself here, though you deserve it. 💛 Log what you did with "
-            "/kind, or thank someone who helped you."
+            _(
+                "You can't thank yourself here, though you deserve it. 💛 Log what you did with "
+                "/kind, or thank someone who helped you."
+            )
         )
     if await _is_bot(ctx, target):
-        raise UserError("That's a bot, and thanks here are for people. Nothing was sent.")
+        raise UserError(_("That's a bot, and thanks here are for people. Nothing was sent."))
     if not why:
-        raise UserError(USAGE)
+        raise UserError(_(USAGE))
     if len(why) > MAX_WHY:
-        raise UserError(f"Thanks hold up to {MAX_WHY} characters. Nothing was sent.")
+        raise UserError(_("Thanks hold up to {limit} characters. Nothing was sent.", limit=MAX_WHY))
     community_key = ctx.community.ref.key
     async with ctx.db.transaction() as tx:
         await touch_member(tx, ctx.actor, ctx.now)
         state = await load_member(tx, community_key, ctx.actor.user.key)
         if state.programme is None:
-            raise UserError(NOT_SET_UP)
+            raise UserError(_(NOT_SET_UP))
         day = state.today(ctx.now).isoformat()
         earlier = int(
             await tx.fetchval(
@@ -104,8 +109,12 @@ async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
         name = str(name or target.id)
         if earlier >= MAX_PER_PERSON_PER_DAY:
             raise UserError(
-                f"You've thanked {name} {MAX_PER_PERSON_PER_DAY} times today. That's plenty "
-                "for one day; nothing more was sent."
+                _(
+                    "You've thanked {name} {count} times today. That's plenty for one day; "
+                    "nothing more was sent.",
+                    name=name,
+                    count=MAX_PER_PERSON_PER_DAY,
+                )
             )
         counted = earlier == 0
         thanks_id = await tx.fetchval(
@@ -133,7 +142,7 @@ async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
             target.key,
             to_epoch(ctx.now),
         )
-    await look_after(ctx, why, "a thank-you note")
+    await look_after(ctx, why, THANK_YOU_NOTE)
     giver = Mention(ctx.actor.user, ctx.actor.display_name)
     wants_note = await ctx.db.fetchval(
         "SELECT notify_thanks FROM member_prefs WHERE community_id = ? AND user_key = ?",
@@ -142,25 +151,37 @@ async def thanks_command(ctx: Context, inv: Invocation) -> Reply:
     )
     if wants_note is not None and not wants_note:  # their privacy setting: no thank-you DMs
         return Reply.text(
-            f"💛 Your thanks to {name} is recorded and adds to their “kindness noticed” tally. "
-            "They've chosen not to get thank-you notes privately, so none was sent."
+            _(
+                "💛 Your thanks to {name} is recorded and adds to their “kindness noticed” "
+                "tally. They've chosen not to get thank-you notes privately, so none was sent.",
+                name=name,
+            )
         )
+    # The note is theirs to read: in their language, not the giver's.
+    with use_language(await member_language(ctx.db, ctx.community, target.key)):
+        note = thanks_message(giver, why, int(noticed))
     try:
-        await ctx.chat.send_private(
-            target,
-            thanks_message(giver, why, int(noticed)),
-            delivery_key=f"kith-thanks-{thanks_id}",
-        )
+        await ctx.chat.send_private(target, note, delivery_key=f"kith-thanks-{thanks_id}")
     except DeliveryError:
         return Reply.text(
-            f"Your thanks to {name} is recorded, but I couldn't reach them privately (their "
-            "direct messages may be closed). It still counts on their “kindness noticed” tally."
+            _(
+                "Your thanks to {name} is recorded, but I couldn't reach them privately (their "
+                "direct messages may be closed). It still counts on their “kindness noticed” "
+                "tally.",
+                name=name,
+            )
         )
     if not counted:
         return Reply.text(
-            f"💛 Sent to {name}, privately. Their “kindness noticed” tally counts your thanks "
-            "once a day, and today's is already in."
+            _(
+                "💛 Sent to {name}, privately. Their “kindness noticed” tally counts your thanks "
+                "once a day, and today's is already in.",
+                name=name,
+            )
         )
     return Reply.text(
-        f"💛 Thanks sent to {name}, privately. It adds to their “kindness noticed” tally."
+        _(
+            "💛 Thanks sent to {name}, privately. It adds to their “kindness noticed” tally.",
+            name=name,
+        )
     )
