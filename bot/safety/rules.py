@@ -18,6 +18,7 @@ for most messages.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -339,6 +340,9 @@ class RuleSet:
     # Word beginnings, one of which a text needs before the statistical layer may flag it
     # (``[model] cues``); none listed: no such condition.
     model_cues: tuple[str, ...] = ()
+    # How much more than its threshold the layer's score must be on a text without a cue word
+    # (``[model] uncued_margin``); infinite (never) unless the data says otherwise.
+    model_uncued_margin: float = math.inf
     # The writer as the subject inside a match ("this weekend I'm going to do it"): the match is
     # about the writer whoever is named before it.
     subjects: frozenset[str] = frozenset()
@@ -348,6 +352,11 @@ class RuleSet:
     # Words that may stand between another person and the signal they are the subject of
     # ("she is going to", "he keeps saying he wants to").
     linking: frozenset[str] = frozenset()
+
+    def model_margin(self, words: str) -> float:
+        """What the statistical layer's score must clear on top of its threshold for ``words``:
+        nothing with a word of the subject, ``model_uncued_margin`` without one."""
+        return 0.0 if self.cued(words) else self.model_uncued_margin
 
     def cued(self, words: str) -> bool:
         """Whether ``words`` (as ``read`` gives them) hold a word the statistical layer needs."""
@@ -576,10 +585,18 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         between=_word_list(guards.get("between", ())),
         speakers=_word_list(guards.get("speaker", ())),
         model_cues=tuple(sorted(_word_list(data.get("model", {}).get("cues", ())))),
+        model_uncued_margin=_margin(data.get("model", {}), name),
         subjects=_word_list(guards.get("subject", ())),
         subordinate=_word_list(guards.get("subordinate", ())),
         linking=_word_list(guards.get("linking", ())),
     )
+
+
+def _margin(model: Mapping[str, Any], name: str) -> float:
+    value = model.get("uncued_margin", math.inf)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise RuleError(f"{name}: [model] uncued_margin is a number, 0 or more")
+    return float(value)
 
 
 _SYNTAX = re.compile(r"\{[a-z_]+\}|~~?\d+|[()|?$]")
@@ -613,6 +630,7 @@ def _ruleset(
     between: frozenset[str] = frozenset(),
     speakers: frozenset[str] = frozenset(),
     model_cues: tuple[str, ...] = (),
+    model_uncued_margin: float = math.inf,
     subjects: frozenset[str] = frozenset(),
     subordinate: frozenset[str] = frozenset(),
     linking: frozenset[str] = frozenset(),
@@ -639,6 +657,7 @@ def _ruleset(
         between,
         speakers,
         model_cues=model_cues,
+        model_uncued_margin=model_uncued_margin,
         subjects=subjects,
         subordinate=subordinate,
         linking=linking,

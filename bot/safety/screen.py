@@ -92,7 +92,7 @@ class PhraseList:
             # spell out, and never undoes their reading (an idiom, a negation, a "you").
             for ruleset, model in self.models:
                 words = ruleset.read(all_forms[0])
-                if ruleset.cued(words) and model.flags(words):
+                if model.score(words) >= model.threshold + ruleset.model_margin(words):
                     return Signal(Severity.MEDIUM, "", "model")
         return best
 

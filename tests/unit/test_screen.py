@@ -232,6 +232,79 @@ def test_the_clause_guard_is_data() -> None:
     assert [f.severity for f in plain.find(forms("whenever sis sleeps vanish")[0])] == ["concern"]
 
 
+# Behaviour rather than a phrase list: knowing where or how, a means put by, a last word to pass
+# on, letters for afterwards, a wish in the language of faith, the people around said to be fine.
+PLAN_AND_FAREWELL_BY_BEHAVIOUR = [
+    "I know which bridge",
+    "I've worked out how",
+    "I've got enough saved up",
+    "I'm going to swallow everything in the medicine cabinet",
+    "tomorrow I'm throwing myself off the top floor",
+    "left a note for whoever finds me",
+    "this is goodbye.",
+    "I wrote a letter for each of you, you'll get them after",
+    "they'd throw a party if I died",
+]
+PASSIVE_BY_BEHAVIOUR = [
+    "hoping the Lord takes me in my sleep",
+    "I pray every night that God calls me home",
+    "ready to meet my maker",
+    "let tonight be my last night",
+    "honestly i'd be fine if today was my last day",
+    "if I died in my sleep I'd be grateful",
+    "I'm not suicidal or anything but I wouldn't mind not existing",
+]
+# Everyday text the old rules flagged: hunger, a swim, a clear-out, a trivial cause named.
+EVERYDAY_ONCE_FLAGGED = [
+    "starving! what's for dinner",
+    "gonna jump in the pool",
+    "giving my old books away",
+    "this song makes me want to die lol",
+    "Monday meetings make me want to jump off a cliff",
+]
+# The same words going on into an everyday reading: guards on the rules above (they were not
+# flagged before those rules either).
+EVERYDAY_NEXT_TO_THE_NEW_RULES = [
+    "I know which bridge has the best view of the fireworks",
+    "I've worked out how to fix the boiler",
+    "got enough saved up for the trip to spain",
+    "tell my mum I'm sorry I missed her call",
+    "this is goodbye to my old flat",
+    "praying God brings me a good job",
+    "my phone just died",
+]
+
+
+@pytest.mark.parametrize("text", PLAN_AND_FAREWELL_BY_BEHAVIOUR)
+def test_plans_and_farewells_are_read_by_behaviour(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) == Severity.HIGH, text
+
+
+@pytest.mark.parametrize("text", PASSIVE_BY_BEHAVIOUR)
+def test_passive_wishes_are_read_by_behaviour(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) in {Severity.HIGH, Severity.MEDIUM}, text
+
+
+@pytest.mark.parametrize("text", EVERYDAY_ONCE_FLAGGED + EVERYDAY_NEXT_TO_THE_NEW_RULES)
+def test_everyday_text_beside_those_readings_is_not_flagged(phrases: PhraseList, text: str) -> None:
+    assert flagged(phrases, text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "makes me want to jump off a cliff lol jk",
+        "life makes me want to die lol jk",
+        "i want to kill myself lol jk",
+    ],
+)
+def test_a_laugh_after_a_real_statement_does_not_take_it_back(
+    phrases: PhraseList, text: str
+) -> None:
+    # Only a trivial cause named ("this song makes me want to die lol") reads as hyperbole.
+    assert flagged(phrases, text) == Severity.HIGH, text
+
+
 @pytest.mark.parametrize("text", NOT_CAUGHT)
 def test_idioms_titles_and_ordinary_text_are_not_flagged(phrases: PhraseList, text: str) -> None:
     assert phrases.screen(text) is None, text

@@ -3,9 +3,13 @@ that it only speaks where the rules read nothing."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pytest
 
 from bot.safety.model import LinearModel, features
+from bot.safety.rules import RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
 
 
@@ -59,7 +63,7 @@ def test_the_shipped_layer_is_loaded(full: PhraseList) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "🔪 myself tonight, k!ll",
+        "i've got the pills lined up on my desk",
         "m y  l a s t  n i g h t  a l i v e",
         "wish my heart would just give out already",
         "been standing on the bridge most nights working up the nerve",
@@ -93,17 +97,37 @@ def test_concern_for_someone_else_stays_concern(full: PhraseList) -> None:
     assert signal is not None and signal.about_someone_else
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["for everything", "everything", "I love everything about this"],
-)
-def test_it_needs_a_word_of_the_subject_before_it_flags(full: PhraseList, text: str) -> None:
-    """A short everyday text has too little for the model to read: without a word of death,
-    harm, ending or despair its score is noise (these scored over the threshold)."""
+def test_without_a_word_of_the_subject_it_needs_a_margin(full: PhraseList) -> None:
+    """A short everyday text has little for the model to read ("for everything" once scored over
+    the threshold): without a word of death, harm, ending or despair the score must clear the
+    threshold by the data's margin. A confident score still counts: people write "part of me
+    wishes I'd never been born" in words no cue list foresees."""
     [(ruleset, model)] = full.models
-    words = " ".join(text.lower().split())
-    assert model.flags(words) and not ruleset.cued(words)
-    assert full.screen(text) is None
+    margin = ruleset.model_uncued_margin
+    assert 0 < margin < math.inf
+    assert not ruleset.cued("everything")
+
+    def scoring(score: float) -> PhraseList:
+        stub = LinearModel({"w:everything": score}, 0.0, model.threshold)
+        return replace(full, models=((ruleset, stub),))
+
+    assert scoring(model.threshold + margin / 2).screen("everything") is None
+    signal = scoring(model.threshold + margin + 0.01).screen("everything")
+    assert signal is not None and signal.severity == Severity.MEDIUM and signal.kind == "model"
+
+
+def test_a_cue_word_needs_no_margin(full: PhraseList) -> None:
+    [(ruleset, model)] = full.models
+    assert ruleset.cued("tired everything") and ruleset.model_margin("tired everything") == 0
+    stub = LinearModel({"w:everything": model.threshold + 0.01}, 0.0, model.threshold)
+    signal = replace(full, models=((ruleset, stub),)).screen("tired everything")
+    assert signal is not None and signal.kind == "model"
+
+
+def test_the_margin_is_checked_when_the_rules_load() -> None:
+    with pytest.raises(RuleError, match="uncued_margin"):
+        load_rules({"language": "xx", "model": {"uncued_margin": "big"}}, "xx.toml")
+    assert load_rules({"language": "xx"}, "xx.toml").model_uncued_margin == math.inf
 
 
 def test_the_cue_words_are_read_as_the_model_reads_them(full: PhraseList) -> None:

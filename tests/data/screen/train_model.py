@@ -14,6 +14,8 @@ training split alone: the lowest at which the layer itself adds at most 2% false
 (everyday messages the rules left unread that the layer would flag). It used to be "the matcher
 and the layer together at or under 3%" on out-of-fold scores, which let the rules' own false
 positives on hard negatives push the threshold up until the layer caught little.
+A text without a cue word of the rules' `[model] cues` counts as flagged only past the threshold
+plus the data's `uncued_margin`, as the screen reads it.
 Only the largest weights are kept (see KEEP) so the file stays small; inference is in
 ``bot/safety/model.py``, in plain Python.
 """
@@ -87,6 +89,9 @@ def main() -> None:
     ruled = [(s := phrases.screen(t)) is not None and not s.about_someone_else for _, t in data]
     # Where the rules read the text (a match cancelled by a negation, an idiom) the layer is silent.
     silent = [any(r.scan(forms(t)[0])[1] for r in phrases.builtin) for _, t in data]
+    # A text without a word of the subject needs a higher score (the [model] cues of the rules).
+    ruleset = phrases.builtin[0]
+    margins = [ruleset.model_margin(t) for t in texts]
 
     # The threshold is chosen on the development split, scored by a layer fitted on the training
     # split alone. Out-of-fold scores over both splits were kinder than fresh text: the training
@@ -103,14 +108,16 @@ def main() -> None:
     threshold = math.inf
     for candidate in sorted({round(s, 3) for s in dev_scores.values()}, reverse=True):
         added = sum(
-            1 for i in negatives if not ruled[i] and not silent[i] and dev_scores[i] >= candidate
+            1
+            for i in negatives
+            if not ruled[i] and not silent[i] and dev_scores[i] >= candidate + margins[i]
         )
         if added / len(negatives) > TARGET_ADDED_FPR:
             break
         threshold = candidate
 
     def flagged(i: int) -> bool:
-        return ruled[i] or (not silent[i] and dev_scores[i] >= threshold)
+        return ruled[i] or (not silent[i] and dev_scores[i] >= threshold + margins[i])
 
     positives = [i for i in dev if labels[i]]
     recall = sum(1 for i in positives if flagged(i)) / len(positives)
