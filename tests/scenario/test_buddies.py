@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from bot import choice_ids
 from bot.buddies.pairing import History
-from bot.events import CommandEvent
 from bot.ports import DeliveryError
 from tests.fakes import COMMUNITY, Harness, Sent, reply_text, snapshot
 from tests.unit.test_pairing_property import oracle
@@ -718,11 +717,12 @@ async def test_members_who_cannot_be_placed_are_told_kindly_without_saying_why(
 
 async def test_home_shows_my_buddy_only_once_i_joined(harness: Harness) -> None:
     from bot.buddies.commands import home_lines
+    from bot.community import ensure_community
     from bot.context import Context
 
     await setup(harness)
-    community = await harness.kith.community(
-        CommandEvent(harness.actor("bo"), "/kith help"), harness.clock.now()
+    community = await ensure_community(
+        harness.db, harness.actor("bo").community, harness.clock.now()
     )
 
     def context(name: str) -> Context:
