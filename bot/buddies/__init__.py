@@ -8,6 +8,7 @@ from bot.buddies.intros import deliver_round
 from bot.buddies.kind import BUDDY_KIND
 from bot.buddies.rounds import round_planned
 from bot.buddies.rule import FOLLOWUP, NUDGE, REMIND, ROUND
+from bot.i18n import N_
 from bot.registry import Command, Option, OptionKind, Registry
 
 
@@ -27,35 +28,39 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kith", "setup", "buddies"),
-            "create or change buddy pairing",
+            N_("create or change buddy pairing"),
             commands.setup_buddies,
             admin=True,
             options=commands.SETUP_OPTIONS,
         )
     )
     member_commands = (
-        ("join", "join the buddy pool", commands.buddy_join, "", ()),
-        ("leave", "leave the buddy pool", commands.buddy_leave, "", ()),
-        ("status", "my current buddy and the next round", commands.buddy_status, "", ()),
+        ("join", N_("join the buddy pool"), commands.buddy_join, "", ()),
+        ("leave", N_("leave the buddy pool"), commands.buddy_leave, "", ()),
+        ("status", N_("my current buddy and the next round"), commands.buddy_status, "", ()),
         (
             "pause",
-            "sit out rounds until a date",
+            N_("sit out rounds until a date"),
             commands.buddy_pause,
             "",
-            (Option("until", OptionKind.DATE, "the date you're back, YYYY-MM-DD", required=True),),
+            (
+                Option(
+                    "until", OptionKind.DATE, N_("the date you're back, YYYY-MM-DD"), required=True
+                ),
+            ),
         ),
-        ("resume", "end a pause or skip early", commands.buddy_resume, "", ()),
-        ("skip", "sit out just the next round", commands.buddy_skip, "", ()),
+        ("resume", N_("end a pause or skip early"), commands.buddy_resume, "", ()),
+        ("skip", N_("sit out just the next round"), commands.buddy_skip, "", ()),
         (
             "avoid",
-            "never pair me with someone (private)",
+            N_("never pair me with someone (private)"),
             commands.buddy_avoid,
             "@member",
             (),
         ),
         (
             "unavoid",
-            "take someone off my do-not-pair list",
+            N_("take someone off my do-not-pair list"),
             commands.buddy_unavoid,
             "@member",
             (),

@@ -13,7 +13,7 @@ from bot.buddies import pool
 from bot.buddies.followup import ANSWERS
 from bot.buddies.pairing import DEFAULT_WINDOW
 from bot.buddies.pool import BuddyMember, get_member
-from bot.buddies.rounds import latest_round
+from bot.buddies.rounds import latest_round, starter_text
 from bot.buddies.rule import (
     DEFAULT_SIZE,
     FOLLOWUP,
@@ -24,6 +24,7 @@ from bot.buddies.rule import (
     TIMEZONE_MODES,
     BuddyRule,
     buddy_rule,
+    date_label,
     day_label,
     describe,
 )
@@ -40,6 +41,9 @@ from bot.commands.values import (
 from bot.community import touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, current_language, ngettext
+from bot.i18n.formats import and_list
+from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.identity import UserRef
 from bot.kith_commands import local_label
 from bot.messages import Reply, Text
@@ -50,7 +54,6 @@ from bot.scheduling.clock import to_epoch
 from bot.scheduling.recurrence import DAY_NAMES, DailyRule, ScheduleError, parse_time
 from bot.scheduling.timezones import local_date
 from bot.store.base import Tx
-from bot.wording import plural
 
 EVERY = {"1w": 1, "2w": 2, "4w": 4, "weekly": 1, "fortnightly": 2, "biweekly": 2, "monthly": 4}
 MAX_PAUSE = timedelta(days=366)
@@ -61,35 +64,36 @@ SETUP_USAGE = (
     f"[window:1..{MAX_WINDOW}] [timezones:use|ignore] [remind:1d|off] [tz:Area/City]"
 )
 SETUP_OPTIONS = (
-    Option("channel", OptionKind.CHANNEL, "the buddy programme's channel"),
-    Option("every", OptionKind.CHOICE, "how often", choices=("1w", "2w", "4w")),
+    Option("channel", OptionKind.CHANNEL, N_("the buddy programme's channel")),
+    Option("every", OptionKind.CHOICE, N_("how often"), choices=("1w", "2w", "4w")),
     Option(
         "day",
         OptionKind.CHOICE,
-        "day of the round",
+        N_("day of the round"),
         choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
     ),
-    Option("time", OptionKind.TIME, "local time, HH:MM"),
-    Option("size", OptionKind.CHOICE, "people per group", choices=("2", "3", "4")),
-    Option(
-        "window", OptionKind.INTEGER, f"rounds before the same people meet again, 1-{MAX_WINDOW}"
-    ),
+    Option("time", OptionKind.TIME, N_("local time, HH:MM")),
+    Option("size", OptionKind.CHOICE, N_("people per group"), choices=("2", "3", "4")),
+    # The catalogue needs the text whole: keep 12 here in step with MAX_WINDOW (a test checks).
+    Option("window", OptionKind.INTEGER, N_("rounds before the same people meet again, 1-12")),
     Option(
         "timezones",
         OptionKind.CHOICE,
-        "group members within shared waking hours, or ignore time zones",
+        N_("group members within shared waking hours, or ignore time zones"),
         choices=TIMEZONE_MODES,
     ),
     Option(
         "remind",
         OptionKind.CHOICE,
-        "remind members the day before a round, with a skip button",
+        N_("remind members the day before a round, with a skip button"),
         choices=tuple(REMIND_BEFORE),
     ),
-    Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
-    Option("grace", OptionKind.INTEGER, "minutes a late round may still start"),
+    Option("tz", OptionKind.TIMEZONE, N_("time zone, like Europe/London")),
+    Option("grace", OptionKind.INTEGER, N_("minutes a late round may still start")),
 )
-NOT_SET_UP = "Buddy pairing isn't set up here yet. An admin can start it with /kith setup buddies."
+NOT_SET_UP = N_(
+    "Buddy pairing isn't set up here yet. An admin can start it with /kith setup buddies."
+)
 
 
 # --- admin ----------------------------------------------------------------------------------
@@ -98,20 +102,22 @@ NOT_SET_UP = "Buddy pairing isn't set up here yet. An admin can start it with /k
 def _parse_every(text: str) -> int:
     every = EVERY.get(text.strip().lower())
     if every is None:
-        raise UserError("every: is how often rounds happen: 1w, 2w or 4w. Nothing was changed.")
+        raise UserError(_("every: is how often rounds happen: 1w, 2w or 4w. Nothing was changed."))
     return every
 
 
 def _parse_day(text: str) -> int:
     word = text.strip().lower()[:3]
     if word not in DAY_NAMES or len(text.strip()) < 3:
-        raise UserError("day: is one day of the week, like mon or thursday. Nothing was changed.")
+        raise UserError(
+            _("day: is one day of the week, like mon or thursday. Nothing was changed.")
+        )
     return DAY_NAMES.index(word)
 
 
 def _parse_size(text: str) -> int:
     if text.strip() not in {"2", "3", "4"}:
-        raise UserError("size: is how many people per group: 2, 3 or 4. Nothing was changed.")
+        raise UserError(_("size: is how many people per group: 2, 3 or 4. Nothing was changed."))
     return int(text)
 
 
@@ -119,8 +125,11 @@ def _parse_window(text: str) -> int:
     rounds = text.strip().lower().removesuffix("rounds").strip()
     if not rounds.isdecimal() or len(rounds) > 3 or not 1 <= int(rounds) <= MAX_WINDOW:
         raise UserError(
-            "window: is how many rounds pass before the same people are grouped again: "
-            f"a whole number from 1 to {MAX_WINDOW}. Nothing was changed."
+            _(
+                "window: is how many rounds pass before the same people are grouped again: "
+                "a whole number from 1 to {most}. Nothing was changed.",
+                most=MAX_WINDOW,
+            )
         )
     return int(rounds)
 
@@ -129,8 +138,10 @@ def _parse_timezones(text: str) -> str:
     mode = text.strip().lower()
     if mode not in TIMEZONE_MODES:
         raise UserError(
-            "timezones: is use (group members within their shared waking hours, where their "
-            "time zones are known) or ignore. Nothing was changed."
+            _(
+                "timezones: is use (group members within their shared waking hours, where "
+                "their time zones are known) or ignore. Nothing was changed."
+            )
         )
     return mode
 
@@ -139,8 +150,10 @@ def _parse_remind(text: str) -> str:
     word = text.strip().lower()
     if word not in REMIND_BEFORE:
         raise UserError(
-            "remind: is 1d (remind members the day before each round, with a button to skip "
-            "it) or off. Nothing was changed."
+            _(
+                "remind: is 1d (remind members the day before each round, with a button to "
+                "skip it) or off. Nothing was changed."
+            )
         )
     return word
 
@@ -159,12 +172,20 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
     refuse_stray_words(inv, (o.name for o in SETUP_OPTIONS), SETUP_COMMAND)
     if existing is not None and not opts:
         return Reply.text(
-            f"Buddy pairing is {ctx.chat.channel_label(existing.channel)}, {describe(existing)}. "
-            f"Nothing was changed: give the settings to change, like {SETUP_USAGE}"
+            _(
+                "Buddy pairing is {channel}, {settings}. Nothing was changed: give the settings "
+                "to change, like {usage}",
+                channel=ctx.chat.channel_label(existing.channel),
+                settings=describe(existing),
+                usage=SETUP_USAGE,
+            )
         )
     if existing is None and not all(opts.get(k) for k in ("channel", "every", "day", "time")):
         raise UserError(
-            f"To start buddy pairing, give a channel, how often, a day and a time: {SETUP_USAGE}"
+            _(
+                "To start buddy pairing, give a channel, how often, a day and a time: {usage}",
+                usage=SETUP_USAGE,
+            )
         )
     config: dict[str, Any] = (
         dict(existing.config)
@@ -184,7 +205,7 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
         try:
             config["time"] = parse_time(opts["time"]).strftime("%H:%M")
         except ScheduleError as exc:
-            raise UserError(f"{exc} Nothing was changed.") from None
+            raise UserError(_("{problem} Nothing was changed.", problem=exc)) from None
     if "size" in opts:
         config["size"] = _parse_size(opts["size"])
     if "window" in opts:
@@ -194,7 +215,7 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
     if "remind" in opts:
         config["remind"] = _parse_remind(opts["remind"])
     if "grace" in opts:
-        config["grace_minutes"] = grace_value(opts["grace"], "a round may still start")
+        config["grace_minutes"] = grace_value(opts["grace"], _("a round may still start"))
     channel = channel_value(ctx, opts["channel"]) if "channel" in opts else None
     tz = timezone_value(opts["tz"]) if "tz" in opts else None
     if existing is not None:
@@ -219,13 +240,19 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
         if existing is not None and current is not None and current.followup_at is None:
             await _keep_round_going(tx, existing, programme, current.slot, ctx.now)
     upcoming = buddy_rule(programme).next_round(ctx.now)
-    first = f" Next round: {local_label(upcoming[1], tz)}." if upcoming else ""
-    verb = "updated" if existing else "set up"
+    values = {"channel": ctx.chat.channel_label(channel), "settings": describe(programme)}
+    if existing:
+        done = _("Buddy pairing is updated: {channel}, {settings}.", **values)
+    else:
+        done = _("Buddy pairing is set up: {channel}, {settings}.", **values)
+    if upcoming:
+        done += " " + _("Next round: {when}.", when=local_label(upcoming[1], tz))
     return Reply.text(
-        f"Buddy pairing is {verb}: {ctx.chat.channel_label(channel)}, {describe(programme)}."
-        f"{first}",
-        "Members join with /buddy join and are introduced privately each round, with a "
-        "conversation starter. /kith pause buddies stops it any time.",
+        done,
+        _(
+            "Members join with /buddy join and are introduced privately each round, with a "
+            "conversation starter. /kith pause buddies stops it any time."
+        ),
     )
 
 
@@ -258,20 +285,20 @@ async def _keep_round_going(
 async def _programme(ctx: Context) -> Programme:
     programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     if programme is None:
-        raise UserError(NOT_SET_UP)
+        raise UserError(_(NOT_SET_UP))
     return programme
 
 
 async def _in_pool(tx: Tx, ctx: Context) -> BuddyMember:
     member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
     if member is None or not member.active:
-        raise UserError("You're not in the buddy pool. /buddy join to start.")
+        raise UserError(_("You're not in the buddy pool. /buddy join to start."))
     return member
 
 
 def _next_round_text(rule: BuddyRule, now: datetime, tz: str) -> str:
     upcoming = rule.next_round(now)
-    return local_label(upcoming[1], tz) if upcoming else "not scheduled"
+    return local_label(upcoming[1], tz) if upcoming else _("not scheduled")
 
 
 async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
@@ -282,8 +309,10 @@ async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
         member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
         if member is not None and member.active and not member.awaiting:
             return Reply.text(
-                "You're already in the buddy pool. /buddy status shows your group and the "
-                "next round."
+                _(
+                    "You're already in the buddy pool. /buddy status shows your group and the "
+                    "next round."
+                )
             )
         if member is not None and member.active:
             await pool.update(tx, member, ctx.now, awaiting=0, ignored=0)
@@ -292,17 +321,28 @@ async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
         # Someone who avoided this member before they ran /kith forget still avoids them.
         await restore_references(tx, ctx.community.ref.key, ctx.actor.user.key)
     return Reply.text(
-        "You're in the buddy pool! 🎉 Each round I'll introduce you privately to "
-        f"{_buddy_words(programme)}, with a conversation starter.",
-        f"Rounds: {describe(programme)}. Next round: "
-        f"{_next_round_text(rule, ctx.now, programme.tz)}.",
-        "/buddy skip, /buddy pause until:YYYY-MM-DD or /buddy leave any time.",
+        _joined_text(programme),
+        _(
+            "Rounds: {settings}. Next round: {when}.",
+            settings=describe(programme),
+            when=_next_round_text(rule, ctx.now, programme.tz),
+        ),
+        _("/buddy skip, /buddy pause until:YYYY-MM-DD or /buddy leave any time."),
     )
 
 
-def _buddy_words(programme: Programme) -> str:
+def _joined_text(programme: Programme) -> str:
     size = int(programme.config.get("size", DEFAULT_SIZE))
-    return "a buddy" if size == 2 else f"a small group ({size} people)"
+    if size == 2:
+        return _(
+            "You're in the buddy pool! 🎉 Each round I'll introduce you privately to a buddy, "
+            "with a conversation starter."
+        )
+    return _(
+        "You're in the buddy pool! 🎉 Each round I'll introduce you privately to a small group "
+        "({size} people), with a conversation starter.",
+        size=size,
+    )
 
 
 async def buddy_leave(ctx: Context, inv: Invocation) -> Reply:
@@ -312,8 +352,10 @@ async def buddy_leave(ctx: Context, inv: Invocation) -> Reply:
         await touch_member(tx, ctx.actor, ctx.now)
         await pool.update(tx, member, ctx.now, active=0, awaiting=0, skip_next=0, paused_until=None)
     return Reply.text(
-        "You've left the buddy pool: no more intros or reminders from now on. "
-        "Thanks for being part of it; /buddy join any time to come back."
+        _(
+            "You've left the buddy pool: no more intros or reminders from now on. "
+            "Thanks for being part of it; /buddy join any time to come back."
+        )
     )
 
 
@@ -322,9 +364,9 @@ async def buddy_pause(ctx: Context, inv: Invocation) -> Reply:
     until = until_value(inv, "/buddy pause")
     today = local_date(ctx.now, programme.tz)
     if until <= today:
-        raise UserError("That date has already come. Pick a later one, like next month.")
+        raise UserError(_("That date has already come. Pick a later one, like next month."))
     if until - today > MAX_PAUSE:
-        raise UserError("Pauses go up to a year. For longer, /buddy leave and join again later.")
+        raise UserError(_("Pauses go up to a year. For longer, /buddy leave and join again later."))
     async with ctx.db.transaction() as tx:
         member = await _in_pool(tx, ctx)
         await touch_member(tx, ctx.actor, ctx.now)
@@ -333,10 +375,21 @@ async def buddy_pause(ctx: Context, inv: Invocation) -> Reply:
         )
     rule = buddy_rule(programme)
     back = rule.next_round(rule.at_local(until) - timedelta(minutes=1))
-    back_text = f" Your first round back: {local_label(back[1], programme.tz)}." if back else ""
+    if back:
+        return Reply.text(
+            _(
+                "Paused until {date}: you'll sit out the rounds before then and come back by "
+                "yourself. Your first round back: {when}. /buddy resume ends the pause early.",
+                date=date_label(until),
+                when=local_label(back[1], programme.tz),
+            )
+        )
     return Reply.text(
-        f"Paused until {until:%a %d %b %Y}: you'll sit out the rounds before then and come "
-        f"back by yourself.{back_text} /buddy resume ends the pause early."
+        _(
+            "Paused until {date}: you'll sit out the rounds before then and come back by "
+            "yourself. /buddy resume ends the pause early.",
+            date=date_label(until),
+        )
     )
 
 
@@ -346,14 +399,16 @@ async def buddy_resume(ctx: Context, inv: Invocation) -> Reply:
         member = await _in_pool(tx, ctx)
         today = local_date(ctx.now, programme.tz)
         if not (member.paused_on(today) or member.skip_next or member.awaiting):
-            return Reply.text("You're not paused or skipping, so you're in the next round.")
+            return Reply.text(_("You're not paused or skipping, so you're in the next round."))
         await touch_member(tx, ctx.actor, ctx.now)
         await pool.update(
             tx, member, ctx.now, paused_until=None, skip_next=0, awaiting=0, ignored=0
         )
     return Reply.text(
-        "Welcome back! You're in the next round: "
-        f"{_next_round_text(buddy_rule(programme), ctx.now, programme.tz)}."
+        _(
+            "Welcome back! You're in the next round: {when}.",
+            when=_next_round_text(buddy_rule(programme), ctx.now, programme.tz),
+        )
     )
 
 
@@ -363,24 +418,31 @@ async def buddy_skip(ctx: Context, inv: Invocation) -> Reply:
     async with ctx.db.transaction() as tx:
         member = await _in_pool(tx, ctx)
         if member.skip_next:
-            return Reply.text(f"You're already sitting out the next round ({upcoming}).")
+            return Reply.text(
+                _("You're already sitting out the next round ({when}).", when=upcoming)
+            )
         await touch_member(tx, ctx.actor, ctx.now)
         await pool.update(tx, member, ctx.now, skip_next=1)
     return Reply.text(
-        f"Okay: you'll sit out the next round ({upcoming}) and be back for the one after. "
-        "/buddy resume undoes it."
+        _(
+            "Okay: you'll sit out the next round ({when}) and be back for the one after. "
+            "/buddy resume undoes it.",
+            when=upcoming,
+        )
     )
 
 
 def _target(ctx: Context, inv: Invocation, verb: str) -> tuple[str, str]:
     text = inv.args[0] if inv.args else ""
     if not text:
-        raise UserError(f"Who? Mention them: /buddy {verb} @name.")
+        raise UserError(_("Who? Mention them: /buddy {verb} @name.", verb=verb))
     user = user_value(ctx, text)
     if user.community != ctx.community.ref:
-        raise UserError(f"“{text[:40]}” isn't a member here. Mention them, like @name.")
+        raise UserError(
+            _("“{text}” isn't a member here. Mention them, like @name.", text=text[:40])
+        )
     if user == ctx.actor.user:
-        raise UserError("That's you! You're never paired with yourself.")
+        raise UserError(_("That's you! You're never paired with yourself."))
     return user.key, user.id
 
 
@@ -402,7 +464,12 @@ async def buddy_avoid(ctx: Context, inv: Invocation) -> Reply:
             ctx.actor.user.key,
         )
         if int(count) >= MAX_AVOID:
-            raise UserError(f"Your do-not-pair list is full ({MAX_AVOID} people). Nothing changed.")
+            raise UserError(
+                _(
+                    "Your do-not-pair list is full ({most} people). Nothing changed.",
+                    most=MAX_AVOID,
+                )
+            )
         await touch_member(tx, ctx.actor, ctx.now)
         await tx.execute(
             "INSERT INTO buddy_avoid (community_id, user_key, avoid_key, created_at)"
@@ -414,8 +481,11 @@ async def buddy_avoid(ctx: Context, inv: Invocation) -> Reply:
         )
         name = await _name_of(tx, ctx, key, fallback)
     return Reply.text(
-        f"Done: you won't be paired with @{name}. Nobody is told, and only you can see your "
-        f"list. /buddy unavoid @{name} undoes it."
+        _(
+            "Done: you won't be paired with @{name}. Nobody is told, and only you can see your "
+            "list. /buddy unavoid @{name} undoes it.",
+            name=name,
+        )
     )
 
 
@@ -433,8 +503,8 @@ async def buddy_unavoid(ctx: Context, inv: Invocation) -> Reply:
         )
         name = await _name_of(tx, ctx, key, fallback)
     if not removed:
-        raise UserError(f"@{name} isn't on your do-not-pair list, so nothing changed.")
-    return Reply.text(f"Done: @{name} can be paired with you again.")
+        raise UserError(_("@{name} isn't on your do-not-pair list, so nothing changed.", name=name))
+    return Reply.text(_("Done: @{name} can be paired with you again.", name=name))
 
 
 async def buddy_status(ctx: Context, inv: Invocation) -> Reply:
@@ -450,31 +520,35 @@ async def home_lines(ctx: Context) -> list[str | tuple[Text, ...]]:
 async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, ...]]:
     programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     if programme is None:
-        return [NOT_SET_UP] if always else []
+        return [_(NOT_SET_UP)] if always else []
     member = await get_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key)
     rule = buddy_rule(programme)
-    lines: list[str | tuple[Text, ...]] = [(Text("Buddy pairing", bold=True),)]
+    lines: list[str | tuple[Text, ...]] = [(Text(_("Buddy pairing"), bold=True),)]
     if member is None or not member.active:
         if not always:
             return []
-        lines.append(f"You're not in the buddy pool. Rounds are {describe(programme)}.")
-        lines.append("/buddy join to be introduced to someone new each round.")
+        lines.append(
+            _("You're not in the buddy pool. Rounds are {settings}.", settings=describe(programme))
+        )
+        lines.append(_("/buddy join to be introduced to someone new each round."))
         return lines
-    lines.append(f"You're in the buddy pool: {describe(programme)}.")
+    lines.append(_("You're in the buddy pool: {settings}.", settings=describe(programme)))
     today = local_date(ctx.now, programme.tz)
     if member.awaiting:
         lines.append(
-            "You're left out of rounds until you answer my question about staying "
-            "(or /buddy resume to stay)."
+            _(
+                "You're left out of rounds until you answer my question about staying "
+                "(or /buddy resume to stay)."
+            )
         )
     if member.paused_on(today):
         assert member.paused_until is not None
-        lines.append(f"Paused until {member.paused_until:%a %d %b %Y}.")
+        lines.append(_("Paused until {date}.", date=date_label(member.paused_until)))
     if member.skip_next:
-        lines.append("You're sitting out the next round.")
+        lines.append(_("You're sitting out the next round."))
     lines.extend(await _my_group(ctx, programme, member))
     if programme.paused:
-        lines.append("Buddy pairing is paused by the admins right now.")
+        lines.append(_("Buddy pairing is paused by the admins right now."))
     else:
         lines.append(_next_round_line(rule, member, ctx.now, programme.tz))
     avoided = await ctx.db.fetchall(
@@ -488,13 +562,24 @@ async def status_lines(ctx: Context, *, always: bool) -> list[str | tuple[Text, 
     if avoided:
         shown = ["@" + (r["display_name"] or UserRef.id_in(r["avoid_key"])) for r in named]
         if len(named) < len(avoided):
-            gone = len(avoided) - len(named)
-            who = plural(gone, "person", "people")
-            shown.append(f"{who} Kith no longer knows (still avoided if they come back)")
-        lines.append(f"Your do-not-pair list (only you see it): {', '.join(shown)}.")
+            shown.append(
+                ngettext(
+                    "{n} person Kith no longer knows (still avoided if they come back)",
+                    "{n} people Kith no longer knows (still avoided if they come back)",
+                    len(avoided) - len(named),
+                )
+            )
+        lines.append(
+            _("Your do-not-pair list (only you see it): {people}.", people=", ".join(shown))
+        )
     latest = await round_stats(ctx.db, programme.id, limit=1)
     if latest:
-        lines.append(f"This community's latest round: {round_line(latest[0], programme.tz)}.")
+        lines.append(
+            _(
+                "This community's latest round: {round}.",
+                round=round_line(latest[0], programme.tz),
+            )
+        )
     return lines
 
 
@@ -502,11 +587,11 @@ def _next_round_line(rule: BuddyRule, member: BuddyMember, now: datetime, tz: st
     """The community's next round, and the member's own if a pause or skip puts it later."""
     first = rule.next_round(now)
     if first is None:
-        return "Next round: not scheduled."
+        return _("Next round: not scheduled.")
     if member.awaiting:
-        return f"Next round: {local_label(first[1], tz)}, once you've answered."
+        return _("Next round: {when}, once you've answered.", when=local_label(first[1], tz))
     skip, upcoming = member.skip_next, first
-    for _ in range(60):  # a year of weekly rounds is more than any pause
+    for _step in range(60):  # a year of weekly rounds is more than any pause
         day, instant = upcoming
         if not member.paused_on(day):
             if not skip:
@@ -517,12 +602,14 @@ def _next_round_line(rule: BuddyRule, member: BuddyMember, now: datetime, tz: st
             break
         upcoming = found
     if upcoming == first:
-        return f"Next round: {local_label(first[1], tz)}."
+        return _("Next round: {when}.", when=local_label(first[1], tz))
+    values = {"when": local_label(upcoming[1], tz), "day": day_label(first[1], tz)}
     if upcoming[0] - first[0] > rule.length:
-        sitting_out = f"the rounds from {day_label(first[1], tz)} until then"
-    else:
-        sitting_out = f"the one on {day_label(first[1], tz)}"
-    return f"Your next round: {local_label(upcoming[1], tz)} (you're sitting out {sitting_out})."
+        return _(
+            "Your next round: {when} (you're sitting out the rounds from {day} until then).",
+            **values,
+        )
+    return _("Your next round: {when} (you're sitting out the one on {day}).", **values)
 
 
 async def _my_group(ctx: Context, programme: Programme, member: BuddyMember) -> list[str]:
@@ -539,22 +626,36 @@ async def _my_group(ctx: Context, programme: Programme, member: BuddyMember) -> 
         member.id,
         round_.occurrence_id,
     )
-    when = f"round {round_.number}, since {day_label(round_.started_at, programme.tz)}"
+    when = _(
+        "round {number}, since {day}",
+        number=round_.number,
+        day=day_label(round_.started_at, programme.tz),
+    )
     if not rows:
         if member.id in round_.unplaced_ids:
-            return [f"You weren't paired in the latest round ({when})."]
-        return [f"You weren't in the latest round ({when})."]
+            return [_("You weren't paired in the latest round ({when}).", when=when)]
+        return [_("You weren't in the latest round ({when}).", when=when)]
     others = [
         "@" + (r["display_name"] or UserRef.id_in(r["user_key"]))
         for r in rows
         if int(r["member_id"]) != member.id
     ]
     mine = next(r["answer"] for r in rows if int(r["member_id"]) == member.id)
-    together = " and ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
     lines = [
-        f"Your buddies ({when}): {together}.",
-        f"Conversation starter: {round_.starter_text}",
+        _("Your buddies ({when}): {people}.", when=when, people=and_names(others)),
+        _(
+            "Conversation starter: {starter}",
+            starter=starter_text(ctx.services.catalogue, round_),
+        ),
     ]
     if mine is not None:
-        lines.append(f"Your answer to “did you connect?”: {ANSWERS[mine]}.")
+        lines.append(_("Your answer to “did you connect?”: {answer}.", answer=_(ANSWERS[mine])))
     return lines
+
+
+def and_names(names: list[str]) -> str:
+    """``@A``, ``@A and @B``, ``@A, @B and @C`` (in English as Kith always wrote it, without a
+    serial comma; other languages their own way)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return and_list(names)

@@ -6,6 +6,10 @@ group may answer its follow-up, only the member asked may answer whether to stay
 
 "We met" answers live in ``buddy_group_members`` (``answer = 'met'``, ``answered_at``); they are
 what counts as a kind act for the streak of those who met.
+
+The nudge and the follow-up are group messages, written in the language the group's members
+share, else the community's (as the introduction, ``bot.buddies.intros``); each member's answer
+is replied to in their own language.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import choice_ids
-from bot.buddies.intros import WRITE_EVERY, names
+from bot.buddies.intros import WRITE_EVERY, group_language, with_people
 from bot.buddies.pool import get_member, update
-from bot.buddies.rounds import Group, Round, find_round, round_groups
-from bot.buddies.rule import KIND, day_label
+from bot.buddies.rounds import Group, Round, find_round, round_groups, starter_text
+from bot.buddies.rule import KIND, date_label, day_label
 from bot.choice_ids import ChoiceId, ChoiceIdError
-from bot.community import member_timezone, touch_member
+from bot.community import member_languages, member_timezone, touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, current_language, use_language
 from bot.identity import MessageRef
 from bot.kindness.acts import record_act
 from bot.logs import event
@@ -36,10 +41,10 @@ from bot.store.base import Database
 
 log = logging.getLogger("kith.buddies")
 
-ANSWERS = {
-    "met": "🤝 We met",
-    "notyet": "⏳ Not yet",
-    "couldnt": "🙏 Couldn't this time",
+ANSWERS = {  # the buttons' words, shown with _()
+    "met": N_("🤝 We met"),
+    "notyet": N_("⏳ Not yet"),
+    "couldnt": N_("🙏 Couldn't this time"),
 }
 PAUSE_FOR = timedelta(weeks=4)  # "pause" in the stay-or-go question
 ANSWER_WINDOW = timedelta(days=7)  # answers still count this long after the round ends
@@ -49,13 +54,17 @@ def to_epoch_delta(delta: timedelta) -> int:
     return int(delta.total_seconds())
 
 
-def nudge_message(round_: Round, group: Group, tz: str) -> Message:
+def nudge_message(round_: Round, group: Group, tz: str, starter: str) -> Message:
     ask_day = day_label(round_.ends_at - timedelta(days=1), tz)
     return message(
-        (Text("🌱 Halfway through buddy round ", bold=True), Text(f"{round_.number}", bold=True)),
-        (Text("A gentle nudge for "), *names(group.people), Text(": have you found a time yet?")),
-        f"Even ten minutes counts. If it helps, the starter was: {round_.starter_text} "
-        f"I'll ask how it went on {ask_day}.",
+        (Text(_("🌱 Halfway through buddy round {number}", number=round_.number), bold=True),),
+        with_people(_("A gentle nudge for {people}: have you found a time yet?"), group.people),
+        _(
+            "Even ten minutes counts. If it helps, the starter was: {starter} "
+            "I'll ask how it went on {day}.",
+            starter=starter,
+            day=ask_day,
+        ),
     )
 
 
@@ -63,17 +72,19 @@ def followup_message(round_: Round, group: Group) -> Message:
     choices = tuple(
         Choice(
             choice_ids.encode("buddy.answer", group.id, value),
-            label,
+            _(label),
             value,
             ChoiceStyle.PRIMARY if value == "met" else ChoiceStyle.DEFAULT,
         )
         for value, label in ANSWERS.items()
     )
     return message(
-        (Text(f"🤝 Buddy round {round_.number}: did you connect?", bold=True),),
-        (Text("This round's group: "), *names(group.people), Text(".")),
-        "Tap one: each of you answers for yourself, only this group can answer, and there's no "
-        "wrong answer. Meeting up counts as a kind act.",
+        (Text(_("🤝 Buddy round {number}: did you connect?", number=round_.number), bold=True),),
+        with_people(_("This round's group: {people}."), group.people),
+        _(
+            "Tap one: each of you answers for yourself, only this group can answer, and there's "
+            "no wrong answer. Meeting up counts as a kind act."
+        ),
         choices=choices,
     )
 
@@ -98,17 +109,25 @@ async def _to_groups(ctx: DeliveryContext, what: str) -> MessageRef | None:
         round_.occurrence_id,
         where=f"AND g.intro_state = 'sent' AND g.{what}_state = 'pending'",
     )
+    community = current_language()  # a delivery runs in the community's language
+    languages = await member_languages(
+        db, ctx.programme.community_key, [p.user.key for g in groups for p in g.people if p.active]
+    )
+    starters: dict[str, str] = {}  # the starter in each language, rendered once
     transient: list[str] = []
     done: list[Sent] = []
     for group in groups:
         people = [p for p in group.people if p.active]
         outcome: GroupDelivery | DeliveryError | None = None
         if people:
-            build = (
-                nudge_message(round_, group, ctx.programme.tz)
-                if what == "nudge"
-                else followup_message(round_, group)
-            )
+            with use_language(group_language(people, languages, community)):
+                if what == "nudge":
+                    language = current_language()
+                    if language not in starters:
+                        starters[language] = starter_text(ctx.services.catalogue, round_)
+                    build = nudge_message(round_, group, ctx.programme.tz, starters[language])
+                else:
+                    build = followup_message(round_, group)
             try:
                 outcome = await ctx.chat.send_group(
                     [p.user for p in people],
@@ -183,9 +202,9 @@ async def _record(db: Database, what: str, done: list[Sent]) -> None:
 
 
 REPLIES = {
-    "met": "Wonderful, thank you for making time for each other! 🎉 That counts as a kind act.",
-    "notyet": "No worries: there's still time. Tap “We met” here whenever you do.",
-    "couldnt": "Thanks for letting me know. Life gets busy; there's always the next round. 💛",
+    "met": N_("Wonderful, thank you for making time for each other! 🎉 That counts as a kind act."),
+    "notyet": N_("No worries: there's still time. Tap “We met” here whenever you do."),
+    "couldnt": N_("Thanks for letting me know. Life gets busy; there's always the next round. 💛"),
 }
 
 
@@ -204,7 +223,7 @@ async def answer_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             ctx.community.ref.key,
         )
         if row is None or row["followup_state"] != "sent":
-            raise UserError("I can't find that buddy question here, so nothing was recorded.")
+            raise UserError(_("I can't find that buddy question here, so nothing was recorded."))
         member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
         previous = None
         if member is not None:
@@ -219,12 +238,15 @@ async def answer_clicked(ctx: Context, choice: ChoiceId) -> Reply:
                 previous = found["answer"]
         if member is None:
             raise UserError(
-                "That question is for the members of that buddy group, so nothing was recorded."
+                _("That question is for the members of that buddy group, so nothing was recorded.")
             )
         if to_epoch(ctx.now) > int(row["ends_at"]) + to_epoch_delta(ANSWER_WINDOW):
             raise UserError(
-                f"Buddy round {row['number']} has closed, so nothing was recorded. "
-                "Thanks all the same!"
+                _(
+                    "Buddy round {number} has closed, so nothing was recorded. "
+                    "Thanks all the same!",
+                    number=row["number"],
+                )
             )
         await touch_member(tx, ctx.actor, ctx.now)
         await tx.execute(
@@ -243,7 +265,8 @@ async def answer_clicked(ctx: Context, choice: ChoiceId) -> Reply:
                 tx,
                 ctx.community.ref.key,
                 ctx.actor.user.key,
-                f"met my buddy group in round {row['number']}",
+                # In the member's own words, as their other kind acts are.
+                _("met my buddy group in round {number}", number=row["number"]),
                 "buddy",
                 ctx.now,
                 zone,
@@ -251,10 +274,14 @@ async def answer_clicked(ctx: Context, choice: ChoiceId) -> Reply:
         # Any answer shows the member is still around, even one given late.
         await update(tx, member, ctx.now, ignored=0)
     if previous == answer:
-        return Reply.text(f"You already said “{ANSWERS[answer]}”; it's noted.")
+        return Reply.text(_("You already said “{answer}”; it's noted.", answer=_(ANSWERS[answer])))
     if previous is not None:
-        return Reply.text(f"Changed your answer to “{ANSWERS[answer]}”. {REPLIES[answer]}")
-    return Reply.text(REPLIES[answer])
+        return Reply.text(
+            _("Changed your answer to “{answer}”.", answer=_(ANSWERS[answer]))
+            + " "
+            + _(REPLIES[answer])
+        )
+    return Reply.text(_(REPLIES[answer]))
 
 
 async def stay_clicked(ctx: Context, choice: ChoiceId) -> Reply:
@@ -267,24 +294,27 @@ async def stay_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     async with ctx.db.transaction() as tx:
         member = await get_member(tx, ctx.community.ref.key, ctx.actor.user.key)
         if member is None or member.id != member_id:
-            raise UserError("That question was for someone else, so nothing changed.")
+            raise UserError(_("That question was for someone else, so nothing changed."))
         if not member.awaiting:
             return Reply.text(
-                "You've already answered that one. /buddy status shows where you are."
+                _("You've already answered that one. /buddy status shows where you are.")
             )
         await touch_member(tx, ctx.actor, ctx.now)
         if value == "stay":
             await update(tx, member, ctx.now, awaiting=0, ignored=0)
-            reply = "Glad you're staying! 🙂 You'll be in the next buddy round."
+            reply = _("Glad you're staying! 🙂 You'll be in the next buddy round.")
         elif value == "pause":
             await update(tx, member, ctx.now, awaiting=0, ignored=0, paused_until=back.isoformat())
-            reply = (
-                f"Paused until {back:%a %d %b %Y}. Enjoy the break; you'll be back in the pool "
-                "after that, or sooner with /buddy resume."
+            reply = _(
+                "Paused until {date}. Enjoy the break; you'll be back in the pool after that, "
+                "or sooner with /buddy resume.",
+                date=date_label(back),
             )
         else:
             await update(tx, member, ctx.now, awaiting=0, ignored=0, active=0)
-            reply = "You've left the buddy pool. Thanks for being part of it; /buddy join any time."
+            reply = _(
+                "You've left the buddy pool. Thanks for being part of it; /buddy join any time."
+            )
     return Reply.text(reply)
 
 

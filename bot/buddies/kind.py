@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from bot.buddies.rule import KIND, describe, slots
 from bot.buddies.status import round_status
+from bot.i18n import N_
 from bot.programmes import grace_window
 from bot.registry import ProgrammeKind
 
 BUDDY_KIND = ProgrammeKind(
     name=KIND,
-    title="Buddy pairing",
+    title=N_("Buddy pairing"),  # shown with _() where it is read
     slots=slots,
     grace=grace_window,
     describe=describe,

@@ -67,7 +67,8 @@ class Round:
     number: int
     started_at: datetime
     ends_at: datetime
-    starter_text: str
+    starter_key: str
+    starter_text: str  # in English, as dealt; members read it with ``starter_text()``
     pool: int
     paired: int
     unplaced_ids: tuple[int, ...]
@@ -84,6 +85,7 @@ class Round:
             number=int(row["number"]),
             started_at=from_epoch(row["started_at"]),
             ends_at=from_epoch(row["ends_at"]),
+            starter_key=row["starter_key"],
             starter_text=row["starter_text"],
             pool=int(row["pool"]),
             paired=int(row["paired"]),
@@ -102,6 +104,13 @@ def starter_for(catalogue: Catalogue, programme: Programme, number: int) -> Prom
         raise ValueError("the conversation starter deck is empty")
     random.Random(f"starters:{programme.community_key}:{programme.id}").shuffle(deck)
     return deck[(number - 1) % len(deck)]
+
+
+def starter_text(catalogue: Catalogue, round_: Round) -> str:
+    """The round's starter in the current language (the deck's, by the key stored with the
+    round); a starter since dropped from the deck reads as it was dealt."""
+    prompt = next((p for p in catalogue.starters if p.key == round_.starter_key), None)
+    return catalogue.text(prompt) if prompt is not None else round_.starter_text
 
 
 SAVE_SLICE = 100  # groups per transaction while saving a round: a few milliseconds each

@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from babel.dates import format_skeleton
+
 from bot.buddies.pairing import DEFAULT_WINDOW
+from bot.i18n import _, current_language, ngettext
+from bot.i18n.formats import clock, short_date, weekday
+from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.programmes import Programme
 from bot.registry import Slot
 from bot.scheduling.recurrence import DailyRule, parse_time
 from bot.scheduling.timezones import zone
-from bot.wording import plural
 
 KIND = "buddies"
 ROUND = "buddies.round"
@@ -25,8 +29,6 @@ NUDGE = "buddies.nudge"
 FOLLOWUP = "buddies.followup"
 REMIND = "buddies.remind"  # "a round is coming", the day before it (slot: the round's date)
 
-CADENCES = {1: "every week", 2: "every 2 weeks", 4: "every 4 weeks"}
-DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_SIZE = 2
 HISTORY_ROUNDS = 12  # rounds of history pairing looks at (the window, and fresher-first beyond)
 MAX_WINDOW = HISTORY_ROUNDS  # a longer repeat window would reach past the history loaded
@@ -79,8 +81,19 @@ class BuddyRule:
 
 
 def day_label(instant: datetime, tz: str) -> str:
-    """``Mon 09 Mar`` in the programme's time zone."""
-    return instant.astimezone(zone(tz)).strftime("%a %d %b")
+    """``Mon 09 Mar`` in the programme's time zone (``lun, 9 mar`` in Spanish: each language's
+    own short date; English keeps the style Kith has always written)."""
+    local = instant.astimezone(zone(tz))
+    if current_language() == DEFAULT_LANGUAGE:
+        return local.strftime("%a %d %b")
+    return short_date(local)
+
+
+def date_label(day: date) -> str:
+    """``Mon 20 Apr 2026`` (a pause's end), in the current language's own style."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return day.strftime("%a %d %b %Y")
+    return str(format_skeleton("yMMMEd", day, locale=current_language()))
 
 
 def buddy_rule(programme: Programme) -> BuddyRule:
@@ -132,17 +145,38 @@ def uses_timezones(programme: Programme) -> bool:
 
 
 def describe(programme: Programme) -> str:
+    """The programme's settings as one phrase, in the current language."""
     rule = buddy_rule(programme)
-    size = group_size(programme)
-    window = repeat_window(programme)
-    return (
-        f"{CADENCES.get(rule.every, f'every {rule.every} weeks')} on {DAY_TITLES[rule.day]} "
-        f"at {rule.at:%H:%M} ({programme.tz}), groups of {size}, "
-        f"no repeat buddy within {plural(window, 'round')}, "
-        + (
-            "within members' shared waking hours"
-            if uses_timezones(programme)
-            else "time zones ignored"
+    cadence = ngettext(
+        "every week on {day} at {time} ({tz})",
+        "every {n} weeks on {day} at {time} ({tz})",
+        rule.every,
+        day=weekday(rule.day),
+        time=clock(rule.at),
+        tz=programme.tz,
+    )
+    window = ngettext(
+        "no repeat buddy within {n} round",
+        "no repeat buddy within {n} rounds",
+        repeat_window(programme),
+    )
+    hours = (
+        _("within members' shared waking hours")
+        if uses_timezones(programme)
+        else _("time zones ignored")
+    )
+    if remind_before(programme):
+        return _(
+            "{cadence}, groups of {size}, {window}, {hours}, members reminded the day before",
+            cadence=cadence,
+            size=group_size(programme),
+            window=window,
+            hours=hours,
         )
-        + (", members reminded the day before" if remind_before(programme) else "")
+    return _(
+        "{cadence}, groups of {size}, {window}, {hours}",
+        cadence=cadence,
+        size=group_size(programme),
+        window=window,
+        hours=hours,
     )

@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from bot.aggregates import StatRow
 from bot.buddies.rule import KIND, day_label
 from bot.context import Context, Services
+from bot.i18n import _, ngettext
+from bot.i18n.formats import percent
 from bot.messages import Text
 from bot.programmes import get_programme
 from bot.scheduling.clock import from_epoch, to_epoch
 from bot.scheduling.timezones import local_date
 from bot.sparklines import MIN_GROUP, Series, StatsItem
 from bot.store.base import Database
-from bot.wording import plural
 
 SHOWN_ROUNDS = 12  # rounds listed one by one under the totals (latest first)
 
@@ -82,22 +83,40 @@ async def round_stats(
 
 
 def _percent(part: int, whole: int) -> str:
-    return f" ({round(100 * part / whole)}%)" if whole else ""
+    """`` (42%)`` in the current language's way of writing a percentage, or nothing."""
+    return f" ({percent(round(100 * part / whole) / 100)})" if whole else ""
 
 
 def round_line(stats: RoundStats, tz: str) -> str:
     """One round, e.g. ``Round 3 (Mon 16 Mar): 4 groups · 9 members paired · 6 of 9 answered ·
     met in 3 of 4 groups · 12 repeats avoided``."""
-    head = f"Round {stats.number} ({day_label(stats.started_at, tz)}): "
-    parts = [head + plural(stats.groups, "group"), f"{plural(stats.paired, 'member')} paired"]
+    parts = [
+        ngettext(
+            "Round {number} ({day}): {n} group",
+            "Round {number} ({day}): {n} groups",
+            stats.groups,
+            number=stats.number,
+            day=day_label(stats.started_at, tz),
+        ),
+        ngettext("{n} member paired", "{n} members paired", stats.paired),
+    ]
     if stats.followed_up:
-        parts.append(f"{stats.answered} of {stats.asked} answered")
-        parts.append(f"met in {stats.groups_met} of {plural(stats.groups_asked, 'group')}")
+        parts.append(
+            _("{answered} of {asked} answered", answered=stats.answered, asked=stats.asked)
+        )
+        parts.append(
+            ngettext(
+                "met in {met} of {n} group",
+                "met in {met} of {n} groups",
+                stats.groups_asked,
+                met=stats.groups_met,
+            )
+        )
     else:
-        parts.append("“did you connect?” still to come")
-    parts.append(f"{plural(stats.kept_apart, 'repeat')} avoided")
+        parts.append(_("“did you connect?” still to come"))
+    parts.append(ngettext("{n} repeat avoided", "{n} repeats avoided", stats.kept_apart))
     if stats.repeats:
-        parts.append(f"{plural(stats.repeats, 'unavoidable repeat')}")
+        parts.append(ngettext("{n} unavoidable repeat", "{n} unavoidable repeats", stats.repeats))
     return " · ".join(parts)
 
 
@@ -106,25 +125,44 @@ async def buddy_stats(ctx: Context, days: int) -> list[StatsItem]:
     if programme is None:
         return []
     rounds = await round_stats(ctx.db, programme.id, ctx.now - timedelta(days=days))
-    heading: list[StatsItem] = [(Text(f"Buddy pairing, last {days} days", bold=True),)]
+    heading: list[StatsItem] = [
+        (
+            Text(
+                ngettext("Buddy pairing, last {n} day", "Buddy pairing, last {n} days", days),
+                bold=True,
+            ),
+        )
+    ]
     if not rounds:
-        return [*heading, "No buddy rounds in this period yet."]
+        return [*heading, _("No buddy rounds in this period yet.")]
     asked = sum(r.asked for r in rounds if r.followed_up)
     answered = sum(r.answered for r in rounds if r.followed_up)
     groups_asked = sum(r.groups_asked for r in rounds)
     groups_met = sum(r.groups_met for r in rounds)
     parts = [
-        f"Rounds: {len(rounds)}",
-        f"groups: {sum(r.groups for r in rounds)}",
-        f"members paired: {sum(r.paired for r in rounds)}",
+        _("Rounds: {n}", n=len(rounds)),
+        _("groups: {n}", n=sum(r.groups for r in rounds)),
+        _("members paired: {n}", n=sum(r.paired for r in rounds)),
     ]
     if asked:
-        parts.append(f"answered: {answered} of {asked}{_percent(answered, asked)}")
         parts.append(
-            f"met: {groups_met} of {groups_asked} groups{_percent(groups_met, groups_asked)}"
+            _(
+                "answered: {answered} of {asked}{percent}",
+                answered=answered,
+                asked=asked,
+                percent=_percent(answered, asked),
+            )
         )
-    parts.append(f"repeats avoided: {sum(r.kept_apart for r in rounds)}")
-    parts.append(f"unavoidable repeats: {sum(r.repeats for r in rounds)}")
+        parts.append(
+            _(
+                "met: {met} of {asked} groups{percent}",
+                met=groups_met,
+                asked=groups_asked,
+                percent=_percent(groups_met, groups_asked),
+            )
+        )
+    parts.append(_("repeats avoided: {n}", n=sum(r.kept_apart for r in rounds)))
+    parts.append(_("unavoidable repeats: {n}", n=sum(r.repeats for r in rounds)))
     totals = " · ".join(parts)
     asked_rounds = [r for r in reversed(rounds) if r.followed_up]
     trend = [met_rate_series(asked_rounds)] if asked_rounds else []
@@ -140,8 +178,8 @@ def met_rate_series(rounds: list[RoundStats]) -> Series:
     """The share of asked groups that met, per round (oldest first), as a percentage; a round
     with fewer than the minimum of answers is a gap."""
     return Series(
-        "Met rate by round",
-        tuple(f"round {r.number}" for r in rounds),
+        _("Met rate by round"),
+        tuple(_("round {number}", number=r.number) for r in rounds),
         tuple(
             100 * r.groups_met / r.groups_asked
             if r.groups_asked and r.answered >= MIN_GROUP
@@ -150,7 +188,7 @@ def met_rate_series(rounds: list[RoundStats]) -> Series:
         ),
         low=0,
         high=100,
-        number=lambda v: f"{v:.0f}%",
+        number=lambda v: percent(round(v) / 100),
     )
 
 
@@ -173,8 +211,14 @@ async def digest_lines(
     if latest.answered < MIN_GROUP:
         return []  # a rate from fewer answers could point at someone
     return [
-        f"🤝 Buddy round {latest.number}: met in {latest.groups_met} of "
-        f"{plural(latest.groups_asked, 'group')}{_percent(latest.groups_met, latest.groups_asked)}."
+        ngettext(
+            "🤝 Buddy round {number}: met in {met} of {n} group{percent}.",
+            "🤝 Buddy round {number}: met in {met} of {n} groups{percent}.",
+            latest.groups_asked,
+            number=latest.number,
+            met=latest.groups_met,
+            percent=_percent(latest.groups_met, latest.groups_asked),
+        )
     ]
 
 

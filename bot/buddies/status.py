@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.buddies.rounds import latest_round, round_groups
 from bot.buddies.rule import buddy_rule, day_label
 from bot.context import Context
+from bot.i18n import _, ngettext
 from bot.kith_commands import local_label
 from bot.programmes import Programme
 from bot.scheduling.timezones import local_date
-from bot.wording import plural
 
 MAX_NAMED = 10  # unreachable members named in full; the rest are counted
 
@@ -32,39 +32,53 @@ async def round_status(ctx: Context, programme: Programme) -> list[str]:
     counts = await pool_counts(ctx, programme.tz)
     extras = []
     if counts["paused"]:
-        extras.append(f"{counts['paused']} paused")
+        extras.append(_("{n} paused", n=counts["paused"]))
     if counts["skipping"]:
-        extras.append(f"{counts['skipping']} skipping the next round")
+        extras.append(_("{n} skipping the next round", n=counts["skipping"]))
     if counts["awaiting"]:
-        extras.append(f"{counts['awaiting']} not yet answered whether to stay")
-    lines = [
-        f"Pool: {plural(counts['members'], 'member')}"
-        + (f" ({', '.join(extras)})" if extras else "")
-        + "."
-    ]
+        extras.append(_("{n} not yet answered whether to stay", n=counts["awaiting"]))
+    members = ngettext("{n} member", "{n} members", counts["members"])
+    if extras:
+        lines = [_("Pool: {members} ({details}).", members=members, details=", ".join(extras))]
+    else:
+        lines = [_("Pool: {members}.", members=members)]
     round_ = await latest_round(ctx.db, programme.id)
     if round_ is not None:
         groups = await round_groups(ctx.db, round_.occurrence_id)
-        when = day_label(round_.started_at, programme.tz)
-        lines.append(
-            f"Latest round: {round_.number} ({when}): {plural(len(groups), 'group')}, "
-            f"{plural(round_.paired, 'member')} paired"
-            + (f", {len(round_.unplaced_ids)} not paired" if round_.unplaced_ids else "")
-            + "."
-        )
+        values = {
+            "number": round_.number,
+            "day": day_label(round_.started_at, programme.tz),
+            "groups": ngettext("{n} group", "{n} groups", len(groups)),
+            "paired": ngettext("{n} member paired", "{n} members paired", round_.paired),
+        }
+        if round_.unplaced_ids:
+            lines.append(
+                _(
+                    "Latest round: {number} ({day}): {groups}, {paired}, {unpaired} not paired.",
+                    unpaired=len(round_.unplaced_ids),
+                    **values,
+                )
+            )
+        else:
+            lines.append(_("Latest round: {number} ({day}): {groups}, {paired}.", **values))
         unreachable = [
             p.name for g in groups for p in g.people if g.intro_state != "pending" and not p.reached
         ]
         if unreachable:
             named = ", ".join(f"@{n}" for n in unreachable[:MAX_NAMED])
             more = len(unreachable) - MAX_NAMED
+            if more > 0:
+                named = ngettext("{names} and {n} more", "{names} and {n} more", more, names=named)
             lines.append(
-                f"Couldn't reach {named}{f' and {more} more' if more > 0 else ''} with round "
-                f"{round_.number}'s intro (their DMs may be closed, or they left); the rest of "
-                "their groups were introduced."
+                _(
+                    "Couldn't reach {names} with round {number}'s intro (their DMs may be closed, "
+                    "or they left); the rest of their groups were introduced.",
+                    names=named,
+                    number=round_.number,
+                )
             )
     if not programme.paused:
         upcoming = buddy_rule(programme).next_round(ctx.now)
         if upcoming is not None:
-            lines.append(f"Next round: {local_label(upcoming[1], programme.tz)}.")
+            lines.append(_("Next round: {when}.", when=local_label(upcoming[1], programme.tz)))
     return lines
