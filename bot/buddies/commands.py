@@ -27,6 +27,7 @@ from bot.buddies.rule import (
     date_label,
     day_label,
     describe,
+    time_label,
 )
 from bot.buddies.stats import round_line, round_stats
 from bot.commands.parse import Invocation
@@ -45,7 +46,6 @@ from bot.i18n import N_, _, current_language, ngettext
 from bot.i18n.formats import and_list
 from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.identity import UserRef
-from bot.kith_commands import local_label
 from bot.messages import Reply, Text
 from bot.privacy.pseudonyms import is_pseudonym, known_pseudonym, restore_references
 from bot.programmes import Programme, get_programme, save_programme
@@ -246,7 +246,7 @@ async def setup_buddies(ctx: Context, inv: Invocation) -> Reply:
     else:
         done = _("Buddy pairing is set up: {channel}, {settings}.", **values)
     if upcoming:
-        done += " " + _("Next round: {when}.", when=local_label(upcoming[1], tz))
+        done += " " + _("Next round: {when}.", when=time_label(upcoming[1], tz))
     return Reply.text(
         done,
         _(
@@ -298,7 +298,7 @@ async def _in_pool(tx: Tx, ctx: Context) -> BuddyMember:
 
 def _next_round_text(rule: BuddyRule, now: datetime, tz: str) -> str:
     upcoming = rule.next_round(now)
-    return local_label(upcoming[1], tz) if upcoming else _("not scheduled")
+    return time_label(upcoming[1], tz) if upcoming else _("not scheduled")
 
 
 async def buddy_join(ctx: Context, inv: Invocation) -> Reply:
@@ -381,7 +381,7 @@ async def buddy_pause(ctx: Context, inv: Invocation) -> Reply:
                 "Paused until {date}: you'll sit out the rounds before then and come back by "
                 "yourself. Your first round back: {when}. /buddy resume ends the pause early.",
                 date=date_label(until),
-                when=local_label(back[1], programme.tz),
+                when=time_label(back[1], programme.tz),
             )
         )
     return Reply.text(
@@ -589,7 +589,7 @@ def _next_round_line(rule: BuddyRule, member: BuddyMember, now: datetime, tz: st
     if first is None:
         return _("Next round: not scheduled.")
     if member.awaiting:
-        return _("Next round: {when}, once you've answered.", when=local_label(first[1], tz))
+        return _("Next round: {when}, once you've answered.", when=time_label(first[1], tz))
     skip, upcoming = member.skip_next, first
     for _step in range(60):  # a year of weekly rounds is more than any pause
         day, instant = upcoming
@@ -602,8 +602,8 @@ def _next_round_line(rule: BuddyRule, member: BuddyMember, now: datetime, tz: st
             break
         upcoming = found
     if upcoming == first:
-        return _("Next round: {when}.", when=local_label(first[1], tz))
-    values = {"when": local_label(upcoming[1], tz), "day": day_label(first[1], tz)}
+        return _("Next round: {when}.", when=time_label(first[1], tz))
+    values = {"when": time_label(upcoming[1], tz), "day": day_label(first[1], tz)}
     if upcoming[0] - first[0] > rule.length:
         return _(
             "Your next round: {when} (you're sitting out the rounds from {day} until then).",

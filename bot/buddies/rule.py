@@ -18,6 +18,7 @@ from bot.buddies.pairing import DEFAULT_WINDOW
 from bot.i18n import _, current_language, ngettext
 from bot.i18n.formats import clock, short_date, weekday
 from bot.i18n.languages import DEFAULT_LANGUAGE
+from bot.kith_commands import local_label
 from bot.programmes import Programme
 from bot.registry import Slot
 from bot.scheduling.recurrence import DailyRule, parse_time
@@ -87,6 +88,15 @@ def day_label(instant: datetime, tz: str) -> str:
     if current_language() == DEFAULT_LANGUAGE:
         return local.strftime("%a %d %b")
     return short_date(local)
+
+
+def time_label(instant: datetime, tz: str) -> str:
+    """``Mon 09 Mar 09:00 GMT``: a round's day and time where the programme is, in the current
+    language (English as ``/kith status`` writes every time, other languages their own date)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return local_label(instant, tz)
+    local = instant.astimezone(zone(tz))
+    return f"{short_date(local)} {clock(local)} {local.tzname() or tz}"
 
 
 def date_label(day: date) -> str:

@@ -4,10 +4,9 @@ and anyone an intro could not reach (closed DMs), so a quiet failure never goes 
 from __future__ import annotations
 
 from bot.buddies.rounds import latest_round, round_groups
-from bot.buddies.rule import buddy_rule, day_label
+from bot.buddies.rule import buddy_rule, day_label, time_label
 from bot.context import Context
 from bot.i18n import _, ngettext
-from bot.kith_commands import local_label
 from bot.programmes import Programme
 from bot.scheduling.timezones import local_date
 
@@ -80,5 +79,5 @@ async def round_status(ctx: Context, programme: Programme) -> list[str]:
     if not programme.paused:
         upcoming = buddy_rule(programme).next_round(ctx.now)
         if upcoming is not None:
-            lines.append(_("Next round: {when}.", when=local_label(upcoming[1], programme.tz)))
+            lines.append(_("Next round: {when}.", when=time_label(upcoming[1], programme.tz)))
     return lines

@@ -172,6 +172,7 @@ async def test_member_commands_answer_in_the_member_language(harness: Harness) -
     assert "toda semana, segunda-feira, às 09:00 (Europe/London)" in entrou
     pausa = reply_text(await harness.say("ana", "/buddy pause until:2026-04-20", locale="es-ES"))
     assert pausa.startswith("En pausa hasta el lun, 20 abr 2026:")
+    assert "Tu primera ronda de vuelta: lun, 20 abr 09:00 BST." in pausa
     await harness.refuses(
         "ana",
         {
@@ -200,6 +201,7 @@ async def test_setup_status_and_stats_for_an_admin_reading_spanish(harness: Harn
     status = reply_text(await harness.say("rosa", "/kith status", locale="es-ES"))
     assert "Lista: 6 personas." in status
     assert "Última ronda: 2 (lun, 9 mar): 2 grupos, 6 personas emparejadas." in status
+    assert "Próxima ronda: lun, 16 mar 09:00 GMT." in status
     stats = reply_text(await harness.say("rosa", "/kith stats", locale="es-ES"))
     assert "Rondas: 2 · grupos: 4 · personas emparejadas: 12" in stats
     assert "Ronda 1 (lun, 2 mar): 2 grupos · 6 personas emparejadas · respondieron 0 de 6" in stats
