@@ -312,3 +312,24 @@ async def test_languages_are_looked_up_once_per_batch_not_per_member(
     assert calls == [24, 24, 24]
     # Everyone had their intro, nudge, follow-up and reminder all the same.
     assert all(len(harness.chat.to(f"@{name}")) == 4 for name in members)
+
+
+async def test_the_digest_line_is_in_the_community_language(harness: Harness) -> None:
+    """The weekly kindness digest is a channel post: its buddy line reads the community's."""
+    await harness.say("ada", "/kith setup language pt-BR")
+    await harness.say("ada", SETUP)
+    await harness.say("ada", "/kith setup kindness channel:#kindness digest:on tz:UTC")
+    names = ["ana", "bo", "cy", "di", "ed", "fa"]
+    await join_all(harness, {name: "es-ES" if name == "ana" else None for name in names})
+    await harness.advance(timedelta(days=6, hours=4))  # Sunday 10:00: the follow-up came
+    for name in names[:5]:
+        asked = harness.chat.to(f"@{name}")[-1]
+        await harness.click(name, asked.choice("met"))
+    await harness.advance_to(harness.clock.now().replace(day=13, hour=16, minute=1))
+    [line] = [
+        line
+        for post in harness.chat.to("#kindness")
+        for line in post.text.splitlines()
+        if line.startswith("🤝")
+    ]
+    assert line.startswith("🤝 Rodada 1 dos parceiros de conversa: se encontraram em ")
