@@ -11,6 +11,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -37,8 +38,22 @@ SCHEMA = (
     " private INTEGER NOT NULL, thread TEXT, text TEXT NOT NULL, choices TEXT NOT NULL,"
     " at BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS console_members ("
-    " name TEXT PRIMARY KEY, is_admin INTEGER NOT NULL DEFAULT 0, tz TEXT)",
+    " name TEXT PRIMARY KEY, is_admin INTEGER NOT NULL DEFAULT 0, tz TEXT, locale TEXT)",
 )
+# Added after the first release: a log made before it gets the column on start-up.
+ADD_LOCALE = {
+    "sqlite": "ALTER TABLE console_members ADD COLUMN locale TEXT",
+    "postgresql": "ALTER TABLE console_members ADD COLUMN IF NOT EXISTS locale TEXT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleMember:
+    """What the console platform knows of a member (set by ``:admin``, ``:tz``, ``:locale``)."""
+
+    is_admin: bool
+    tz: str | None
+    locale: str | None
 
 
 def user_ref(name: str) -> UserRef:
@@ -83,6 +98,11 @@ class ConsoleChat:
             await self.db.lock_migrations(tx)
             for statement in SCHEMA:
                 await tx.execute(statement.replace("{autoid}", AUTOID[self.db.dialect]))
+            if self.db.dialect == "sqlite":
+                columns = await tx.fetchall("PRAGMA table_info(console_members)")
+                if any(c["name"] == "locale" for c in columns):
+                    return
+            await tx.execute(ADD_LOCALE[self.db.dialect])
 
     async def _post(
         self,
@@ -231,14 +251,21 @@ class ConsoleChat:
         offered = ", ".join(v for v, _, _ in choices) or "none"
         raise ValueError(f"{message_id} has no choice {value[:20]!r} (choices: {offered})")
 
-    async def member(self, name: str) -> tuple[bool, str | None]:
+    async def member(self, name: str) -> ConsoleMember:
         row = await self.db.fetchone(
-            "SELECT is_admin, tz FROM console_members WHERE name = ?", name.lower()
+            "SELECT is_admin, tz, locale FROM console_members WHERE name = ?", name.lower()
         )
-        return (bool(row["is_admin"]), row["tz"]) if row else (False, None)
+        if row is None:
+            return ConsoleMember(False, None, None)
+        return ConsoleMember(bool(row["is_admin"]), row["tz"], row["locale"])
 
     async def set_member(
-        self, name: str, *, admin: bool | None = None, tz: str | None = None
+        self,
+        name: str,
+        *,
+        admin: bool | None = None,
+        tz: str | None = None,
+        locale: str | None = None,
     ) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
@@ -254,4 +281,8 @@ class ConsoleChat:
             if tz is not None:
                 await tx.execute(
                     "UPDATE console_members SET tz = ? WHERE name = ?", tz, name.lower()
+                )
+            if locale is not None:
+                await tx.execute(
+                    "UPDATE console_members SET locale = ? WHERE name = ?", locale, name.lower()
                 )

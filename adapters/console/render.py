@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import _
 from bot.messages import Link, Mention, Message, Text
 
 PARAGRAPH_SEPARATOR = " | "
@@ -40,7 +41,7 @@ def message_text(message: Message, saved: str | None = None) -> str:
         paragraphs.append(message.note)
     attachment = message.attachment
     if attachment is not None and saved is not None:
-        paragraphs.append(f"[{attachment.filename} saved to {saved}]")
+        paragraphs.append(_("[{file} saved to {path}]", file=attachment.filename, path=saved))
         if attachment.description:
             paragraphs.append(attachment.description)
     elif attachment is not None:  # the console shows a text file inline, after its name

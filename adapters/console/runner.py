@@ -22,6 +22,7 @@ from adapters.console.script import (
     MakeAdmin,
     Say,
     ScriptError,
+    SetLocale,
     SetZone,
     decode_line,
     parse_line,
@@ -124,8 +125,14 @@ class ConsoleCommunity:
         self.err.flush()
 
     async def actor(self, name: str) -> Actor:
-        is_admin, tz = await self.chat.member(name)
-        return Actor(user_ref(name), name, is_platform_admin=is_admin, platform_tz=tz)
+        known = await self.chat.member(name)
+        return Actor(
+            user_ref(name),
+            name,
+            is_platform_admin=known.is_admin,
+            platform_tz=known.tz,
+            locale=known.locale,
+        )
 
     async def deliver(self, actor: Actor, reply: Reply) -> None:
         if reply.form is not None and reply.message is None:
@@ -179,6 +186,8 @@ class ConsoleCommunity:
                 await self.chat.set_member(action.name, tz=canonical_zone(action.zone))
             except UnknownTimeZone as exc:
                 self.error(lineno, str(exc))
+        elif isinstance(action, SetLocale):
+            await self.chat.set_member(action.name, locale=action.locale)
         elif isinstance(action, Advance | At):
             now = self.clock.now()
             try:

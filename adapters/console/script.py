@@ -11,6 +11,8 @@ from bot.scheduling.clock import OutOfRange, schedulable
 NAME = r"[A-Za-z0-9_.\-]{1,32}"
 _SAY = re.compile(rf"^@({NAME}):\s?(.*)$", re.DOTALL)
 _CLICK = re.compile(r"^!click\s+(\S+)\s+(\S+)\s*$")
+# A BCP 47 language tag as platforms send it (``es``, ``pt-BR``, ``es-419``); ``_`` read as ``-``.
+_LANG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
 _DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 # How far one line may move the clock. Moving it runs everything that falls due on the way, in
@@ -47,6 +49,15 @@ class SetZone:
 
 
 @dataclass(frozen=True)
+class SetLocale:
+    """The member's platform language, as Discord's interaction locale or Slack's user locale
+    would carry it; the core matches it to a language Kith speaks, else uses the community's."""
+
+    name: str
+    locale: str
+
+
+@dataclass(frozen=True)
 class Advance:
     by: timedelta
 
@@ -56,7 +67,7 @@ class At:
     instant: datetime
 
 
-Line = Say | Click | MakeAdmin | SetZone | Advance | At
+Line = Say | Click | MakeAdmin | SetZone | SetLocale | Advance | At
 
 
 def parse_duration(text: str) -> timedelta:
@@ -67,6 +78,28 @@ def parse_duration(text: str) -> timedelta:
     if by > MAX_STEP:
         raise ScriptError(f"{too_far()}; split it into several :advance lines")
     return by
+
+
+def parse_locale(rest: str) -> SetLocale:
+    """``:locale NAME LANG``; a tag Kith has no language for (``fr``) is still the member's
+    platform language: the core then answers in the community's."""
+    parts = rest.split()
+    if not parts:
+        raise ScriptError(":locale takes a member name and a language, like :locale ana es")
+    name = parts[0].removeprefix("@")
+    if not re.fullmatch(NAME, name):
+        raise ScriptError(
+            f"“{parts[0][:40]}” is not a member name (letters, digits, _ . -, up to 32);"
+            " nothing was changed"
+        )
+    if len(parts) == 1:
+        raise ScriptError(f":locale {name} needs a language, like es or pt-BR; nothing was changed")
+    if len(parts) > 2 or not _LANG.match(parts[1]):
+        raise ScriptError(
+            f"“{' '.join(parts[1:])[:40]}” is not a language tag like es or pt-BR;"
+            " nothing was changed"
+        )
+    return SetLocale(name, parts[1].replace("_", "-"))
 
 
 def too_far() -> str:
@@ -127,9 +160,13 @@ def parse_line(raw: str, default_tz: object) -> Line | None:
             if len(parts) == 2 and re.fullmatch(NAME, parts[0]):
                 return SetZone(parts[0], parts[1])
             raise ScriptError(":tz takes a member name and a zone, like :tz alice Europe/London")
+        if word == "locale":
+            return parse_locale(rest)
         if word == "advance":
             return Advance(parse_duration(rest))
         if word == "at":
             return At(parse_instant(rest, default_tz))
-        raise ScriptError(f"unknown directive :{word[:20]} (known: :admin, :tz, :advance, :at)")
+        raise ScriptError(
+            f"unknown directive :{word[:20]} (known: :admin, :tz, :locale, :advance, :at)"
+        )
     raise ScriptError("lines start with @NAME:, :directive or # (a comment)")

@@ -30,6 +30,7 @@ from adapters.discord.render import Rendered, render_message
 from adapters.discord.store import AdapterStore
 from adapters.discord.views import build_view
 from bot.alarm import Alarm
+from bot.i18n import N_, _
 from bot.identity import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.logs import event
 from bot.messages import Message
@@ -43,7 +44,7 @@ MAX_NONCE = 25
 THREAD_NAME_LIMIT = 100
 PRIVATE_THREAD: Literal[12] = 12
 ARCHIVE_AFTER_MINUTES: Literal[10080] = 10080  # a week: an intro thread stays open for the round
-REPLY_THREAD_NAME = "Replies"
+REPLY_THREAD_NAME = N_("Replies")  # a thread under a post; named in the language being written
 # Discord allows a bot 50 requests a second across all routes (interaction answers aside). Kith
 # books at most 40 a second plus a burst of 5: the 5 to spare absorb requests the event loop
 # releases a little late, which would otherwise land in the next second's count.
@@ -231,7 +232,7 @@ class DiscordChat:
             await self.client.http.start_thread_with_message(
                 _id(parent_channel.id),
                 thread_id,
-                name=REPLY_THREAD_NAME,
+                name=_(REPLY_THREAD_NAME),
                 auto_archive_duration=ARCHIVE_AFTER_MINUTES,
             )
         except discord.HTTPException as exc:

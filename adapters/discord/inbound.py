@@ -41,15 +41,21 @@ def actor(
     permissions: int,
     role_ids: Iterable[int | str] = (),
     is_bot: bool = False,
+    locale: str | None = None,
+    guild_locale: str | None = None,
 ) -> Actor:
     """Manage Server (or Administrator) is Discord's verdict on admin rights; roles are passed on
-    so the community's own admin roles work too."""
+    so the community's own admin roles work too. ``locale`` is the member's Discord client
+    language and ``guild_locale`` the server's (tags such as ``es-ES``, ``pt-BR``), which every
+    interaction carries: the core picks the member's language from them."""
     return Actor(
         user=user_ref(guild_id, user_id),
         display_name=display_name,
         is_platform_admin=bool(permissions & (MANAGE_GUILD | ADMINISTRATOR)),
         is_bot=is_bot,
         role_ids=frozenset(str(r) for r in role_ids),
+        locale=locale or None,
+        community_locale=guild_locale or None,
     )
 
 

@@ -20,6 +20,7 @@ from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.language import language_of
 from adapters.slack import inbound
 from adapters.slack.chat import SlackChat
 from adapters.slack.directory import Directory
@@ -31,6 +32,7 @@ from bot.community import Community
 from bot.core import Kith
 from bot.events import Actor
 from bot.home import home_message
+from bot.i18n import N_, _, use_language
 from bot.identity import ChannelRef
 from bot.lifecycle import community_left
 from bot.logs import event as log_event
@@ -43,19 +45,19 @@ from bot.store.base import Database
 log = logging.getLogger("kith.slack")
 
 CHOICE_PATTERN = re.compile("^" + re.escape(choice_ids.VERSION) + ":")
-FILE_SENT = (
+FILE_SENT = N_(
     "I've sent it to your direct messages with Kith (files can't be shown only to you here)."
 )
-FILE_FAILED = (
+FILE_FAILED = N_(
     "I couldn't send it to your direct messages with Kith. Check that messages from apps are "
     "allowed, then try again."
 )
-TOKEN_DOWN = (
+TOKEN_DOWN = N_(
     "Kith can't work in this workspace right now: Slack rejected its bot token. Whoever runs "
     "Kith needs to reinstall the Slack app, set SLACK_BOT_TOKEN to the new Bot User OAuth Token "
     "and restart it. Scheduled posts are retried meanwhile."
 )
-FORM_EXPIRED = (
+FORM_EXPIRED = N_(
     "That took a little too long for Slack, so the form didn't open. Please press the button again."
 )
 
@@ -111,7 +113,9 @@ class SlackAdapter:
             if self.chat.token_alarm.raised:
                 # Kith cannot tell who is asking or do anything for them; the response_url
                 # needs no token, so it can at least say why (instead of "admins only").
-                await self.deliver(Reply.text(TOKEN_DOWN), actor, inbound.command_origin(body))
+                with use_language(await self.language(actor)):
+                    down = Reply.text(_(TOKEN_DOWN))
+                await self.deliver(down, actor, inbound.command_origin(body))
                 return
             reply = await self.kith.handle(inbound.command_event(body, actor), self.chat)
             await self.deliver(reply, actor, inbound.command_origin(body))
@@ -207,16 +211,23 @@ class SlackAdapter:
             log_event(log, "slack_event_duplicate", event_id=event_id)
         return fresh
 
+    async def language(self, actor: Actor) -> str:
+        """The member's language, for what the adapter writes outside the core's handling."""
+        return await language_of(self.kith.services, actor)
+
     async def publish_home(self, actor: Actor) -> None:
         try:
-            home = await home_message(self.kith.services, actor, self.chat)
-            chart = self.chat.latest_charts.get(actor.community.key)
-            if chart is not None and not await self._is_admin(actor):
-                chart = None  # the community's stats are for its admins
+            # The home is the member's own page: in their language, like a reply.
+            with use_language(await self.language(actor)):
+                home = await home_message(self.kith.services, actor, self.chat)
+                chart = self.chat.latest_charts.get(actor.community.key)
+                if chart is not None and not await self._is_admin(actor):
+                    chart = None  # the community's stats are for its admins
+                view = render_home(home, chart)
         except Exception:
             log.exception("event=home_error user=%s", actor.user.key)
             return
-        await self.chat.publish_home(actor.user.id, render_home(home, chart))
+        await self.chat.publish_home(actor.user.id, view)
 
     async def _is_admin(self, actor: Actor) -> bool:
         row = await self.kith.services.db.fetchone(
@@ -229,10 +240,12 @@ class SlackAdapter:
         if reply.form is not None:
             opened = False
             if origin.trigger_id:
-                view = render_form(reply.form, inbound.form_metadata(origin))
+                with use_language(await self.language(actor)):  # its Save and Cancel buttons
+                    view = render_form(reply.form, inbound.form_metadata(origin))
                 opened = await self.chat.open_view(origin.trigger_id, view)
             if not opened and reply.message is None:
-                reply = Reply.text(FORM_EXPIRED)
+                with use_language(await self.language(actor)):
+                    reply = Reply.text(_(FORM_EXPIRED))
         answer = reply.message
         if answer is None:
             return
@@ -264,7 +277,8 @@ class SlackAdapter:
         in_dm = origin.channel_id is None or is_direct_message(origin.channel_id) or origin.home
         if in_dm and sent:
             return
-        pointer = message(FILE_SENT if sent else FILE_FAILED)
+        with use_language(await self.language(actor)):
+            pointer = message(_(FILE_SENT) if sent else _(FILE_FAILED))
         if origin.response_url and await self.chat.respond(
             origin.response_url, render_message(pointer), private=True
         ):

@@ -2,7 +2,9 @@
 
 Admin rights come from Slack (workspace admins and owners) and are re-read after a few minutes,
 so a demoted admin loses them soon; the core adds the community's own configured admins on top.
-A member's Slack time zone becomes their default time zone in Kith.
+A member's Slack time zone becomes their default time zone in Kith, and their Slack language
+(``locale``, which ``users.info`` returns only when asked with ``include_locale``) the language
+Kith speaks to them unless they choose another: the same call and cache serve both.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Profile:
     deleted: bool
     tz: str | None
     found: bool = True
+    locale: str | None = None
 
 
 def profile_from_user(user: Mapping[str, Any], fallback_name: str = "") -> Profile:
@@ -60,6 +63,7 @@ def profile_from_user(user: Mapping[str, Any], fallback_name: str = "") -> Profi
             tz = canonical_zone(raw_tz)
         except UnknownTimeZone:
             tz = None
+    raw_locale = user.get("locale")
     return Profile(
         user_id=str(user.get("id", "")),
         name=str(name)[:80],
@@ -67,6 +71,7 @@ def profile_from_user(user: Mapping[str, Any], fallback_name: str = "") -> Profi
         is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
         deleted=bool(user.get("deleted")),
         tz=tz,
+        locale=raw_locale[:35] if isinstance(raw_locale, str) and raw_locale else None,
     )
 
 
@@ -91,7 +96,7 @@ class Directory:
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            response = await self.client.users_info(user=user_id)
+            response = await self.client.users_info(user=user_id, include_locale=True)
             found = profile_from_user(response.get("user") or {}, fallback_name)
             expires = now + self.ttl
             if self.token_alarm is not None:
@@ -118,6 +123,7 @@ class Directory:
             is_platform_admin=profile.is_admin,
             is_bot=profile.is_bot,
             platform_tz=profile.tz,
+            locale=profile.locale,
         )
 
     def forget(self, user_id: str) -> None:

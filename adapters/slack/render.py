@@ -31,6 +31,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.i18n import _, pgettext
 from bot.messages import ChoiceStyle, Form, Inline, Mention, Message, Paragraph, Text
 
 SECTION_TEXT = SectionBlock.text_max_length  # 3000
@@ -263,8 +264,8 @@ def render_form(form: Form, private_metadata: str = "") -> dict[str, Any]:
         type="modal",
         callback_id=form.id,
         title=_plain(_fit(form.title, VIEW_TITLE)),
-        submit=_plain("Save"),
-        close=_plain("Cancel"),
+        submit=_plain(pgettext("button", "Save")),
+        close=_plain(pgettext("button", "Cancel")),
         private_metadata=private_metadata or None,
         blocks=blocks[:VIEW_BLOCKS],
     )
@@ -282,8 +283,8 @@ def render_home(message: Message, chart: tuple[str, str] | None = None) -> dict[
             {
                 "type": "image",
                 "slack_file": {"id": file_id},
-                "alt_text": alt[:MAX_ALT_TEXT] or "Kith stats chart",
-                "title": {"type": "plain_text", "text": "Latest /kith stats chart"},
+                "alt_text": alt[:MAX_ALT_TEXT] or _("Kith stats chart"),
+                "title": {"type": "plain_text", "text": _("Latest /kith stats chart")},
             }
         )
     view = View(type="home", blocks=blocks)

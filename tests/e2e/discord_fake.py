@@ -52,6 +52,52 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in ("true", "1")
 
 
+# Discord's locales (its documentation's "Locales" table) and its rule for chat-input names:
+# ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$, lower case wherever a letter has one.
+DISCORD_LOCALES = frozenset(
+    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg"
+    " ru uk hi th zh-CN ja zh-TW ko".split()
+)
+
+
+def _discord_name(name: Any) -> bool:
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 32
+        and name == name.lower()
+        and all(c.isalnum() or c in "-_'" for c in name)
+    )
+
+
+def command_problems(node: dict[str, Any], where: str = "") -> list[str]:
+    """What Discord would refuse in one command or option of a bulk overwrite: names, the
+    length of descriptions, localisations keyed by unknown locales, names repeated at a level."""
+    here = f"{where}/{node.get('name')}"
+    problems = []
+    if not _discord_name(node.get("name")):
+        problems.append(f"{here}: name")
+    if not 0 < len(str(node.get("description", ""))) <= 100:
+        problems.append(f"{here}: description")
+    for key, check in (
+        ("name_localizations", _discord_name),
+        ("description_localizations", lambda d: isinstance(d, str) and 0 < len(d) <= 100),
+    ):
+        for locale, value in (node.get(key) or {}).items():
+            if locale not in DISCORD_LOCALES or not check(value):
+                problems.append(f"{here}: {key}.{locale}")
+    options = node.get("options") or []
+    for locale in {None, *DISCORD_LOCALES}:
+        shown = [
+            (o.get("name_localizations") or {}).get(locale, o.get("name")) if locale else o["name"]
+            for o in options
+        ]
+        if len(shown) != len(set(shown)):
+            problems.append(f"{here}: options repeat a name in {locale or 'the default'}")
+    for option in options:
+        problems.extend(command_problems(option, here))
+    return problems
+
+
 def _error(status: int, code: int, message: str) -> web.Response:
     return _json({"message": message, "code": code}, status)
 
@@ -549,6 +595,9 @@ class FakeDiscord:
         return _json({"url": self.gateway_url})
 
     async def _put_commands(self, body: Any, app: str, guild: str | None = None) -> web.Response:
+        problems = [p for command in body for p in command_problems(command)]
+        if problems:  # Discord refuses the whole overwrite
+            return _json({"message": "Invalid Form Body", "code": 50035, "errors": problems}, 400)
         registered = [
             {
                 **command,
@@ -938,7 +987,11 @@ class FakeDiscord:
         admin: bool = False,
         roles: list[str] | None = None,
         message: dict[str, Any] | None = None,
+        locale: str = "en-GB",
+        guild_locale: str = "en-US",
     ) -> Interaction:
+        """Every interaction carries the member's client language (``locale``) and, in a server,
+        the server's (``guild_locale``), as Discord documents them."""
         interaction_id = self.snowflake()
         channel = self.channels.get(channel_id) or {"id": channel_id, "type": GUILD_TEXT}
         payload: dict[str, Any] = {
@@ -952,7 +1005,7 @@ class FakeDiscord:
             "token": f"tok{interaction_id}",
             "version": 1,
             "app_permissions": str(VIEW_AND_SEND),
-            "locale": "en-GB",
+            "locale": locale,
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
             "authorizing_integration_owners": {"0": guild_id} if guild_id else {"1": user["id"]},
@@ -960,7 +1013,7 @@ class FakeDiscord:
         }
         if guild_id is not None:
             payload["guild_id"] = guild_id
-            payload["guild_locale"] = "en-US"
+            payload["guild_locale"] = guild_locale
             payload["member"] = self._member(guild_id, user, admin, roles or [])
         else:
             payload["user"] = user
@@ -992,8 +1045,10 @@ class FakeDiscord:
         admin: bool = False,
         focused: str | None = None,
         roles: list[str] | None = None,
+        **locales: str,
     ) -> Interaction:
-        """Invoke ``/a b c`` with option values, as Discord nests them (subcommand groups)."""
+        """Invoke ``/a b c`` with option values, as Discord nests them (subcommand groups). The
+        data carries the command's own names whatever language the member's client shows."""
         words = path.split()
         opts = []
         for name, value in (options or {}).items():
@@ -1013,6 +1068,7 @@ class FakeDiscord:
             channel_id=channel_id,
             admin=admin,
             roles=roles,
+            **locales,
         )
 
     def _option_type(self, words: list[str], name: str) -> int:
@@ -1035,6 +1091,7 @@ class FakeDiscord:
         *,
         guild_id: str | None,
         admin: bool = False,
+        **locales: str,
     ) -> Interaction:
         return await self.interact(
             3,
@@ -1044,6 +1101,7 @@ class FakeDiscord:
             channel_id=message["channel_id"],
             admin=admin,
             message=message,
+            **locales,
         )
 
     async def submit(
@@ -1055,6 +1113,7 @@ class FakeDiscord:
         guild_id: str | None,
         channel_id: str,
         message: dict[str, Any] | None = None,
+        **locales: str,
     ) -> Interaction:
         components = [
             {"type": 18, "id": n, "component": {"type": 4, "custom_id": k, "value": v, "id": n + 1}}
@@ -1067,6 +1126,7 @@ class FakeDiscord:
             guild_id=guild_id,
             channel_id=channel_id,
             message=message,
+            **locales,
         )
 
     async def answer(self, record: Interaction, limit: float = 10.0) -> Interaction:

@@ -137,10 +137,13 @@ class World:
         )
         return await self.fake.answer(record)
 
-    async def click(self, user: dict[str, Any], message: dict[str, Any], label: str) -> Interaction:
+    async def click(
+        self, user: dict[str, Any], message: dict[str, Any], label: str, **locales: str
+    ) -> Interaction:
         channel = self.fake.channels.get(message["channel_id"], {})
         guild = self.gid if channel.get("guild_id") else None  # a DM click has no guild
-        record = await self.fake.click(user, message, button(message, label), guild_id=guild)
+        custom_id = button(message, label)
+        record = await self.fake.click(user, message, custom_id, guild_id=guild, **locales)
         return await self.fake.answer(record)
 
     async def advance(self, delta: timedelta) -> None:

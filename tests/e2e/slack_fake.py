@@ -69,8 +69,10 @@ class User:
     is_bot: bool = False
     deleted: bool = False
     dm_error: str | None = None  # e.g. "cannot_dm_bot" for conversations.open
+    locale: str = "en-US"  # the member's Slack language, an IETF tag as Slack sends it
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, include_locale: bool = False) -> dict[str, Any]:
+        """A users.info ``user``; ``locale`` only when asked for (``include_locale``)."""
         return {
             "id": self.id,
             "team_id": TEAM,
@@ -86,7 +88,7 @@ class User:
             "is_bot": self.is_bot,
             "is_app_user": False,
             "profile": {"display_name": self.name, "real_name": self.name},
-        }
+        } | ({"locale": self.locale} if include_locale else {})
 
 
 @dataclass
@@ -326,7 +328,9 @@ class FakeSlack:
 
     def m_users_info(self, args: dict[str, Any]) -> dict[str, Any] | str:
         user = self.users.get(str(args.get("user")))
-        return {"user": user.as_json()} if user else "user_not_found"
+        # Slack's boolean arguments arrive as "1"/"true" (the SDK sends "1").
+        include = str(args.get("include_locale", "")).lower() in ("1", "true")
+        return {"user": user.as_json(include_locale=include)} if user else "user_not_found"
 
     def _postable(self, channel_id: str) -> Channel | str:
         channel = self.channels.get(channel_id)

@@ -12,6 +12,7 @@ from adapters.console.script import (
     MakeAdmin,
     Say,
     ScriptError,
+    SetLocale,
     SetZone,
     parse_duration,
     parse_line,
@@ -25,6 +26,10 @@ from adapters.console.script import (
         ("@bo.b-1: !click m12 4", Click("bo.b-1", "m12", "4")),
         (":admin alice", MakeAdmin("alice")),
         (":tz bob America/New_York", SetZone("bob", "America/New_York")),
+        (":locale ana es", SetLocale("ana", "es")),
+        (":locale @bo pt_BR", SetLocale("bo", "pt-BR")),
+        (":locale cy es-419", SetLocale("cy", "es-419")),
+        (":locale dee fr", SetLocale("dee", "fr")),  # a platform language Kith lacks is kept
         (":advance 90s", Advance(timedelta(seconds=90))),
         (":advance 1w", Advance(timedelta(weeks=1))),
         (":at 2026-03-02T09:00+00:00", At(datetime(2026, 3, 2, 9, tzinfo=UTC))),
@@ -55,6 +60,24 @@ def test_lines(line: str, expected: object) -> None:
 def test_malformed_lines(line: str) -> None:
     with pytest.raises(ScriptError):
         parse_line(line, UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        (":locale", ":locale takes a member name and a language, like :locale ana es"),
+        (":locale   ", ":locale takes a member name and a language"),
+        (":locale ana", ":locale ana needs a language, like es or pt-BR; nothing was changed"),
+        (":locale a!na es", "“a!na” is not a member name (letters, digits, _ . -, up to 32)"),
+        (":locale ana español", "“español” is not a language tag like es or pt-BR"),
+        (":locale ana es ES", "“es ES” is not a language tag"),
+        (":locale ana 42", "“42” is not a language tag"),
+    ],
+)
+def test_bad_locale_lines_say_what_is_wrong(line: str, says: str) -> None:
+    with pytest.raises(ScriptError) as caught:
+        parse_line(line, UTC)
+    assert says in str(caught.value)
 
 
 def test_durations() -> None:
