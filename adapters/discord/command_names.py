@@ -6,8 +6,13 @@ see and type; the core still reads ``/kith help``. Every word of the command tre
 subcommand and option names) must be listed here: tests/unit/test_discord_localisations.py fails
 on a missing one and on a translation Discord would refuse.
 
-A translation must be a valid Discord name: lower case, letters, digits, ``-`` or ``_`` (no
-spaces), at most 32 characters, and different from the other names at the same level.
+Fixed choices (``window:week``) are shown by a name in the member's language too (``semana``)
+while Discord sends the English value: ``choice_names`` lists them. Codes (``es``, ``uk``) and
+numbers need no entry.
+
+A translation of a command word must be a valid Discord name: lower case, letters, digits,
+``-`` or ``_`` (no spaces), at most 32 characters, and different from the other names at the
+same level.
 """
 
 from __future__ import annotations
@@ -90,4 +95,49 @@ def command_names() -> dict[str, str]:
         "zone": pgettext("command name", "zone"),
         "by": pgettext("command name", "by"),
         "why": pgettext("command name", "why"),
+    }
+
+
+def choice_names() -> dict[str, str]:
+    """Each fixed choice's value → how the choice is shown in the current language."""
+    return {
+        # Translators: a fixed choice in a Discord command option (the member picks it from a
+        # list; Kith receives the English value). Up to 100 characters; spaces allowed.
+        "acts": pgettext("command choice", "acts"),
+        "add": pgettext("command choice", "add"),
+        "all": pgettext("command choice", "all"),
+        "auto": pgettext("command choice", "auto"),
+        "buddies": pgettext("command choice", "buddies"),
+        "challenge": pgettext("command choice", "challenge"),
+        "checkin": pgettext("command choice", "checkin"),
+        "everyone": pgettext("command choice", "everyone"),
+        "ignore": pgettext("command choice", "ignore"),
+        "international": pgettext("command choice", "international"),
+        "kindness": pgettext("command choice", "kindness"),
+        "list": pgettext("command choice", "list"),
+        "month": pgettext("command choice", "month"),
+        "off": pgettext("command choice", "off"),
+        "on": pgettext("command choice", "on"),
+        "opt-in": pgettext("command choice", "opt-in"),
+        "private": pgettext("command choice", "private"),
+        "public": pgettext("command choice", "public"),
+        "remove": pgettext("command choice", "remove"),
+        "streak": pgettext("command choice", "streak"),
+        "use": pgettext("command choice", "use"),
+        "week": pgettext("command choice", "week"),
+        "mon": pgettext("command choice", "mon"),
+        "tue": pgettext("command choice", "tue"),
+        "wed": pgettext("command choice", "wed"),
+        "thu": pgettext("command choice", "thu"),
+        "fri": pgettext("command choice", "fri"),
+        "sat": pgettext("command choice", "sat"),
+        "sun": pgettext("command choice", "sun"),
+        "1d": pgettext("command choice", "1d"),
+        "7d": pgettext("command choice", "7d"),
+        "30d": pgettext("command choice", "30d"),
+        "90d": pgettext("command choice", "90d"),
+        "1w": pgettext("command choice", "1w"),
+        "2w": pgettext("command choice", "2w"),
+        "4w": pgettext("command choice", "4w"),
+        "31-day": pgettext("command choice", "31-day"),
     }

@@ -26,10 +26,11 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from adapters.discord.command_names import command_names
-from bot.i18n import N_, _, use_language
+from adapters.discord.command_names import choice_names, command_names
+from bot.i18n import N_, _, current_language, use_language
 from bot.i18n.languages import DEFAULT_LANGUAGE, match_language
 from bot.registry import Command, OptionKind, Registry
 from bot.scheduling.timezones import suggest_zones
@@ -121,6 +122,13 @@ def namer() -> Namer:
     return name
 
 
+@cache
+def choice_words(language: str) -> dict[str, str]:
+    """How fixed choices are shown in ``language`` (read once per language)."""
+    with use_language(language):
+        return choice_names()
+
+
 def valid_name(name: str) -> bool:
     """Discord's rule for a chat-input command or option name in any locale: 1-32 letters,
     digits, ``-``, ``_`` or ``'``, in lower case wherever the letter has one."""
@@ -163,7 +171,11 @@ class Param:
         if self.kind is OptionKind.CHANNEL:
             body["channel_types"] = [TEXT_CHANNEL, ANNOUNCEMENT_CHANNEL]
         if self.choices:
-            body["choices"] = [{"name": c, "value": c} for c in self.choices[:MAX_CHOICES]]
+            shown = choice_words(current_language())
+            body["choices"] = [
+                {"name": shown.get(c, c)[:MAX_DESCRIPTION], "value": c}
+                for c in self.choices[:MAX_CHOICES]
+            ]
         if self.kind is OptionKind.TIMEZONE:
             body["autocomplete"] = True
         if self.kind is OptionKind.INTEGER:
@@ -383,6 +395,9 @@ def _lay_over(
             node.setdefault("description_localizations", {})[locale] = other["description"]
         if node.get("options"):
             _lay_over(node["options"], other["options"], locale, problems)
+        for choice, shown in zip(node.get("choices", []), other.get("choices", []), strict=True):
+            if shown["name"].strip() and shown["name"] != choice["name"]:
+                choice.setdefault("name_localizations", {})[locale] = shown["name"]
     shown = [n.get("name_localizations", {}).get(locale, n["name"]) for n in english]
     for node, name in zip(english, shown, strict=True):
         if shown.count(name) > 1 and locale in node.get("name_localizations", {}):

@@ -85,6 +85,10 @@ def command_problems(node: dict[str, Any], where: str = "") -> list[str]:
         for locale, value in (node.get(key) or {}).items():
             if locale not in DISCORD_LOCALES or not check(value):
                 problems.append(f"{here}: {key}.{locale}")
+    for choice in node.get("choices") or []:
+        for locale, value in (choice.get("name_localizations") or {}).items():
+            if locale not in DISCORD_LOCALES or not 0 < len(str(value)) <= 100:
+                problems.append(f"{here}: choice {choice.get('value')!r} in {locale}")
     options = node.get("options") or []
     for locale in {None, *DISCORD_LOCALES}:
         shown = [

@@ -96,6 +96,9 @@ async def test_the_synced_commands_carry_localisations(world: World) -> None:
     assert language["description_localizations"]["es-ES"] == "un idioma, o auto"  # type: ignore[index]
     zone = synced(world, "kith", "timezone", "zone")
     assert zone["name_localizations"] == {"es-ES": "zona", "es-419": "zona", "pt-BR": "fuso"}
+    window = synced(world, "leaderboard", "show", "window")
+    month = window["choices"][1]  # type: ignore[index]
+    assert month["value"] == "month" and month["name_localizations"]["es-ES"] == "mes"
     # What Discord checks on a bulk overwrite, the fake checks too; nothing was refused.
     (commands,) = world.fake.commands.values()
     assert [p for c in commands for p in command_problems(c)] == []

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from adapters.discord import commands
-from adapters.discord.command_names import command_names
+from adapters.discord.command_names import choice_names, command_names
 from adapters.discord.commands import build_tree, shipped_locales, valid_name
 from bot.features import build_registry
 from bot.i18n import _, current_language, use_language
+from bot.i18n.languages import LANGUAGES
 
 # Discord's documented rule for CHAT_INPUT names: ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$,
 # in lower case where the letter has one.
@@ -103,9 +104,32 @@ def test_names_and_descriptions_come_from_the_catalogue(tree: Any) -> None:
     assert did["description"] == "what I did"
     assert did["name_localizations"]["es-ES"] == "lo_que_hice"
     assert did["description_localizations"]["es-ES"] == "lo que hice"
-    # Choices keep their values (what the core reads); only the language around them changes.
+    # Choices keep their values (what the core reads) and are shown in the member's language.
     window = _find(tree.payload, "leaderboard", "show", "window")
+    assert [c["value"] for c in window["choices"]] == ["week", "month", "all", "challenge"]
     assert [c["name"] for c in window["choices"]] == ["week", "month", "all", "challenge"]
+    assert [c["name_localizations"]["es-419"] for c in window["choices"]] == [
+        "semana",
+        "mes",
+        "todo",
+        "reto",
+    ]
+    assert window["choices"][1]["name_localizations"]["pt-BR"] == "mês"
+
+
+def test_every_word_choice_is_listed_and_fits(tree: Any) -> None:
+    listed = set(choice_names())
+    codes = {lang.tag for lang in LANGUAGES}
+    words = set()
+    for _siblings, node in nodes(tree.payload):
+        for choice in node.get("choices", []):
+            for locale, shown in choice.get("name_localizations", {}).items():
+                assert locale in LOCALES and 0 < len(shown) <= 100, (locale, shown)
+            value = choice["value"]
+            if len(value) > 2 and value not in codes and not value.isdigit():
+                words.add(value)  # a word, not a code (es, uk) or a number
+    missing = sorted(words - listed)
+    assert not missing, f"add these to choice_names in adapters/discord/command_names.py: {missing}"
 
 
 def test_the_english_payload_is_the_same_with_or_without_translations(
@@ -119,6 +143,7 @@ def test_the_english_payload_is_the_same_with_or_without_translations(
             node.pop("name_localizations", None)
             node.pop("description_localizations", None)
             strip(node.get("options", []))
+            strip(node.get("choices", []))
 
     payload = copy.deepcopy(tree.payload)
     strip(payload)
