@@ -183,7 +183,7 @@ async def test_member_commands_answer_in_the_member_language(harness: Harness) -
         },
     )
     avoided = reply_text(await harness.say("bia", "/buddy avoid @ana", locale="pt-BR"))
-    assert avoided.startswith("Pronto: você não vai cair com @Ana.")
+    assert avoided.startswith("Pronto: você não vai ficar no mesmo grupo que @Ana.")
     assert "Parceiros de conversa" in reply_text(
         await harness.say("bia", "/buddy status", locale="pt-BR")
     )
