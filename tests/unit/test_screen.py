@@ -244,6 +244,12 @@ PLAN_AND_FAREWELL_BY_BEHAVIOUR = [
     "this is goodbye.",
     "I wrote a letter for each of you, you'll get them after",
     "they'd throw a party if I died",
+    "been googling how long it takes to bleed out",
+    "wrote down how many tablets it'd take",
+    "if I'm not online tomorrow, none of this was your fault",
+    "thank you for trying. it wasn't enough",
+    "burnt my hand on the stove on purpose",
+    "who'd even come to my funeral",
 ]
 PASSIVE_BY_BEHAVIOUR = [
     "hoping the Lord takes me in my sleep",
@@ -253,6 +259,10 @@ PASSIVE_BY_BEHAVIOUR = [
     "honestly i'd be fine if today was my last day",
     "if I died in my sleep I'd be grateful",
     "I'm not suicidal or anything but I wouldn't mind not existing",
+    "it'd be a relief if my heart just stopped",
+    "I pray I won't open my eyes tomorrow",
+    "I'd rather just not wake up tomorrow",
+    "maybe I should just go for good",
 ]
 # Everyday text the old rules flagged: hunger, a swim, a clear-out, a trivial cause named.
 EVERYDAY_ONCE_FLAGGED = [
@@ -261,6 +271,13 @@ EVERYDAY_ONCE_FLAGGED = [
     "giving my old books away",
     "this song makes me want to die lol",
     "Monday meetings make me want to jump off a cliff",
+    "if she plays that song again I'll jump out the window lol",
+    "went for a suicide rush, didn't work",
+    "I'm a burden on my friend's sofa lol",
+    "100 days without self harm today!",
+    "kms every time I miss that jump lol",
+    "they'd be better off without me in the team, I'm rubbish at football",
+    "I'm saving my pills in the organiser for the week",
 ]
 # The same words going on into an everyday reading: guards on the rules above (they were not
 # flagged before those rules either).
@@ -272,6 +289,11 @@ EVERYDAY_NEXT_TO_THE_NEW_RULES = [
     "this is goodbye to my old flat",
     "praying God brings me a good job",
     "my phone just died",
+    "thanks for trying to fix my laptop, it wasn't enough",
+    "I burnt my hand on the stove making pancakes",
+    "i hope my heart stops racing before the interview",
+    "if i don't reply tomorrow i'm at the dentist",
+    "i should just go home, it's late",
 ]
 
 
@@ -296,6 +318,7 @@ def test_everyday_text_beside_those_readings_is_not_flagged(phrases: PhraseList,
         "makes me want to jump off a cliff lol jk",
         "life makes me want to die lol jk",
         "i want to kill myself lol jk",
+        "if he hits me again I'm going to kill myself lol",
     ],
 )
 def test_a_laugh_after_a_real_statement_does_not_take_it_back(

@@ -65,7 +65,7 @@ def test_the_shipped_layer_is_loaded(full: PhraseList) -> None:
     [
         "i've got the pills lined up on my desk",
         "m y  l a s t  n i g h t  a l i v e",
-        "wish my heart would just give out already",
+        "thanks for everything guys, this is goodbye for real",
         "been standing on the bridge most nights working up the nerve",
     ],
 )
