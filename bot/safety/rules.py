@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from bot.safety.normalise import Form, normalise, squeeze_letters
@@ -231,6 +231,18 @@ def _first_words(seq: _Seq) -> set[str] | None:
     return None
 
 
+def _required_words(seq: _Seq) -> tuple[frozenset[str], ...]:
+    """For each word or group a match must hold, the words it can begin with: a text without one
+    of them cannot match, so the rule's expression need not run on it."""
+    required = []
+    for item in seq.items:
+        if isinstance(item, _Word | _Alt):
+            words = _first_words(_Seq((item,)))
+            if words:
+                required.append(frozenset(words))
+    return tuple(required)
+
+
 @dataclass(frozen=True)
 class Rule:
     kind: str
@@ -246,6 +258,8 @@ class Rule:
     unless_before: tuple[re.Pattern[str], ...]
     about_self: bool
     ident: str = ""
+    # Words of which a text must hold one each, or the rule cannot match (see _required_words).
+    required: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +268,13 @@ class Exclusion:
     regex: re.Pattern[str]
     sentence: bool  # cancels matches in its own sentence, not only overlapping ones
     spares: frozenset[str] = frozenset()
+    required: tuple[frozenset[str], ...] = ()  # as for a rule: see _required_words
+
+    def possible(self, words: set[str]) -> bool:
+        return not any(words.isdisjoint(needed) for needed in self.required)
+
+
+_Span = tuple[int, int, Exclusion]  # where an exclusion matched, and which
 
 
 @dataclass(frozen=True)
@@ -372,11 +393,17 @@ class RuleSet:
         """Every match that survives guards and exclusions, in no particular order."""
         return self.scan(form)[0]
 
-    def scan(self, form: Form) -> tuple[list[Found], bool]:
+    def scan(
+        self, form: Form, spans: dict[tuple[frozenset[int], str], list[_Span]] | None = None
+    ) -> tuple[list[Found], bool]:
         """The matches that survive, and whether the rules read the text at all: a rule matched
         and was cancelled (a negation, "you", a cut while cooking) or an exclusion read some
         words as something else (an idiom, a title, a story from the past). The statistical
-        layer speaks only where the rules read nothing, so it cannot undo their reading."""
+        layer speaks only where the rules read nothing, so it cannot undo their reading.
+
+        ``spans`` may carry the exclusions' spans between the languages screening one text: every
+        language reads every exclusion (its own and the borrowed), so they find the same spans,
+        and a long text costs the exclusions once instead of once per language."""
         words_text = form.words if self.typos is None else self.typos.fix(form.words)
         text = " " + words_text
         words = set(words_text.split(" "))
@@ -385,9 +412,11 @@ class RuleSet:
             for rule in self._by_word.get(word, ()):
                 candidates[id(rule)] = rule
         found: list[Found] = []
-        excluded: list[tuple[int, int, Exclusion]] | None = None
+        excluded: list[_Span] | None = None
         read = False
         for rule in candidates.values():
+            if any(words.isdisjoint(needed) for needed in rule.required):
+                continue
             for match in rule.regex.finditer(text):
                 read = True
                 start, end = match.start(), match.end()
@@ -404,14 +433,20 @@ class RuleSet:
                 if guarded is None:
                     continue
                 if excluded is None:
-                    excluded = self._excluded_spans(text)
+                    key = (self._exclusion_key, text)
+                    if spans is None or key not in spans:
+                        excluded = self._excluded_spans(text, words)
+                        if spans is not None:
+                            spans[key] = excluded
+                    else:
+                        excluded = spans[key]
                 if self._is_excluded(start, end, rule, excluded):
                     continue
                 found.append(Found(rule, start, end, match.group(0).strip(), guarded))
         for run in form.runs:
             found += self._find_in_run(run)
         if not read and not found:
-            read = any(e.regex.search(text) for e in self.exclusions)
+            read = any(e.possible(words) and e.regex.search(text) for e in self.exclusions)
         return found, read
 
     def _find_in_run(self, run: str) -> list[Found]:
@@ -488,9 +523,15 @@ class RuleSet:
                 return True
         return False
 
-    def _excluded_spans(self, text: str) -> list[tuple[int, int, Exclusion]]:
+    @cached_property
+    def _exclusion_key(self) -> frozenset[int]:
+        return frozenset(id(e) for e in self.exclusions + self.borrowed)
+
+    def _excluded_spans(self, text: str, words: set[str]) -> list[_Span]:
         spans = []
         for exclusion in self.exclusions + self.borrowed:
+            if not exclusion.possible(words):
+                continue
             for match in exclusion.regex.finditer(text):
                 start, end = match.start(), match.end()
                 if exclusion.sentence:
@@ -501,9 +542,7 @@ class RuleSet:
         return spans
 
     @staticmethod
-    def _is_excluded(
-        start: int, end: int, rule: Rule, spans: Sequence[tuple[int, int, Exclusion]]
-    ) -> bool:
+    def _is_excluded(start: int, end: int, rule: Rule, spans: Sequence[_Span]) -> bool:
         for s, e, exclusion in spans:
             if rule.ident and rule.ident in exclusion.spares:
                 continue
@@ -556,18 +595,11 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
                 ),
                 about_self=severity != "concern",
                 ident=str(entry.get("id", "")),
+                required=_required_words(seq),
             )
         )
     exclusions = tuple(
-        Exclusion(
-            name=str(entry.get("name", "exclusion")),
-            regex=re.compile(
-                _compile(str(entry["pattern"]), words, negators, f"{name} exclusion {i + 1}")
-                + "(?![a-z])"
-            ),
-            sentence=entry.get("scope", "span") == "sentence",
-            spares=frozenset(entry.get("spares", ())),
-        )
+        _exclusion(entry, words, negators, f"{name} exclusion {i + 1}")
         for i, entry in enumerate(data.get("exclusion", []))
     )
     return _ruleset(
@@ -589,6 +621,19 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         subjects=_word_list(guards.get("subject", ())),
         subordinate=_word_list(guards.get("subordinate", ())),
         linking=_word_list(guards.get("linking", ())),
+    )
+
+
+def _exclusion(
+    entry: Mapping[str, Any], words: Mapping[str, tuple[str, ...]], negators: str, where: str
+) -> Exclusion:
+    seq = _Parser(str(entry["pattern"]), words, where).parse()
+    return Exclusion(
+        name=str(entry.get("name", "exclusion")),
+        regex=re.compile(_regex(seq, negators) + "(?![a-z])"),
+        sentence=entry.get("scope", "span") == "sentence",
+        spares=frozenset(entry.get("spares", ())),
+        required=_required_words(seq),
     )
 
 

@@ -77,9 +77,10 @@ class PhraseList:
         best: Signal | None = None
         all_forms = forms(text)
         read = False
+        spans: dict[tuple[frozenset[int], str], list[tuple[int, int, Exclusion]]] = {}
         for form in all_forms:
             for ruleset in self._rulesets:
-                matches, considered = ruleset.scan(form)
+                matches, considered = ruleset.scan(form, spans)
                 read = read or considered
                 for found in matches:
                     severity = _SEVERITIES[found.severity]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.safety.normalise import forms
-from bot.safety.rules import RuleError, load_rules
+from bot.safety.rules import Exclusion, RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases, languages, normalise
 
 
@@ -465,3 +465,32 @@ def test_screening_any_text_never_fails(text: str) -> None:
 @given(st.text(alphabet="kil myself I!.-  13$", max_size=60))
 def test_screening_obfuscation_alphabets_never_fails(text: str) -> None:
     builtin_phrases().screen(text)
+
+
+def test_a_rule_is_not_run_on_a_text_without_a_word_it_needs() -> None:
+    data = {
+        "language": "xx",
+        "rule": [
+            {"kind": "intent", "severity": "high", "pattern": "(vanish|fade) ~2 (forever|now)"}
+        ],
+        "exclusion": [{"name": "idiom", "pattern": "vanish (cream|act)"}],
+    }
+    rules = load_rules(data, "xx.toml")
+    [rule] = rules.rules
+    assert rule.required == (frozenset({"vanish", "fade"}), frozenset({"forever", "now"}))
+    [exclusion] = rules.exclusions
+    assert exclusion.required == (frozenset({"vanish"}), frozenset({"cream", "act"}))
+    assert [f.text for f in rules.find(forms("i will vanish soon forever")[0])] == [
+        "vanish son forever"
+    ]
+
+
+def test_the_languages_share_the_exclusions_spans_of_one_text(phrases: PhraseList) -> None:
+    spans: dict[tuple[frozenset[int], str], list[tuple[int, int, Exclusion]]] = {}
+    form = forms("that cake was to die for and i want to die")[0]
+    english, spanish = phrases.builtin[0], phrases.builtin[1]
+    found, _ = english.scan(form, spans)
+    assert [f.text for f in found] == ["want to die"] and len(spans) == 1
+    [(key, shared)] = spans.items()
+    assert any(e.name == "idiom" for _, _, e in shared)
+    assert key[0] == spanish._exclusion_key  # every language reads the same exclusions
