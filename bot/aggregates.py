@@ -17,11 +17,17 @@ from datetime import date, timedelta
 from bot.commands.parse import Invocation
 from bot.commands.values import refuse_stray_words
 from bot.context import Context
+from bot.i18n import _
 from bot.messages import Attachment, Reply
 from bot.sparklines import MIN_GROUP
 
+# The columns and section and measure names are data (a spreadsheet's formulas refer to them),
+# so they stay English; the note beside a withheld figure is for people, in the reader's language.
 COLUMNS = ("section", "period", "measure", "value", "note")
-WITHHELD = f"withheld: under {MIN_GROUP}"
+
+
+def withheld_note() -> str:
+    return _("withheld: under {min}", min=MIN_GROUP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +43,7 @@ class StatRow:
         under the minimum."""
         counted = self.value if self.over is None else self.over
         if counted < MIN_GROUP:
-            return "", WITHHELD
+            return "", withheld_note()
         if isinstance(self.value, float):
             return f"{self.value:.2f}", ""
         return str(self.value), ""
@@ -64,12 +70,15 @@ async def stats_export_command(ctx: Context, inv: Invocation) -> Reply:
     for section in ctx.services.registry.stats_exports:
         rows.extend(await section(ctx))
     reply = Reply.text(
-        "Here are this community's statistics as a CSV file, only for you: each buddy round, "
-        "and check-ins and kindness week by week. They are aggregates only, never about one "
-        f"person, and any figure under {MIN_GROUP} (or a rate or average over fewer than "
-        f"{MIN_GROUP}) is withheld."
+        _(
+            "Here are this community's statistics as a CSV file, only for you: each buddy round, "
+            "and check-ins and kindness week by week. They are aggregates only, never about one "
+            "person, and any figure under {min} (or a rate or average over fewer than {min}) is "
+            "withheld.",
+            min=MIN_GROUP,
+        )
         if rows
-        else "There is nothing to export yet: no buddy rounds, check-ins or kind acts here."
+        else _("There is nothing to export yet: no buddy rounds, check-ins or kind acts here.")
     )
     if not rows:
         return reply

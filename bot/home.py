@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.community import ensure_community, member_timezone
+from bot.community import ensure_community, member_language, member_timezone
 from bot.context import Context, Services
 from bot.events import Actor
+from bot.i18n import _, use_language
 from bot.kith_commands import NOT_A_CRISIS_SERVICE, local_label
 from bot.messages import Message, Text, message
 from bot.ports import ChatPort
@@ -31,10 +32,21 @@ async def home_message(services: Services, actor: Actor, chat: ChatPort) -> Mess
     now = services.clock.now()
     community = await ensure_community(services.db, actor.community, now)
     ctx = Context(services, chat, actor, community, now, None)
+    # Opened outside an event (``Kith.handle`` sets the language there): the member's own, read
+    # without remembering anything, as opening a home changes nothing.
+    language = await member_language(services.db, community, actor.user.key, actor.locale)
+    with use_language(language):
+        return await _home(ctx)
+
+
+async def _home(ctx: Context) -> Message:
+    services, community = ctx.services, ctx.community
     paragraphs: Paragraphs = [
         (Text("Kith", bold=True),),
-        "Daily check-ins, buddy pairing and kindness streaks, so this community feels a little "
-        "less alone.",
+        _(
+            "Daily check-ins, buddy pairing and kindness streaks, so this community feels a "
+            "little less alone."
+        ),
     ]
     for section in services.registry.home_sections:
         try:
@@ -43,36 +55,41 @@ async def home_message(services: Services, actor: Actor, chat: ChatPort) -> Mess
             log.exception("event=home_section_error community=%s", community.ref.key)
     paragraphs.extend(await _settings(ctx))
     paragraphs.extend(await _programmes(ctx))
-    paragraphs.append("/kith help lists every command.")
-    return message(*paragraphs, note=NOT_A_CRISIS_SERVICE)
+    paragraphs.append(_("/kith help lists every command."))
+    return message(*paragraphs, note=_(NOT_A_CRISIS_SERVICE))
 
 
 async def _settings(ctx: Context) -> Paragraphs:
     tz = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)
     lines: Paragraphs = [
-        (Text("Your settings", bold=True),),
-        f"Time zone: {tz} (it's {local_label(ctx.now, tz)} there). "
-        "Change it with /kith timezone Area/City.",
+        (Text(_("Your settings"), bold=True),),
+        _(
+            "Time zone: {zone} (it's {now} there). Change it with /kith timezone Area/City.",
+            zone=tz,
+            now=local_label(ctx.now, tz),
+        ),
     ]
     if ctx.is_admin:
-        lines.append("You're an admin here: /kith status shows each programme and what failed.")
+        lines.append(_("You're an admin here: /kith status shows each programme and what failed."))
     return lines
 
 
 async def _programmes(ctx: Context) -> Paragraphs:
     registry = ctx.services.registry
     programmes = await list_programmes(ctx.db, ctx.community.ref.key)
-    lines: Paragraphs = [(Text("Running here", bold=True),)]
+    lines: Paragraphs = [(Text(_("Running here"), bold=True),)]
     if not programmes:
-        hint = " Start with /kith setup checkin." if ctx.is_admin else ""
-        lines.append(f"Nothing is set up yet.{hint}")
+        if ctx.is_admin:
+            lines.append(_("Nothing is set up yet. Start with /kith setup checkin."))
+        else:
+            lines.append(_("Nothing is set up yet."))
         return lines
     tz = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)
     for programme in programmes:
         kind = registry.programme_kinds.get(programme.kind)
-        title = kind.title if kind else programme.kind
+        title = _(kind.title) if kind else programme.kind
         describe = kind.describe(programme) if kind else ""
-        state = " · paused" if programme.paused else ""
+        state = " · " + _("paused") if programme.paused else ""
         lines.append(
             (
                 Text(title, bold=True),
@@ -83,7 +100,7 @@ async def _programmes(ctx: Context) -> Paragraphs:
             continue
         next_due = await _next_due(ctx, programme, kind) if kind else None
         if next_due is not None:
-            lines.append(f"  Next: {local_label(next_due, tz)}")
+            lines.append("  " + _("Next: {when}", when=local_label(next_due, tz)))
     return lines
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.choice_ids import ChoiceId
 from bot.commands.parse import Invocation
+from bot.i18n import _
 from bot.messages import Reply, Text
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Command:
     summary: str
     handler: CommandHandler
     admin: bool = False
-    usage: str = ""  # positional part, e.g. "<IANA name>"
+    usage: str = ""  # positional part, e.g. N_("<Area/City>"), shown translated
     options: tuple[Option, ...] = ()
     # Whether the core screens the command's words for signs of crisis (every command's are,
     # refused or not); off only where the words are about screening itself (an admin's phrases).
@@ -100,7 +101,7 @@ class Command:
     @property
     def synopsis(self) -> str:
         opts = [f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in self.options]
-        return " ".join(filter(None, [self.name, self.usage, *opts]))
+        return " ".join(filter(None, [self.name, _(self.usage) if self.usage else "", *opts]))
 
 
 @dataclass(frozen=True)

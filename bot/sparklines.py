@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import _
+from bot.i18n.formats import day_month
 from bot.messages import Text
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -48,7 +50,7 @@ class Series:
     """A named run of values, oldest first, with how to write one value and its scale."""
 
     title: str
-    labels: tuple[str, ...]  # one per value: "02 Mar", "week of 02 Mar", "round 3"
+    labels: tuple[str, ...]  # one per value, in the reader's language: "02 Mar", "round 3"
     values: tuple[float | None, ...]
     low: float | None = None
     high: float | None = None
@@ -90,17 +92,17 @@ def by_week(window_days: int) -> bool:
 def count_series(
     title: str, counts: dict[date, int], first: date, last: date, window_days: int
 ) -> Series:
-    """Counts per day (or per week for long windows), every period present, oldest first."""
+    """Counts per day (or per week for long windows), every period present, oldest first.
+    ``title`` is already in the reader's language (``_("Answers")``)."""
     weekly = by_week(window_days)
     totals: dict[date, int] = {}
     for day, count in counts.items():
         key = period_of(day, weekly)
         totals[key] = totals.get(key, 0) + count
     keys = periods(first, last, weekly)
-    unit = "week" if weekly else "day"
     return Series(
-        f"{title} by {unit}",
-        tuple(f"{k:%d %b}" for k in keys),
+        _("{title} by week", title=title) if weekly else _("{title} by day", title=title),
+        tuple(day_month(k) for k in keys),
         tuple(float(totals.get(k, 0)) for k in keys),
         low=0,
     )

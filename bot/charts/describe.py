@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.sparklines import Series
+from bot.i18n import _, ngettext
+from bot.sparklines import MIN_GROUP, Series
 
 STEADY = 0.05  # a change under 5% of the scale reads as "held steady"
 
@@ -16,27 +17,51 @@ def trend_words(series: Series) -> str:
     ]
     hidden = sum(1 for v in series.values if v is None)
     if not shown:
-        return f"{series.title}: every value withheld (fewer than 5 answers each)."
+        return _(
+            "{title}: every value withheld (fewer than {min} answers each).",
+            title=series.title,
+            min=MIN_GROUP,
+        )
     (first_label, first), (last_label, last) = shown[0], shown[-1]
     low = series.low if series.low is not None else min(v for _, v in shown)
     high = series.high if series.high is not None else max(v for _, v in shown)
     span = (high - low) or 1.0
+    number = series.number
     if len(shown) == 1:
-        words = f"{series.number(first)} ({first_label})"
+        words = _("{value} ({label})", value=number(first), label=first_label)
     elif abs(last - first) < STEADY * span:
-        words = f"held steady around {series.number(last)} from {first_label} to {last_label}"
+        words = _(
+            "held steady around {value} from {first} to {last}",
+            value=number(last),
+            first=first_label,
+            last=last_label,
+        )
     else:
-        verb = "rose" if last > first else "fell"
+        values = {
+            "first": number(first),
+            "first_label": first_label,
+            "last": number(last),
+            "last_label": last_label,
+        }
         words = (
-            f"{verb} from {series.number(first)} ({first_label}) "
-            f"to {series.number(last)} ({last_label})"
+            _("rose from {first} ({first_label}) to {last} ({last_label})", **values)
+            if last > first
+            else _("fell from {first} ({first_label}) to {last} ({last_label})", **values)
         )
     if series.style == "bars" and len(shown) > 2:
         peak_label, peak = max(shown, key=lambda item: item[1])
-        words += f", highest {series.number(peak)} ({peak_label})"
+        words = _(
+            "{trend}, highest {value} ({label})", trend=words, value=number(peak), label=peak_label
+        )
     if hidden:
-        words += f"; {hidden} withheld (fewer than 5 answers)"
-    return f"{series.title}: {words}."
+        words = ngettext(
+            "{trend}; {n} withheld (fewer than {min} answers)",
+            "{trend}; {n} withheld (fewer than {min} answers)",
+            hidden,
+            trend=words,
+            min=MIN_GROUP,
+        )
+    return _("{title}: {trend}.", title=series.title, trend=words)
 
 
 def alt_text(title: str, series: Sequence[Series]) -> str:

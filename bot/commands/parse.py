@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.i18n import _
+
 MAX_COMMAND_LENGTH = 2000
 _WORD = re.compile(r'"([^"]*)"|(\S+)')
 _OPTION = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
@@ -56,10 +58,10 @@ def normalise(text: str) -> str:
     text = clean_text(text)
     if len(text) > MAX_COMMAND_LENGTH:
         raise CommandSyntaxError(
-            f"That command is too long (over {MAX_COMMAND_LENGTH} characters)."
+            _("That command is too long (over {max} characters).", max=MAX_COMMAND_LENGTH)
         )
     if not text.startswith("/"):
-        raise CommandSyntaxError("Commands start with /, like /kith help.")
+        raise CommandSyntaxError(_("Commands start with /, like /kith help."))
     return text[1:]
 
 
@@ -75,7 +77,7 @@ def bind(words: list[str], path_length: int, option_names: frozenset[str]) -> In
         if match and match.group(1) in option_names:
             key, value = match.group(1), match.group(2).strip()
             if key in options:
-                raise CommandSyntaxError(f"The option {key}: is given twice.")
+                raise CommandSyntaxError(_("The option {key}: is given twice.", key=key))
             options[key] = value
         else:
             args.append(word)

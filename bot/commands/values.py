@@ -9,25 +9,30 @@ from difflib import get_close_matches
 from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.identity import ChannelRef, UserRef
 from bot.scheduling.timezones import UnknownTimeZone, canonical_zone
 
 
 def channel_value(ctx: Context, text: str) -> ChannelRef:
     if not text.strip():  # "alerts:" with nothing after it
-        raise UserError("No channel was given. Mention one, like #general.")
+        raise UserError(_("No channel was given. Mention one, like #general."))
     found = ctx.chat.parse_mention(ctx.community.ref, text.strip())
     if not isinstance(found, ChannelRef):
-        raise UserError(f"“{text[:40]}” isn't a channel here. Mention one, like #general.")
+        raise UserError(
+            _("“{text}” isn't a channel here. Mention one, like #general.", text=text[:40])
+        )
     return found
 
 
 def user_value(ctx: Context, text: str) -> UserRef:
     if not text.strip():
-        raise UserError("No member was given. Mention them, like @name.")
+        raise UserError(_("No member was given. Mention them, like @name."))
     found = ctx.chat.parse_mention(ctx.community.ref, text.strip())
     if not isinstance(found, UserRef):
-        raise UserError(f"“{text[:40]}” isn't a member here. Mention them, like @name.")
+        raise UserError(
+            _("“{text}” isn't a member here. Mention them, like @name.", text=text[:40])
+        )
     return found
 
 
@@ -35,20 +40,25 @@ def timezone_value(text: str) -> str:
     try:
         return canonical_zone(text)
     except UnknownTimeZone as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.member_text()) from None
 
 
 MAX_GRACE_MINUTES = 24 * 60
+A_POST = N_("a post may still go out")
 
 
-def grace_value(text: str, what: str = "a post may still go out") -> int:
-    """``grace:`` — minutes late a scheduled firing may still happen (``90`` or ``90m``)."""
+def grace_value(text: str, what: str = A_POST) -> int:
+    """``grace:`` — minutes late a scheduled firing may still happen (``90`` or ``90m``).
+    ``what`` is a clause marked with ``N_`` (``N_("a round may still start")``)."""
     grace = text.strip().removesuffix("m")
     # isdecimal, not isdigit: "²" is a digit to Python but no number to int().
     if not grace.isdecimal() or len(grace) > 6 or int(grace) > MAX_GRACE_MINUTES:
         raise UserError(
-            f"grace: is how many minutes late {what}, 0 to {MAX_GRACE_MINUTES}. "
-            "Nothing was changed."
+            _(
+                "grace: is how many minutes late {what}, 0 to {max}. Nothing was changed.",
+                what=_(what),
+                max=MAX_GRACE_MINUTES,
+            )
         )
     return int(grace)
 
@@ -62,17 +72,45 @@ def refuse_stray_words(inv: Invocation, options: Iterable[str], command: str) ->
     names = sorted(options)
     listed = ", ".join(f"{name}:" for name in names)
     word = inv.args[0]
-    key, colon, _ = word.partition(":")
+    key, colon, _rest = word.partition(":")
     if colon and key:
         close = get_close_matches(key.lower(), names, n=1)
-        hint = f" Did you mean {close[0]}:?" if close else ""
+        if close:
+            raise UserError(
+                _(
+                    "{command} has no option “{key}:”. Did you mean {close}:? Its options are "
+                    "{options}. Nothing was changed.",
+                    command=command,
+                    key=key[:30],
+                    close=close[0],
+                    options=listed,
+                )
+            )
         raise UserError(
-            f"{command} has no option “{key[:30]}:”.{hint} Its options are {listed}. "
-            "Nothing was changed."
+            _(
+                "{command} has no option “{key}:”. Its options are {options}. Nothing was changed.",
+                command=command,
+                key=key[:30],
+                options=listed,
+            )
+        )
+    if not names:
+        raise UserError(
+            _(
+                "{command} doesn't know what to do with “{word}”: it takes nothing after it. "
+                "Nothing was changed.",
+                command=command,
+                word=word[:30],
+            )
         )
     raise UserError(
-        f"{command} doesn't know what to do with “{word[:30]}”: each setting is written "
-        f"name:value, like day:mon. Its options are {listed}. Nothing was changed."
+        _(
+            "{command} doesn't know what to do with “{word}”: each setting is written "
+            "name:value, like day:mon. Its options are {options}. Nothing was changed.",
+            command=command,
+            word=word[:30],
+            options=listed,
+        )
     )
 
 
@@ -81,8 +119,14 @@ def until_value(inv: Invocation, command: str) -> date:
     text = (inv.options.get("until") or (inv.args[0] if inv.args else "")).strip()
     example = f"{command} until:2026-04-01"
     if not text:
-        raise UserError(f"Until when? Give a date, like {example}.")
+        raise UserError(_("Until when? Give a date, like {example}.", example=example))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"“{text[:20]}” isn't a date: use YYYY-MM-DD, like {example}.") from None
+        raise UserError(
+            _(
+                "“{text}” isn't a date: use YYYY-MM-DD, like {example}.",
+                text=text[:20],
+                example=example,
+            )
+        ) from None

@@ -69,3 +69,8 @@ def decimal(value: float, places: int = 1) -> str:
     """``2.5`` / ``2,5`` with exactly ``places`` decimals (``2.0``, not ``2``)."""
     pattern = "#,##0." + "0" * places if places else "#,##0"
     return str(format_decimal(value, format=pattern, locale=current_language()))
+
+
+def date_time(moment: datetime) -> str:
+    """``Mon 02 Mar 09:00`` / ``lun, 2 mar 09:00`` / ``seg., 2 de mar. 09:00``."""
+    return f"{weekday_day_month(moment)} {clock(moment)}"

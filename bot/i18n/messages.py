@@ -24,7 +24,13 @@ FEATURE_DOMAINS = frozenset({"checkins", "buddies", "kindness", "safety", "priva
 CORE_DOMAIN = "kith"
 SOURCES = ("bot", "adapters")
 # The marking functions and where their message ids stand (Babel's keyword specs).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "stored_plural": (1, 2),  # bot.i18n.stored: worded when read
+}
 
 
 def domain_of(path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_
 from bot.privacy import commands
 from bot.privacy.posts import UNPOST, deliver_unpost
 from bot.privacy.retention import RETENTION_JOB
@@ -15,25 +16,31 @@ def register(registry: Registry) -> None:
     registry.choice("forget", commands.forget_clicked, fields=3)
     registry.command(
         Command(
-            ("kith", "privacy"), "what Kith stores about me; my settings", commands.privacy_command
+            ("kith", "privacy"),
+            N_("what Kith stores about me; my settings"),
+            commands.privacy_command,
         )
     )
     registry.command(
         Command(
-            ("kith", "export"), "all my data as a file, sent only to me", commands.export_command
+            ("kith", "export"),
+            N_("all my data as a file, sent only to me"),
+            commands.export_command,
         )
     )
     registry.command(
         Command(
-            ("kith", "forget"), "delete all my data here, after a confirm", commands.forget_command
+            ("kith", "forget"),
+            N_("delete all my data here, after a confirm"),
+            commands.forget_command,
         )
     )
     registry.command(
         Command(
             ("kith", "setup", "privacy"),
-            "how long reflections and notes are kept",
+            N_("how long reflections and notes are kept"),
             commands.setup_privacy,
             admin=True,
-            options=(Option("retention", OptionKind.INTEGER, "days, 7 to 365"),),
+            options=(Option("retention", OptionKind.INTEGER, N_("days, 7 to 365")),),
         )
     )

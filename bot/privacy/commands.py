@@ -11,6 +11,7 @@ from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.commands.parse import Invocation
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext, pgettext
 from bot.kindness.config import KindnessConfig
 from bot.kindness.prefs import (
     DEFAULT_MODE,
@@ -33,28 +34,30 @@ from bot.privacy.posts import delete_posts, member_posts
 from bot.programmes import get_programme
 from bot.safety.care_messages import MODERATORS_NEVER_SEE, SCREENING
 from bot.scheduling.clock import to_epoch
+from bot.sparklines import MIN_GROUP
 
 log = logging.getLogger("kith.privacy")
 CONFIRM_WINDOW_S = 10 * 60
 LABELS = {
-    "members": "your name and time zone",
-    "moods": "check-in moods",
-    "reflections": "reflections",
-    "safety_events": "times Kith checked in on you",
-    "support_requests": "times you asked for a person",
-    "discord_dm_routes": "private messages Kith sent you (to route your answers)",
-    "slack_deliveries": "private messages Kith sent you (to route your answers)",
-    "member_prefs": "your settings",
-    "kind_acts": "kind acts",
-    "kind_members": "your streak",
-    "kind_totals": "leaderboard totals",
-    "kind_thanks": "thank-you notes, given and received",
-    "kind_milestones": "milestones",
-    "buddy_members": "your buddy-pool membership",
-    "buddy_avoid": "your do-not-pair list",
-    "buddy_group_members": "buddy groups and answers",
-    "pending_inputs": "a reflection Kith is waiting for",
-    "custom_prompts": "prompts you added",
+    "members": N_("your name and time zone"),
+    "moods": N_("check-in moods"),
+    "reflections": N_("reflections"),
+    "safety_events": N_("times Kith checked in on you"),
+    "support_requests": N_("times you asked for a person"),
+    "discord_dm_routes": N_("private messages Kith sent you (to route your answers)"),
+    "slack_deliveries": N_("private messages Kith sent you (to route your answers)"),
+    "member_prefs": N_("your settings"),
+    "kind_acts": N_("kind acts"),
+    "kind_members": N_("your streak"),
+    "kind_totals": N_("leaderboard totals"),
+    "kind_thanks": N_("thank-you notes, given and received"),
+    "kind_milestones": N_("milestones"),
+    "buddy_members": N_("your buddy-pool membership"),
+    "buddy_avoid": N_("your do-not-pair list"),
+    "buddy_group_members": N_("buddy groups and answers"),
+    "pending_inputs": N_("a reflection Kith is waiting for"),
+    "custom_prompts": N_("prompts you added"),
+    "personal_checkins": N_("your own check-in schedule"),
 }
 SETTINGS = ("leaderboard", "mentions", "anonymous", "notify")
 
@@ -82,29 +85,38 @@ async def _settings(ctx: Context) -> dict[str, bool]:
     }
 
 
+SETTING_LINES = {
+    "leaderboard": N_("• Show me on the leaderboard: {state}"),
+    "mentions": N_("• Name me when I reach a streak milestone: {state}"),
+    "anonymous": N_("• Share my reflections anonymously by default: {state}"),
+    "notify": N_("• Tell me privately when someone thanks me: {state}"),
+}
+# Each button's words, whole (the setting is on → the button turns it off).
+TOGGLE_LABELS = {
+    ("leaderboard", True): N_("Turn leaderboard off"),
+    ("leaderboard", False): N_("Turn leaderboard on"),
+    ("mentions", True): N_("Turn milestone names off"),
+    ("mentions", False): N_("Turn milestone names on"),
+    ("anonymous", True): N_("Turn anonymous sharing off"),
+    ("anonymous", False): N_("Turn anonymous sharing on"),
+    ("notify", True): N_("Turn thanks notes off"),
+    ("notify", False): N_("Turn thanks notes on"),
+}
+
+
 def _settings_lines(values: dict[str, bool]) -> list[str]:
     def onoff(flag: bool) -> str:
-        return "on" if flag else "off"
+        # Translators: a setting's state, as in "Show me on the leaderboard: on".
+        return _("on") if flag else _("off")
 
-    return [
-        f"• Show me on the leaderboard: {onoff(values['leaderboard'])}",
-        f"• Name me when I reach a streak milestone: {onoff(values['mentions'])}",
-        f"• Share my reflections anonymously by default: {onoff(values['anonymous'])}",
-        f"• Tell me privately when someone thanks me: {onoff(values['notify'])}",
-    ]
+    return [_(SETTING_LINES[name], state=onoff(values[name])) for name in SETTINGS]
 
 
 def _toggles(values: dict[str, bool]) -> tuple[Choice, ...]:
-    names = {
-        "leaderboard": "leaderboard",
-        "mentions": "milestone names",
-        "anonymous": "anonymous sharing",
-        "notify": "thanks notes",
-    }
     return tuple(
         Choice(
             choice_ids.encode("pref", name, "off" if values[name] else "on"),
-            f"Turn {names[name]} {'off' if values[name] else 'on'}",
+            _(TOGGLE_LABELS[name, values[name]]),
             name,
         )
         for name in SETTINGS
@@ -113,19 +125,30 @@ def _toggles(values: dict[str, bool]) -> tuple[Choice, ...]:
 
 async def privacy_command(ctx: Context, inv: Invocation) -> Reply:
     document = await export_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
-    stored = [f"{LABELS.get(t, t)}: {len(rows)}" for t, rows in document["tables"].items()]
+    stored = [
+        _("{what}: {count}", what=_(LABELS[t]) if t in LABELS else t, count=len(rows))
+        for t, rows in document["tables"].items()
+    ]
     days = await retention_days(ctx.db, ctx.community.ref.key)
     values = await _settings(ctx)
     return Reply(
         message(
-            (Text("Your privacy here", bold=True),),
-            "What Kith stores about you: " + ("; ".join(stored) if stored else "nothing yet") + ".",
-            f"Reflections, notes, moods and safety check-ins are deleted after {days} days. "
-            "Moods only ever appear in community stats as totals of 5 or more answers.",
+            (Text(_("Your privacy here"), bold=True),),
+            _("What Kith stores about you: {stored}.", stored="; ".join(stored))
+            if stored
+            else _("What Kith stores about you: nothing yet."),
+            ngettext(
+                "Reflections, notes, moods and safety check-ins are deleted after {n} day. "
+                "Moods only ever appear in community stats as totals of {min} or more answers.",
+                "Reflections, notes, moods and safety check-ins are deleted after {n} days. "
+                "Moods only ever appear in community stats as totals of {min} or more answers.",
+                days,
+                min=MIN_GROUP,
+            ),
             *_settings_lines(values),
-            "/kith export sends you all of it as a file; /kith forget deletes it.",
-            SCREENING,
-            MODERATORS_NEVER_SEE,
+            _("/kith export sends you all of it as a file; /kith forget deletes it."),
+            _(SCREENING),
+            _(MODERATORS_NEVER_SEE),
             choices=_toggles(values),
         )
     )
@@ -165,7 +188,9 @@ async def pref_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     values = await _settings(ctx)
     return Reply(
         message(
-            "Saved. It takes effect right away.", *_settings_lines(values), choices=_toggles(values)
+            _("Saved. It takes effect right away."),
+            *_settings_lines(values),
+            choices=_toggles(values),
         )
     )
 
@@ -173,7 +198,9 @@ async def pref_clicked(ctx: Context, choice: ChoiceId) -> Reply:
 async def export_command(ctx: Context, inv: Invocation) -> Reply:
     document = await export_member(ctx.db, ctx.community.ref.key, ctx.actor.user.key, ctx.now)
     name = f"kith-export-{ctx.now:%Y%m%d}.json"
-    reply = Reply.text("Here is everything Kith stores about you in this community, only for you.")
+    reply = Reply.text(
+        _("Here is everything Kith stores about you in this community, only for you.")
+    )
     assert reply.message is not None
     return replace(
         reply,
@@ -186,19 +213,26 @@ async def forget_command(ctx: Context, inv: Invocation) -> Reply:
     tag = _member_tag(ctx.actor.user.key)
     return Reply(
         message(
-            "This deletes everything Kith stores about you in this community: moods, reflections, "
-            "kind acts and streaks, thanks, buddy history and settings, and Kith's own posts "
-            "that carry your words or name (shared reflections, streak celebrations). It can't "
-            "be undone. Totals already counted in community stats stay, without your name.",
-            "Want a copy first? /kith export.",
+            _(
+                "This deletes everything Kith stores about you in this community: moods, "
+                "reflections, kind acts and streaks, thanks, buddy history and settings, and "
+                "Kith's own posts that carry your words or name (shared reflections, streak "
+                "celebrations). It can't be undone. Totals already counted in community stats "
+                "stay, without your name."
+            ),
+            _("Want a copy first? /kith export."),
             choices=(
                 Choice(
                     choice_ids.encode("forget", tag, stamp, "yes"),
-                    "Delete my data",
+                    pgettext("button", "Delete my data"),
                     "yes",
                     ChoiceStyle.DANGER,
                 ),
-                Choice(choice_ids.encode("forget", tag, stamp, "no"), "Keep it", "no"),
+                Choice(
+                    choice_ids.encode("forget", tag, stamp, "no"),
+                    pgettext("button", "Keep it"),
+                    "no",
+                ),
             ),
         )
     )
@@ -210,13 +244,15 @@ async def forget_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     if answer not in {"yes", "no"}:
         raise ChoiceIdError("unknown answer")
     if tag != _member_tag(ctx.actor.user.key):
-        raise UserError("That button was for someone else, so nothing was deleted.")
+        raise UserError(_("That button was for someone else, so nothing was deleted."))
     if answer == "no":
-        return Reply.text("Nothing was deleted.")
+        return Reply.text(_("Nothing was deleted."))
     if not 0 <= to_epoch(ctx.now) - stamp <= CONFIRM_WINDOW_S:
         raise UserError(
-            "That confirmation has expired, so nothing was deleted. "
-            "Run /kith forget again if you still want to."
+            _(
+                "That confirmation has expired, so nothing was deleted. "
+                "Run /kith forget again if you still want to."
+            )
         )
     async with ctx.db.transaction() as tx:
         posts = await member_posts(tx, ctx.community.ref.key, ctx.actor.user.key)
@@ -227,23 +263,40 @@ async def forget_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     total = sum(removed.values())
     deleted, kept = await delete_posts(ctx.chat, posts)
     lines = [
-        f"Done: {total} records about you are deleted from this community. "
-        "If you use Kith again, it starts fresh."
+        ngettext(
+            "Done: {n} record about you is deleted from this community. "
+            "If you use Kith again, it starts fresh.",
+            "Done: {n} records about you are deleted from this community. "
+            "If you use Kith again, it starts fresh.",
+            total,
+        )
     ]
     if deleted:
         lines.append(
-            f"I also deleted {deleted} of my own posts that carried your words or name "
-            "(shared reflections, streak celebrations)."
+            ngettext(
+                "I also deleted {n} of my own posts that carried your words or name "
+                "(shared reflections, streak celebrations).",
+                "I also deleted {n} of my own posts that carried your words or name "
+                "(shared reflections, streak celebrations).",
+                deleted,
+            )
         )
     if kept:
         lines.append(
-            f"{kept} of my posts that carried your words or name could not be deleted here; "
-            "a moderator can remove them."
+            ngettext(
+                "{n} of my posts that carried your words or name could not be deleted here; "
+                "a moderator can remove it.",
+                "{n} of my posts that carried your words or name could not be deleted here; "
+                "a moderator can remove them.",
+                kept,
+            )
         )
     lines.append(
-        "What I can't delete: what other people wrote (replies, their own messages), quotes in "
-        "moderator alerts, and messages already delivered to others privately (thank-you notes, "
-        "buddy introductions)."
+        _(
+            "What I can't delete: what other people wrote (replies, their own messages), quotes "
+            "in moderator alerts, and messages already delivered to others privately (thank-you "
+            "notes, buddy introductions)."
+        )
     )
     return Reply.text(*lines)
 
@@ -253,12 +306,17 @@ async def setup_privacy(ctx: Context, inv: Invocation) -> Reply:
     if not text:
         days = await retention_days(ctx.db, ctx.community.ref.key)
         return Reply.text(
-            f"Reflections and notes are kept for {days} days. "
-            "Change with /kith setup privacy retention:<days> (7 to 365)."
+            ngettext(
+                "Reflections and notes are kept for {n} day. "
+                "Change with /kith setup privacy retention:<days> (7 to 365).",
+                "Reflections and notes are kept for {n} days. "
+                "Change with /kith setup privacy retention:<days> (7 to 365).",
+                days,
+            )
         )
     # isdecimal, not isdigit: "²" is a digit to Python but no number to int().
     if not text.isdecimal() or len(text) > 6 or not 7 <= int(text) <= 365:
-        raise UserError("retention: is a number of days from 7 to 365. Nothing was changed.")
+        raise UserError(_("retention: is a number of days from 7 to 365. Nothing was changed."))
     async with ctx.db.transaction() as tx:
         await tx.execute(
             "INSERT INTO privacy_settings (community_id, retention_days, updated_at)"
@@ -268,8 +326,18 @@ async def setup_privacy(ctx: Context, inv: Invocation) -> Reply:
             int(text),
             to_epoch(ctx.now),
         )
-    default = " (the default)" if int(text) == DEFAULT_RETENTION_DAYS else ""
+    if int(text) == DEFAULT_RETENTION_DAYS:
+        return Reply.text(
+            _(
+                "Reflections and notes are now kept for {days} days (the default); older ones "
+                "are deleted by the daily retention job.",
+                days=int(text),
+            )
+        )
     return Reply.text(
-        f"Reflections and notes are now kept for {text} days{default}; older ones "
-        "are deleted by the daily retention job."
+        _(
+            "Reflections and notes are now kept for {days} days; older ones "
+            "are deleted by the daily retention job.",
+            days=int(text),
+        )
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import _
+from bot.i18n.stored import render
 from bot.scheduling.clock import from_epoch
 from bot.store.base import Database, Tx
 
@@ -18,7 +20,7 @@ from bot.store.base import Database, Tx
 @dataclass(frozen=True)
 class DeliveryProblem:
     since: datetime  # when the first post affected was due
-    reason: str  # the latest failure, in the adapter's words
+    reason: str  # the latest failure, in the adapter's words and the reader's language
     affected: int  # posts failed or still retrying since the last success
     retry_at: datetime | None  # the next attempt, if one is still coming
 
@@ -53,7 +55,7 @@ async def delivery_problem(
     retrying = [r for r in rows if r["state"] == "pending"]
     return DeliveryProblem(
         since=from_epoch(rows[0]["due_at"]),
-        reason=str(latest["detail"] or "unknown error"),
+        reason=render(latest["detail"], _("unknown error")),
         affected=len(rows),
         retry_at=from_epoch(min(r["ready_at"] for r in retrying)) if retrying else None,
     )

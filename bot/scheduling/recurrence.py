@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.i18n import _
 from bot.scheduling.timezones import zone
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -28,10 +29,20 @@ class ScheduleError(ValueError):
 def parse_time(text: str) -> time:
     match = _TIME.match(text.strip())
     if not match:
-        raise ScheduleError(f"“{text[:20]}” is not a time: use 24-hour HH:MM, like 09:00 or 17:30.")
+        raise ScheduleError(
+            _(
+                "“{text}” is not a time: use 24-hour HH:MM, like 09:00 or 17:30.",
+                text=text[:20],
+            )
+        )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ScheduleError(f"“{text[:20]}” is not a time of day: hours go 00–23, minutes 00–59.")
+        raise ScheduleError(
+            _(
+                "“{text}” is not a time of day: hours go 00–23, minutes 00–59.",
+                text=text[:20],
+            )
+        )
     return time(hour, minute)
 
 
@@ -50,7 +61,10 @@ def parse_days(text: str) -> tuple[int, ...]:
         ends = part.split("-")
         if len(ends) > 2 or any(e[:3] not in DAY_NAMES or len(e) < 3 for e in ends):
             raise ScheduleError(
-                f"“{text[:30]}” is not a list of days: try mon-fri, mon,wed,fri or daily."
+                _(
+                    "“{text}” is not a list of days: try mon-fri, mon,wed,fri or daily.",
+                    text=text[:30],
+                )
             )
         first, last = DAY_NAMES.index(ends[0][:3]), DAY_NAMES.index(ends[-1][:3])
         day = first
@@ -60,13 +74,13 @@ def parse_days(text: str) -> tuple[int, ...]:
                 break
             day = (day + 1) % 7
     if not days:
-        raise ScheduleError("Give at least one day, like mon-fri.")
+        raise ScheduleError(_("Give at least one day, like mon-fri."))
     return tuple(sorted(days))
 
 
 def format_days(days: tuple[int, ...]) -> str:
     if days == tuple(range(7)):
-        return "every day"
+        return _("every day")
     if days == tuple(range(5)):
         return "mon-fri"
     return ",".join(DAY_NAMES[d] for d in days)

@@ -22,7 +22,8 @@ from enum import StrEnum
 
 from bot.community import community_language
 from bot.context import Services
-from bot.i18n import use_language
+from bot.i18n import N_, use_language
+from bot.i18n.stored import english, stored, stored_plural
 from bot.identity import MessageRef
 from bot.logs import event
 from bot.maintenance import LEASE as MAINTENANCE_LEASE
@@ -308,7 +309,9 @@ class Scheduler:
         kind = self.services.registry.programme_kinds.get(programme.kind) if programme else None
         deliver = self.services.registry.deliverers.get(occ.kind)
         if programme is None or kind is None or deliver is None or programme.paused:
-            return DeliveryOutcome(occ, DeliveryState.SKIPPED, "programme paused or removed")
+            return DeliveryOutcome(
+                occ, DeliveryState.SKIPPED, stored(N_("programme paused or removed"))
+            )
         late, grace = now - occ.due_at, kind.grace(programme)
         finishing = late > grace
         if finishing:
@@ -324,7 +327,9 @@ class Scheduler:
         with use_language(await community_language(self.db, occ.community_key)):
             outcome = await self._send(deliver, context, grace)
         if finishing and outcome.state is DeliveryState.SENT:
-            detail = f"finished {_humanise(late)} late: an earlier attempt began it"
+            detail = stored(
+                N_("finished {late} late: an earlier attempt began it"), late=_humanise(late)
+            )
             return replace(outcome, detail=detail)
         return outcome
 
@@ -338,7 +343,7 @@ class Scheduler:
             return DeliveryOutcome(
                 occ,
                 DeliveryState.SENT,
-                "sent by an earlier attempt that stopped before recording it",
+                stored(N_("sent by an earlier attempt that stopped before recording it")),
                 message_key=earlier.key,
             )
         started = self.services.registry.started.get(occ.kind)
@@ -347,8 +352,14 @@ class Scheduler:
         return DeliveryOutcome(
             occ,
             DeliveryState.MISSED,
-            f"not sent: Kith was not running at the time (found {_humanise(late)} late,"
-            f" past the {_humanise(grace)} grace window)",
+            stored(
+                N_(
+                    "not sent: Kith was not running at the time (found {late} late, past the"
+                    " {grace} grace window)"
+                ),
+                late=_humanise(late),
+                grace=_humanise(grace),
+            ),
         )
 
     async def _send(
@@ -365,7 +376,10 @@ class Scheduler:
             # deduplicated rather than posted twice.
             event(log, "occurrence_timeout", logging.WARNING, occurrence=occ.id, kind=occ.kind)
             seconds = DELIVERY_TIMEOUT.total_seconds()
-            reason = f"the chat platform did not answer within {seconds:g} s; will retry"
+            reason = stored(
+                N_("the chat platform did not answer within {seconds} s; will retry"),
+                seconds=f"{seconds:g}",
+            )
             return DeliveryOutcome(occ, self._retry_or_fail(occ, now, grace), reason)
         except DeliveryError as exc:
             # A rate limit's own wait is honoured: retrying sooner only meets another 429.
@@ -385,7 +399,9 @@ class Scheduler:
         except Exception as exc:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("event=occurrence_error occurrence=%s kind=%s", occ.id, occ.kind)
             return DeliveryOutcome(
-                occ, DeliveryState.RETRY, f"internal error: {type(exc).__name__}"
+                occ,
+                DeliveryState.RETRY,
+                stored(N_("internal error: {error}"), error=type(exc).__name__),
             )
         return DeliveryOutcome(occ, DeliveryState.SENT, message_key=ref.key if ref else None)
 
@@ -431,7 +447,7 @@ class Scheduler:
                     logging.WARNING,
                     occurrence=occ.id,
                     community=occ.community_key,
-                    reason=outcome.detail,
+                    reason=english(outcome.detail),
                 )
             else:
                 report.skipped += 1
@@ -538,9 +554,10 @@ async def _sent_earlier(occ: Occurrence, chat: ChatPort) -> MessageRef | None:
 
 
 def _humanise(delta: timedelta) -> str:
+    """How late, stored to be worded in the reader's language (``bot.i18n.stored``)."""
     seconds = int(delta.total_seconds())
     if seconds >= 2 * 86400:
-        return f"{seconds // 86400} days"
+        return stored_plural("{n} day", "{n} days", seconds // 86400)
     if seconds >= 2 * 3600:
-        return f"{seconds // 3600} hours"
-    return f"{max(seconds // 60, 0)} minutes"
+        return stored_plural("{n} hour", "{n} hours", seconds // 3600)
+    return stored_plural("{n} minute", "{n} minutes", max(seconds // 60, 0))

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.i18n import _
+
 
 @cache
 def _names() -> dict[str, str]:
@@ -15,12 +17,24 @@ def _names() -> dict[str, str]:
 
 class UnknownTimeZone(ValueError):
     def __init__(self, given: str, suggestions: list[str]) -> None:
-        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"I don't know the time zone “{given[:60]}”.{hint} "
-            "Use an IANA name like Europe/London or America/New_York."
-        )
+        self.given = given[:60]
         self.suggestions = suggestions
+        super().__init__(self.member_text())
+
+    def member_text(self) -> str:
+        """What the member reads, in the current language (made again where it is shown)."""
+        if self.suggestions:
+            return _(
+                "I don't know the time zone “{given}”. Did you mean {suggestions}? "
+                "Use an IANA name like Europe/London or America/New_York.",
+                given=self.given,
+                suggestions=", ".join(self.suggestions),
+            )
+        return _(
+            "I don't know the time zone “{given}”. "
+            "Use an IANA name like Europe/London or America/New_York.",
+            given=self.given,
+        )
 
 
 def canonical_zone(name: str) -> str:

@@ -13,6 +13,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from bot.i18n import N_, _
+
 RESTORE_HINT = "restore the latest backup with `kith restore BACKUP` (stop Kith first)"
 
 
@@ -26,18 +28,23 @@ class SchemaTooNew(StorageFault):
 
 class WriteRefused(Exception):
     """A write was not saved (a full disk) or may not be trusted (a damaged file). Nothing was
-    changed; ``member_text`` is what the member sees."""
+    changed; ``member_text`` is what the member sees, in the language of whoever reads it (the
+    refusal outlives the event that met it: a damaged file refuses every later write)."""
 
-    def __init__(self, reason: str, member_text: str) -> None:
+    def __init__(self, reason: str, text_id: str) -> None:
         super().__init__(reason)
-        self.member_text = member_text
+        self.text_id = text_id  # the English message id (FULL_TEXT, DAMAGED_TEXT)
+
+    @property
+    def member_text(self) -> str:
+        return _(self.text_id)
 
 
-FULL_TEXT = (
+FULL_TEXT = N_(
     "I couldn't save that: the server's disk is full, so nothing was changed. Please try "
     "again later; I'll pick up by myself once there is room."
 )
-DAMAGED_TEXT = (
+DAMAGED_TEXT = N_(
     "I couldn't save that: my database needs repair, so nothing was changed. The people who "
     "run this bot have been told."
 )

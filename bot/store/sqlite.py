@@ -475,7 +475,7 @@ class SqliteDatabase(Database):
         if self.fault is None or str(self.fault) != str(refused):
             event(log, "write_refused", logging.ERROR, reason=str(refused), path=self.path)
         self.fault = refused
-        if refused.member_text == DAMAGED_TEXT:
+        if refused.text_id == DAMAGED_TEXT:
             self.damaged = refused
         return refused
 

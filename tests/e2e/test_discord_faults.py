@@ -21,6 +21,7 @@ import pytest
 
 from adapters.discord.ids import user_ref
 from adapters.discord.run import serve
+from bot.i18n.stored import english
 from bot.messages import message
 from bot.ports import DeliveryError
 from bot.scheduling import scheduler
@@ -170,7 +171,7 @@ async def test_a_request_that_hangs_is_abandoned_and_the_retry_posts_once(
     two.fake.fail("POST", two.home_posts, 503, hang=10, commit=True)
     await two.world.advance(NINE - START)
     home = await two.occurrence(two.world.gid)
-    assert home["state"] == "pending" and "did not answer within 0.3 s" in home["detail"]
+    assert home["state"] == "pending" and "did not answer within 0.3 s" in english(home["detail"])
     await two.assert_away_on_time()
     assert PROBLEM in await two.status()
 
