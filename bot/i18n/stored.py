@@ -5,8 +5,9 @@ while no one is reading, and shown later in ``/kith status`` to whichever admin 
 language. So what is stored is the English message id and its values, and the text is made when
 it is read: ``stored(N_("sent {late} late"), late=...)`` to save, ``render(text)`` to show.
 
-Stored texts are short JSON with a prefix (``i18n:``), so a row written before this existed, or a
-platform's own words (an error code), is shown as it is. A value may itself be a stored text (a
+Stored texts are short JSON with a prefix (``i18n:``); a text without it (a row written before
+this existed, a platform's own words) is shown translated when it is a message id, else as it
+is, so a fixed reason needs only ``N_``. A value may itself be a stored text (a
 reason inside a sentence, "3 hours" with its plural), rendered in the same language. Values are
 cut so the whole stays within the 300 characters a detail column keeps.
 """
@@ -46,11 +47,14 @@ def _values(values: dict[str, object]) -> dict[str, str | int | float]:
 
 
 def render(text: str | None, default: str = "") -> str:
-    """A stored text in the current language; anything else as it was written."""
+    """A stored text in the current language; a plain message id translated; anything else as
+    it was written."""
     if not text:
         return default
     if not text.startswith(PREFIX):
-        return text
+        # A platform's own words, or a row from before: translated if it is a message id (an
+        # adapter's ``DeliveryError(N_("the channel no longer exists"))``), else as written.
+        return _(text)
     try:
         data = json.loads(text[len(PREFIX) :])
         message = str(data["m"])

@@ -38,6 +38,8 @@ def test_a_stored_text_is_worded_when_read_in_the_readers_language() -> None:
 def test_older_rows_and_platform_words_are_shown_as_written() -> None:
     with use_language("es"):
         assert render("the channel no longer exists") == "the channel no longer exists"
+        # A fixed reason stored as its bare message id is translated too.
+        assert render("programme paused or removed") == "programa en pausa o eliminado"
         assert render(None, _("unknown error")) == "error desconocido"
         assert render("") == ""
 
