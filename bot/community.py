@@ -240,6 +240,18 @@ async def member_languages(
     return languages
 
 
+def language_from_row(
+    member_choice: str | None,
+    member_locale: str | None,
+    community_choice: str | None,
+    community_locale: str | None,
+) -> str:
+    """``member_languages``' rule for a member's and their community's columns already read
+    (in a join), so a batch needs no query of its own for languages."""
+    fallback = _resolve_language(community_choice, community_locale, DEFAULT_LANGUAGE)
+    return _resolve_language(member_choice, member_locale, fallback)
+
+
 async def community_language(db: Database | Tx, community_key: str) -> str:
     """The language of a community's channel posts, for code without a ``Community`` in hand."""
     row = await db.fetchone(

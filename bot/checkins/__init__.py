@@ -14,6 +14,7 @@ from bot.checkins.personal_delivery import (
 from bot.checkins.personal_plan import PERSONAL_PLANNER
 from bot.checkins.post import deliver_post, prepare_post
 from bot.checkins.rule import CHECKIN_KIND, NUDGE, PERSONAL, POST
+from bot.i18n import N_
 from bot.registry import Command, Option, OptionKind, Registry
 
 SWITCH = ("on", "off")
@@ -33,54 +34,58 @@ def register(registry: Registry) -> None:
     registry.choice("share", answers.share_clicked, fields=2)
     registry.form("reflect", answers.reflection_submitted, fields=1)
     registry.command(
-        Command(("checkin",), "today's check-in prompt for me, privately", commands.checkin_now)
+        Command(("checkin",), N_("today's check-in prompt for me, privately"), commands.checkin_now)
     )
     registry.command(
         Command(
             ("checkin", "daily"),
-            "my own private check-in each chosen day at my local time",
+            N_("my own private check-in each chosen day at my local time"),
             personal.checkin_daily,
             options=(
-                Option("time", OptionKind.TIME, "your local time, HH:MM"),
-                Option("days", OptionKind.DAYS, "days, like mon-fri or daily"),
+                Option("time", OptionKind.TIME, N_("your local time, HH:MM")),
+                Option("days", OptionKind.DAYS, N_("days, like mon-fri or daily")),
                 Option(
-                    "remind", OptionKind.CHOICE, "one gentle reminder if unanswered", False, SWITCH
+                    "remind",
+                    OptionKind.CHOICE,
+                    N_("one gentle reminder if unanswered"),
+                    False,
+                    SWITCH,
                 ),
             ),
         )
     )
-    registry.command(Command(("checkin", "off"), "stop my own check-ins", personal.checkin_off))
+    registry.command(Command(("checkin", "off"), N_("stop my own check-ins"), personal.checkin_off))
     registry.command(
         Command(
             ("checkin", "pause"),
-            "a break from my own check-ins until a date",
+            N_("a break from my own check-ins until a date"),
             personal.checkin_pause,
-            options=(Option("until", OptionKind.DATE, "first day back, YYYY-MM-DD", True),),
+            options=(Option("until", OptionKind.DATE, N_("first day back, YYYY-MM-DD"), True),),
         )
     )
     registry.command(
-        Command(("checkin", "resume"), "end my check-in break early", personal.checkin_resume)
+        Command(("checkin", "resume"), N_("end my check-in break early"), personal.checkin_resume)
     )
     registry.command(
         Command(
             ("kith", "setup", "checkin"),
-            "create or change the daily check-in",
+            N_("create or change the daily check-in"),
             commands.setup_checkin,
             admin=True,
             options=(
-                Option("channel", OptionKind.CHANNEL, "where check-ins are posted"),
-                Option("time", OptionKind.TIME, "local time, HH:MM"),
-                Option("days", OptionKind.DAYS, "days, like mon-fri or daily"),
-                Option("tz", OptionKind.TIMEZONE, "time zone, like Europe/London"),
-                Option("grace", OptionKind.INTEGER, "minutes a late post may still go out"),
-                Option("personal", OptionKind.CHOICE, "members' own check-ins", False, SWITCH),
+                Option("channel", OptionKind.CHANNEL, N_("where check-ins are posted")),
+                Option("time", OptionKind.TIME, N_("local time, HH:MM")),
+                Option("days", OptionKind.DAYS, N_("days, like mon-fri or daily")),
+                Option("tz", OptionKind.TIMEZONE, N_("time zone, like Europe/London")),
+                Option("grace", OptionKind.INTEGER, N_("minutes a late post may still go out")),
+                Option("personal", OptionKind.CHOICE, N_("members' own check-ins"), False, SWITCH),
             ),
         )
     )
     registry.command(
         Command(
             ("kith", "prompts", "list"),
-            "the check-in prompt deck",
+            N_("the check-in prompt deck"),
             commands.prompts_list,
             admin=True,
         )
@@ -88,7 +93,7 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kith", "prompts", "add"),
-            "add a prompt of your own",
+            N_("add a prompt of your own"),
             commands.prompts_add,
             admin=True,
             usage="<text>",
@@ -97,7 +102,7 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kith", "prompts", "remove"),
-            "remove one of your prompts",
+            N_("remove one of your prompts"),
             commands.prompts_remove,
             admin=True,
             usage="<number>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import choice_ids
-from bot.checkins.post import MOOD_EMOJI
+from bot.checkins.post import MOOD_EMOJI, prompt_words
 from bot.checkins.rule import ANSWERABLE, PERSONAL, POST, slot_date
 from bot.choice_ids import ChoiceId, ChoiceIdError
 from bot.commands.parse import clean_text
@@ -13,6 +13,7 @@ from bot.community import touch_member
 from bot.context import Context
 from bot.day_counts import count_answer
 from bot.errors import UserError
+from bot.i18n import N_, _, pgettext, use_language
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, ChoiceStyle, Form, FormField, Reply, message
 from bot.pending_inputs import await_text
@@ -36,10 +37,10 @@ async def _open_checkin(db: Database | Tx, ctx: Context, occurrence_id: int) -> 
         or row["state"] != "sent"
         or (row["kind"] == PERSONAL and not await _sent_to(db, row["slot"], ctx.actor.user.key))
     ):
-        raise UserError("I can't find that check-in here, so nothing was recorded.")
+        raise UserError(_("I can't find that check-in here, so nothing was recorded."))
     occurrence = Occurrence.from_row(row)
     if ctx.now - occurrence.due_at > ANSWER_WINDOW:
-        raise UserError("That check-in has closed. Today's is one /checkin away.")
+        raise UserError(_("That check-in has closed. Today's is one /checkin away."))
     return occurrence
 
 
@@ -86,24 +87,37 @@ async def mood_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             post_answers=int(first and occurrence.kind == POST),
             mood_sum=value - (0 if first else int(previous)),
         )
+    mood = MOOD_EMOJI[value]
     if previous is None:
         return Reply.text(
-            f"Thanks for checking in {MOOD_EMOJI[value]} ({value}/5). "
-            "Only you can see this. If you'd like, ✍️ Reflect to jot down a thought."
+            _(
+                "Thanks for checking in {mood} ({value}/5). "
+                "Only you can see this. If you'd like, ✍️ Reflect to jot down a thought.",
+                mood=mood,
+                value=value,
+            )
         )
     if previous == value:
-        return Reply.text(f"You already said {MOOD_EMOJI[value]} ({value}/5) today; it's noted.")
+        return Reply.text(
+            _("You already said {mood} ({value}/5) today; it's noted.", mood=mood, value=value)
+        )
     return Reply.text(
-        f"Changed your answer to {MOOD_EMOJI[value]} ({value}/5). Only you can see this."
+        _(
+            "Changed your answer to {mood} ({value}/5). Only you can see this.",
+            mood=mood,
+            value=value,
+        )
     )
 
 
 def reflection_form(occurrence_id: int, prompt_text: str) -> Form:
     return Form(
         id=choice_ids.encode("reflect", occurrence_id),
-        title="Reflect privately",
+        title=_("Reflect privately"),
         fields=(
-            FormField("text", "What's on your mind?", "A line or two is plenty.", MAX_REFLECTION),
+            FormField(
+                "text", _("What's on your mind?"), _("A line or two is plenty."), MAX_REFLECTION
+            ),
         ),
         intro=prompt_text,
     )
@@ -111,7 +125,8 @@ def reflection_form(occurrence_id: int, prompt_text: str) -> Form:
 
 async def reflect_clicked(ctx: Context, choice: ChoiceId) -> Reply:
     occurrence = await _open_checkin(ctx.db, ctx, choice.field_int(0))
-    form = reflection_form(occurrence.id, str(occurrence.payload.get("prompt_text", "")))
+    # The prompt in the member's language, whoever's language the channel post was in.
+    form = reflection_form(occurrence.id, prompt_words(ctx.services.catalogue, occurrence.payload))
     if ctx.chat.capabilities.modals:
         return Reply(form=form)
     async with ctx.db.transaction() as tx:
@@ -119,19 +134,24 @@ async def reflect_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             tx, ctx.community.ref.key, ctx.actor.user.key, form.id, ctx.now + TEXT_REPLY_WINDOW
         )
     return Reply.text(
-        "✍️ Write your reflection as your next message to me, here in private. "
-        "It stays private unless you choose to share it."
+        _(
+            "✍️ Write your reflection as your next message to me, here in private. "
+            "It stays private unless you choose to share it."
+        )
     )
 
 
 async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, str]) -> Reply:
     text = clean_text(values.get("text", ""))
     if not text:
-        raise UserError("Your reflection was empty, so nothing was saved.")
+        raise UserError(_("Your reflection was empty, so nothing was saved."))
     if len(text) > MAX_REFLECTION:
         raise UserError(
-            f"That's a little long: reflections hold up to {MAX_REFLECTION} "
-            "characters. Nothing was saved; try a shorter version."
+            _(
+                "That's a little long: reflections hold up to {limit} "
+                "characters. Nothing was saved; try a shorter version.",
+                limit=MAX_REFLECTION,
+            )
         )
     async with ctx.db.transaction() as tx:
         occurrence = await _open_checkin(tx, ctx, form.field_int(0))
@@ -145,11 +165,11 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
             text,
             to_epoch(ctx.now),
         )
-    flagged = await look_after(ctx, text, "a check-in reflection") is not None
+    flagged = await look_after(ctx, text, N_("a check-in reflection")) is not None
     options = [
-        ("keep", "Keep private"),
-        ("named", "Share with my name"),
-        ("anon", "Share anonymously"),
+        ("keep", pgettext("button", "Keep private")),
+        ("named", pgettext("button", "Share with my name")),
+        ("anon", pgettext("button", "Share anonymously")),
     ]
     anonymous_only = await ctx.db.fetchval(
         "SELECT share_anonymously FROM member_prefs WHERE community_id = ? AND user_key = ?",
@@ -158,7 +178,7 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
     )
     # The member's privacy setting, or words that just worried Kith: never offer their name.
     if anonymous_only or flagged:
-        options.remove(("named", "Share with my name"))
+        options = [(how, label) for how, label in options if how != "named"]
     choices = tuple(
         Choice(
             choice_ids.encode("share", reflection_id, how),
@@ -171,8 +191,8 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
     )
     return Reply(
         message(
-            "Saved, privately. Thank you for taking a moment for yourself.",
-            "Would you like to share it in the check-in thread? Nobody sees it unless you do.",
+            _("Saved, privately. Thank you for taking a moment for yourself."),
+            _("Would you like to share it in the check-in thread? Nobody sees it unless you do."),
             choices=choices,
         )
     )
@@ -190,29 +210,30 @@ async def share_clicked(ctx: Context, choice: ChoiceId) -> Reply:
         how = "anon"  # the setting wins even over an old button
     row = await ctx.db.fetchone("SELECT * FROM reflections WHERE id = ?", reflection_id)
     if row is None or row["community_id"] != ctx.community.ref.key:
-        raise UserError("I can't find that reflection any more, so nothing was shared.")
+        raise UserError(_("I can't find that reflection any more, so nothing was shared."))
     if row["user_key"] != ctx.actor.user.key:
-        raise UserError("Only the person who wrote a reflection can share it.")
+        raise UserError(_("Only the person who wrote a reflection can share it."))
     if row["shared"] != "private":
-        return Reply.text("That reflection is already shared.")
+        return Reply.text(_("That reflection is already shared."))
     if how == "keep":
-        return Reply.text("Kept private. 🌱")
+        return Reply.text(_("Kept private. 🌱"))
     occurrence_row = await ctx.db.fetchone(
         "SELECT * FROM occurrences WHERE id = ?", row["occurrence_id"]
     )
     if occurrence_row is None:
-        raise UserError("That check-in is gone, so there is no thread to share in.")
+        raise UserError(_("That check-in is gone, so there is no thread to share in."))
     occurrence = Occurrence.from_row(occurrence_row)
     programme = await get_programme_by_id(ctx.db, occurrence.programme_id)
     if programme is None:
-        raise UserError("Check-ins are no longer set up here, so there is nowhere to share.")
+        raise UserError(_("Check-ins are no longer set up here, so there is nowhere to share."))
     thread = occurrence.message if occurrence.kind == POST else None
     channel = ChannelRef.parse(thread.channel_key) if thread else programme.channel
-    heading = (
-        f"💬 {ctx.actor.display_name} shared a reflection:"
-        if how == "named"
-        else "💬 Someone shared a reflection:"
-    )
+    with use_language(ctx.community.language):  # posted for everyone in the channel
+        heading = (
+            _("💬 {name} shared a reflection:", name=ctx.actor.display_name)
+            if how == "named"
+            else _("💬 Someone shared a reflection:")
+        )
     sent: MessageRef = await ctx.chat.send_channel(
         channel,
         message(heading, row["text"]),
@@ -226,7 +247,15 @@ async def share_clicked(ctx: Context, choice: ChoiceId) -> Reply:
             sent.key,
             reflection_id,
         )
-    where = "in the check-in thread" if thread else f"in {ctx.chat.channel_label(channel)}"
-    return Reply.text(
-        f"Shared {where}{' anonymously' if how == 'anon' else ''}. Thank you for opening up. 💛"
-    )
+    return Reply.text(_shared(how, None if thread else ctx.chat.channel_label(channel)))
+
+
+def _shared(how: str, channel: str | None) -> str:
+    """The thank-you after sharing; ``channel`` when there was no thread to share in."""
+    if channel is None:
+        if how == "anon":
+            return _("Shared in the check-in thread anonymously. Thank you for opening up. 💛")
+        return _("Shared in the check-in thread. Thank you for opening up. 💛")
+    if how == "anon":
+        return _("Shared in {channel} anonymously. Thank you for opening up. 💛", channel=channel)
+    return _("Shared in {channel}. Thank you for opening up. 💛", channel=channel)

@@ -18,6 +18,9 @@ from bot.commands.values import until_value
 from bot.community import member_timezone, touch_member
 from bot.context import Context
 from bot.errors import UserError
+from bot.i18n import _, ngettext
+from bot.i18n.formats import dated
+from bot.i18n.stored import render
 from bot.kith_commands import local_label
 from bot.messages import Reply
 from bot.programmes import Programme, get_programme
@@ -32,16 +35,20 @@ SWITCHES = {"on": True, "off": False}
 USAGE = "/checkin daily time:08:30 [days:mon-fri] [remind:on|off]"
 
 
+def not_set_up() -> str:
+    return _("Check-ins aren't set up here yet. An admin can start them with /kith setup checkin.")
+
+
 async def _programme(ctx: Context) -> Programme:
     programme = await get_programme(ctx.db, ctx.community.ref.key, KIND)
     if programme is None:
-        raise UserError(
-            "Check-ins aren't set up here yet. An admin can start them with /kith setup checkin."
-        )
+        raise UserError(not_set_up())
     if not personal_enabled(programme):
         raise UserError(
-            "Personal check-ins are switched off in this community. /checkin still gives you "
-            "today's check-in privately."
+            _(
+                "Personal check-ins are switched off in this community. /checkin still gives "
+                "you today's check-in privately."
+            )
         )
     return programme
 
@@ -72,7 +79,7 @@ def _switch(inv: Invocation, name: str) -> bool | None:
         return None
     value = SWITCHES.get(text.strip().lower())
     if value is None:
-        raise UserError(f"{name}: is on or off, like {name}:on. Nothing was changed.")
+        raise UserError(_("{name}: is on or off, like {name}:on. Nothing was changed.", name=name))
     return value
 
 
@@ -80,16 +87,21 @@ async def _describe(
     tx: Tx, ctx: Context, programme: Programme, settings: PersonalSettings, tz: str
 ) -> str:
     upcoming = await _next_firing(tx, programme, settings, tz, ctx.now)
-    nudge = (
-        "one gentle reminder 3 hours later if you haven't answered"
+    values = {"time": settings.at, "days": format_days(settings.days), "tz": tz}
+    lines = (
+        _(
+            "{time} {days} ({tz}), privately, with one gentle reminder 3 hours later if you "
+            "haven't answered.",
+            **values,
+        )
         if settings.remind
-        else "no reminders"
+        else _("{time} {days} ({tz}), privately, with no reminders.", **values)
     )
-    lines = f"{settings.at} {format_days(settings.days)} ({tz}), privately, with {nudge}."
     if settings.paused_until:
-        lines += f" Paused until {date.fromisoformat(settings.paused_until):%a %d %b %Y}."
+        until = dated(date.fromisoformat(settings.paused_until))
+        lines += " " + _("Paused until {date}.", date=until)
     if upcoming is not None:
-        lines += f" Next one: {local_label(upcoming, tz)}."
+        lines += " " + _("Next one: {when}.", when=local_label(upcoming, tz))
     return lines
 
 
@@ -101,13 +113,18 @@ async def checkin_daily(ctx: Context, inv: Invocation) -> Reply:
         at = parse_time(opts["time"]).strftime("%H:%M") if "time" in opts else None
         days = parse_days(opts["days"]) if "days" in opts else None
     except ScheduleError as exc:
-        raise UserError(f"{exc} Nothing was changed.") from None
+        raise UserError(_("{problem} Nothing was changed.", problem=exc)) from None
     async with ctx.db.transaction() as tx:
-        existing, _ = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
+        existing, _zone = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
         if at is None and (existing is None or not existing.active):
             if days is not None or remind is not None:
-                raise UserError(f"Give a time too: {USAGE}. Nothing was changed.")
-            raise UserError(f"Choose your time, and Kith will check in with you privately: {USAGE}")
+                raise UserError(_("Give a time too: {usage}. Nothing was changed.", usage=USAGE))
+            raise UserError(
+                _(
+                    "Choose your time, and Kith will check in with you privately: {usage}",
+                    usage=USAGE,
+                )
+            )
         await touch_member(tx, ctx.actor, ctx.now)
         tz = await member_timezone(tx, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)
         if existing is None:
@@ -141,19 +158,27 @@ async def checkin_daily(ctx: Context, inv: Invocation) -> Reply:
         settings, tz_now = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
         assert settings is not None and tz_now is not None
         described = await _describe(tx, ctx, programme, settings, tz_now)
-    verb = "is set" if existing is None or not existing.active else "is updated"
+    done = (
+        _("Your own check-in is set: {settings}", settings=described)
+        if existing is None or not existing.active
+        else _("Your own check-in is updated: {settings}", settings=described)
+    )
     return Reply.text(
-        f"Your own check-in {verb}: {described}",
-        "Answers count in the community's stats only as totals, never by name. "
-        "/checkin off stops it; /checkin pause until:YYYY-MM-DD takes a break; "
-        "/kith timezone changes the zone it follows.",
+        done,
+        _(
+            "Answers count in the community's stats only as totals, never by name. "
+            "/checkin off stops it; /checkin pause until:YYYY-MM-DD takes a break; "
+            "/kith timezone changes the zone it follows."
+        ),
     )
 
 
 async def _own_settings(ctx: Context, tx: Tx) -> PersonalSettings:
-    settings, _ = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
+    settings, _zone = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
     if settings is None or not settings.active:
-        raise UserError(f"You don't have a personal check-in. Start one with {USAGE}.")
+        raise UserError(
+            _("You don't have a personal check-in. Start one with {usage}.", usage=USAGE)
+        )
     return settings
 
 
@@ -167,8 +192,11 @@ async def checkin_off(ctx: Context, inv: Invocation) -> Reply:
         )
         await replan(tx, settings.id, ctx.now)
     return Reply.text(
-        "Your personal check-ins are off: nothing more from me unless you ask. "
-        f"{USAGE} starts them again."
+        _(
+            "Your personal check-ins are off: nothing more from me unless you ask. "
+            "{usage} starts them again.",
+            usage=USAGE,
+        )
     )
 
 
@@ -180,9 +208,9 @@ async def checkin_pause(ctx: Context, inv: Invocation) -> Reply:
         tz = await member_timezone(tx, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)
         today = local_date(ctx.now, tz)
         if until <= today:
-            raise UserError("That date has already come. Pick a later one, like next week.")
+            raise UserError(_("That date has already come. Pick a later one, like next week."))
         if until - today > MAX_PAUSE:
-            raise UserError("Pauses go up to a year. For longer, /checkin off and start again.")
+            raise UserError(_("Pauses go up to a year. For longer, /checkin off and start again."))
         await tx.execute(
             "UPDATE personal_checkins SET paused_until = ?, updated_at = ? WHERE id = ?",
             until.isoformat(),
@@ -193,8 +221,12 @@ async def checkin_pause(ctx: Context, inv: Invocation) -> Reply:
         settings = await _own_settings(ctx, tx)
         described = await _describe(tx, ctx, programme, settings, tz)
     return Reply.text(
-        f"Taking a break until {until:%a %d %b %Y}. Your check-in: {described}",
-        "/checkin resume ends the break early.",
+        _(
+            "Taking a break until {date}. Your check-in: {settings}",
+            date=dated(until),
+            settings=described,
+        ),
+        _("/checkin resume ends the break early."),
     )
 
 
@@ -203,7 +235,7 @@ async def checkin_resume(ctx: Context, inv: Invocation) -> Reply:
     async with ctx.db.transaction() as tx:
         settings = await _own_settings(ctx, tx)
         if not settings.paused_until:
-            raise UserError("Your check-ins aren't paused, so there is nothing to resume.")
+            raise UserError(_("Your check-ins aren't paused, so there is nothing to resume."))
         tz = await member_timezone(tx, ctx.community, ctx.actor.user.key, ctx.actor.platform_tz)
         await tx.execute(
             "UPDATE personal_checkins SET paused_until = NULL, updated_at = ? WHERE id = ?",
@@ -213,12 +245,12 @@ async def checkin_resume(ctx: Context, inv: Invocation) -> Reply:
         await replan(tx, settings.id, ctx.now, tz)
         settings = await _own_settings(ctx, tx)
         described = await _describe(tx, ctx, programme, settings, tz)
-    return Reply.text(f"Welcome back. Your check-in: {described}")
+    return Reply.text(_("Welcome back. Your check-in: {settings}", settings=described))
 
 
 async def timezone_changed(tx: Tx, ctx: Context, tz: str) -> None:
     """``/kith timezone``: the member's check-ins follow the new zone from now on."""
-    settings, _ = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
+    settings, _zone = await load_settings(tx, ctx.community.ref.key, ctx.actor.user.key)
     if settings is not None and settings.active and settings.tz != tz:
         await replan(tx, settings.id, ctx.now, tz)
 
@@ -242,7 +274,9 @@ async def todays_personal(ctx: Context, programme: Programme) -> int | None:
 async def personal_status(ctx: Context, programme: Programme) -> list[str]:
     """How many members use their own check-ins: counts only, never who."""
     if not personal_enabled(programme):
-        return ["Personal check-ins: switched off (/kith setup checkin personal:on allows them)."]
+        return [
+            _("Personal check-ins: switched off (/kith setup checkin personal:on allows them).")
+        ]
     row = await ctx.db.fetchone(
         "SELECT SUM(CASE WHEN active = 1 THEN 1 ELSE 0 END) AS active,"
         " SUM(CASE WHEN active = 1 AND paused_until > ? THEN 1 ELSE 0 END) AS paused,"
@@ -254,13 +288,25 @@ async def personal_status(ctx: Context, programme: Programme) -> list[str]:
     active = int(row["active"] or 0) if row else 0
     paused = int(row["paused"] or 0) if row else 0
     stopped = int(row["stopped"] or 0) if row else 0
-    members = "1 member uses" if active == 1 else f"{active} members use"
-    line = f"Personal check-ins: {members} their own time"
     if paused:
-        line += f" ({paused} on a break)"
-    line += "."
+        line = ngettext(
+            "Personal check-ins: {n} member uses their own time ({paused} on a break).",
+            "Personal check-ins: {n} members use their own time ({paused} on a break).",
+            active,
+            paused=paused,
+        )
+    else:
+        line = ngettext(
+            "Personal check-ins: {n} member uses their own time.",
+            "Personal check-ins: {n} members use their own time.",
+            active,
+        )
     if stopped:
-        line += f" {stopped} could not be reached privately, so theirs stopped."
+        line += " " + ngettext(
+            "{n} could not be reached privately, so theirs stopped.",
+            "{n} could not be reached privately, so theirs stopped.",
+            stopped,
+        )
     return [line, *await _personal_problems(ctx, programme)]
 
 
@@ -284,6 +330,12 @@ async def _personal_problems(ctx: Context, programme: Programme) -> list[str]:
         PERSONAL,
         row["latest"],
     )
-    count = int(row["n"])
-    what = "personal check-in" if count == 1 else "personal check-ins"
-    return [f"⚠ {count} {what} not sent in the last 7 days (latest: {detail})."]
+    reason = render(detail, _("unknown error"))  # stored, read in the admin's language
+    return [
+        ngettext(
+            "⚠ {n} personal check-in not sent in the last 7 days (latest: {detail}).",
+            "⚠ {n} personal check-ins not sent in the last 7 days (latest: {detail}).",
+            int(row["n"]),
+            detail=reason,
+        )
+    ]

@@ -19,12 +19,12 @@ from bot.checkins.personal_plan import (
     replan,
     settings_by_id,
 )
-from bot.checkins.post import checkin_message, community_deck
+from bot.checkins.post import checkin_message, community_deck, stored_prompt
 from bot.checkins.rule import PERSONAL, POST, PRIVATE, personal_enabled
+from bot.i18n import _, use_language
 from bot.identity import MessageRef, UserRef
 from bot.messages import Message, Text, message
 from bot.ports import DeliveryError
-from bot.prompts import Prompt
 from bot.scheduling.clock import to_epoch
 from bot.scheduling.occurrences import DeliveryContext
 from bot.scheduling.recurrence import format_days
@@ -91,24 +91,33 @@ def _firing_on(settings: PersonalSettings, day: date, tz: str) -> datetime | Non
     return None
 
 
-async def _settings_now(tx: Tx, ctx: DeliveryContext) -> tuple[PersonalSettings, str, str] | str:
-    """The member's settings and zone as they are now, or why nothing should be sent."""
+@dataclass(frozen=True, slots=True)
+class _Now:
+    settings: PersonalSettings
+    tz: str
+    day: str
+    language: str  # the member's: what Kith sends them privately is in it
+
+
+async def _settings_now(tx: Tx, ctx: DeliveryContext) -> _Now | str:
+    """The member's settings, zone and language as they are now, or why nothing should be
+    sent."""
     personal_id, day = parse_personal_slot(ctx.occurrence.slot)
-    settings, tz = await settings_by_id(tx, personal_id)
+    settings, tz, language = await settings_by_id(tx, personal_id)
     if settings is None or tz is None or not settings.active:
         return "the member switched their personal check-ins off"
     if not personal_enabled(ctx.programme):
         return "personal check-ins are switched off in this community"
     if settings.paused_until and day < settings.paused_until:
         return "the member paused their check-ins"
-    return settings, tz, day
+    return _Now(settings, tz, day, language)
 
 
 async def prepare_personal(tx: Tx, ctx: DeliveryContext) -> Plan:
     found = await _settings_now(tx, ctx)
     if isinstance(found, str):
         return Plan(skip=found)
-    settings, tz, day = found
+    settings, tz, day = found.settings, found.tz, found.day
     if tz != settings.tz:
         # Laid out in the member's old zone (a platform profile changed without a command):
         # lay the rest out again, and send this date's check-in at its time in the new zone.
@@ -120,21 +129,24 @@ async def prepare_personal(tx: Tx, ctx: DeliveryContext) -> Plan:
             return Plan(skip="the member's time zone changed and this date has passed there")
     occurrence = ctx.occurrence
     payload = dict(occurrence.payload)
-    if payload.get("prompt_key"):
-        prompt = Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
-    else:
+    prompt = stored_prompt(payload)
+    if prompt is None:
         deck = await community_deck(tx, ctx.services, occurrence.community_key)
         prompt = prompt_for_day(deck, f"{occurrence.community_key}:{settings.id}", _day(day))
         payload.update(prompt_key=prompt.key, theme=prompt.theme, prompt_text=prompt.text)
         await tx.execute(
             "UPDATE occurrences SET payload = ? WHERE id = ?", json.dumps(payload), occurrence.id
         )
-    note = (
-        f"Your own check-in, {settings.at} {format_days(settings.days)} ({tz}). "
-        "/checkin off stops it; /checkin pause until:YYYY-MM-DD takes a break."
-    )
-    body = replace(checkin_message(occurrence.id, prompt, private=True), note=note)
-    return Plan(settings.user_key, body, personal_id=settings.id)
+    with use_language(found.language):
+        note = _(
+            "Your own check-in, {time} {days} ({tz}). "
+            "/checkin off stops it; /checkin pause until:YYYY-MM-DD takes a break.",
+            time=settings.at,
+            days=format_days(settings.days),
+            tz=tz,
+        )
+        checkin = checkin_message(occurrence.id, prompt, ctx.services.catalogue, private=True)
+    return Plan(settings.user_key, replace(checkin, note=note), personal_id=settings.id)
 
 
 def _day(text: str) -> date:
@@ -154,7 +166,7 @@ async def prepare_nudge(tx: Tx, ctx: DeliveryContext) -> Plan:
     found = await _settings_now(tx, ctx)
     if isinstance(found, str):
         return Plan(skip=found)
-    settings, _tz, day = found
+    settings, day = found.settings, found.day
     if not settings.remind:
         return Plan(skip="the member no longer wants a reminder")
     checkin = await tx.fetchone(
@@ -187,17 +199,22 @@ async def prepare_nudge(tx: Tx, ctx: DeliveryContext) -> Plan:
     )
     if answered:
         return Plan(skip="already answered: no reminder needed")
-    payload = json.loads(checkin["payload"] or "{}")
-    prompt = Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
-    buttons = checkin_message(int(checkin["id"]), prompt, private=True).choices
-    body = message(
-        (Text("🌱 A gentle nudge", bold=True),),
-        "You asked for one reminder: today's check-in is still open whenever you're ready. "
-        "This is the only one.",
-        prompt.text,
-        choices=buttons,
-        note="/checkin daily remind:off turns this reminder off.",
-    )
+    prompt = stored_prompt(json.loads(checkin["payload"] or "{}"))
+    if prompt is None:
+        return Plan(skip="the check-in it would remind about has no prompt")
+    catalogue = ctx.services.catalogue
+    with use_language(found.language):
+        buttons = checkin_message(int(checkin["id"]), prompt, catalogue, private=True).choices
+        body = message(
+            (Text(_("🌱 A gentle nudge"), bold=True),),
+            _(
+                "You asked for one reminder: today's check-in is still open whenever you're "
+                "ready. This is the only one."
+            ),
+            catalogue.text(prompt),
+            choices=buttons,
+            note=_("/checkin daily remind:off turns this reminder off."),
+        )
     return Plan(settings.user_key, body, personal_id=settings.id)
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.checkins.rule import KIND, NUDGE, PERSONAL, personal_enabled
+from bot.community import language_from_row
 from bot.context import Services
+from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.programmes import COLUMNS as PROGRAMME_COLUMNS
 from bot.programmes import Programme, grace_window
 from bot.registry import Planner
@@ -242,18 +244,28 @@ async def load_settings(
     return PersonalSettings.from_row(row), str(row["zone"])
 
 
-async def settings_by_id(tx: Tx, personal_id: int) -> tuple[PersonalSettings | None, str | None]:
+async def settings_by_id(
+    tx: Tx, personal_id: int
+) -> tuple[PersonalSettings | None, str | None, str]:
+    """The member's settings, the zone they follow now, and the language they read Kith in (in
+    the same read: a batch of check-ins needs no query of its own for languages)."""
     row = await tx.fetchone(
         "SELECT pc.*, "
         + MEMBER_ZONE
-        + " AS zone FROM personal_checkins pc"
-        + _JOINS
-        + " WHERE pc.id = ?",
+        + " AS zone, m.language AS member_language, m.platform_locale AS member_locale,"
+        " c.language AS community_language, c.platform_locale AS community_locale"
+        " FROM personal_checkins pc" + _JOINS + " WHERE pc.id = ?",
         personal_id,
     )
     if row is None:
-        return None, None
-    return PersonalSettings.from_row(row), str(row["zone"])
+        return None, None, DEFAULT_LANGUAGE
+    language = language_from_row(
+        row["member_language"],
+        row["member_locale"],
+        row["community_language"],
+        row["community_locale"],
+    )
+    return PersonalSettings.from_row(row), str(row["zone"]), language
 
 
 PERSONAL_PLANNER = Planner("checkin.personal", materialise, frontier)

@@ -8,10 +8,11 @@ from typing import Any
 from bot import choice_ids
 from bot.checkins.deck import next_prompt
 from bot.context import Services
+from bot.i18n import _, pgettext
 from bot.identity import MessageRef
 from bot.messages import Choice, ChoiceStyle, Message, Text, message
 from bot.programmes import Programme
-from bot.prompts import Prompt
+from bot.prompts import Catalogue, Prompt, load_catalogue
 from bot.scheduling.clock import to_epoch
 from bot.scheduling.occurrences import DeliveryContext
 from bot.store.base import Tx
@@ -57,8 +58,9 @@ async def prompt_for(
         row = await tx.fetchone("SELECT payload FROM occurrences WHERE id = ?", occurrence_id)
         payload = json.loads(row["payload"]) if row else {}
     payload = dict(payload)
-    if payload.get("prompt_key"):
-        return Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
+    stored = stored_prompt(payload)
+    if stored is not None:
+        return stored
     # One read of the deck's history: the current pass, and the latest themes for mixing.
     history = await tx.fetchall(
         "SELECT cycle, prompt_key, theme FROM prompt_uses WHERE programme_id = ?"
@@ -94,20 +96,55 @@ async def prompt_for(
     return prompt
 
 
-def checkin_message(occurrence_id: int, prompt: Prompt, *, private: bool = False) -> Message:
+def stored_prompt(payload: dict[str, Any]) -> Prompt | None:
+    """The prompt an occurrence was dealt, as stored: its key, theme and English text."""
+    if not payload.get("prompt_key"):
+        return None
+    return Prompt(payload["prompt_key"], payload["theme"], payload["prompt_text"])
+
+
+def prompt_words(catalogue: Catalogue, payload: dict[str, Any]) -> str:
+    """The stored prompt in the current language (a community's own prompt as written)."""
+    prompt = stored_prompt(payload)
+    return catalogue.text(prompt) if prompt is not None else ""
+
+
+def checkin_message(
+    occurrence_id: int,
+    prompt: Prompt,
+    catalogue: Catalogue | None = None,
+    *,
+    private: bool = False,
+) -> Message:
+    """The check-in in the current language: the channel's for a post, the member's privately.
+    The prompt is looked up by its key, so a stored prompt reads in whoever's language
+    (``catalogue`` is the running one; the shipped decks if none is given)."""
+    catalogue = catalogue or load_catalogue()
     moods = [
         Choice(choice_ids.encode("mood", occurrence_id, value), f"{emoji} {value}", str(value))
-        for value, emoji, _ in MOODS
+        for value, emoji, _word in MOODS
     ]
     reflect = Choice(
-        choice_ids.encode("reflect", occurrence_id), "✍️ Reflect", "reflect", ChoiceStyle.PRIMARY
+        choice_ids.encode("reflect", occurrence_id),
+        pgettext("button", "✍️ Reflect"),
+        "reflect",
+        ChoiceStyle.PRIMARY,
     )
-    where = "Only you see your answer" if not private else "Your answer stays private"
+    how = (
+        _(
+            "How are you today? Tap a mood from 1 (rough) to 5 (great). Your answer stays "
+            "private; ✍️ Reflect opens a private note."
+        )
+        if private
+        else _(
+            "How are you today? Tap a mood from 1 (rough) to 5 (great). Only you see your "
+            "answer; ✍️ Reflect opens a private note."
+        )
+    )
     return message(
-        (Text("☀️ Daily check-in", bold=True),),
-        prompt.text,
-        f"How are you today? Tap a mood from 1 (rough) to 5 (great). {where}; "
-        "✍️ Reflect opens a private note.",
+        (Text(_("☀️ Daily check-in"), bold=True),),
+        catalogue.text(prompt),
+        how,
         choices=(*moods, reflect),
     )
 
@@ -125,6 +162,6 @@ async def deliver_post(ctx: DeliveryContext) -> MessageRef | None:
             prompt = await prepare_post(tx, ctx)
     return await ctx.chat.send_channel(
         ctx.programme.channel,
-        checkin_message(ctx.occurrence.id, prompt),
+        checkin_message(ctx.occurrence.id, prompt, ctx.services.catalogue),
         delivery_key=ctx.occurrence.delivery_key,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from bot.i18n import N_
 from bot.programmes import Programme, grace_window
 from bot.registry import ProgrammeKind, Slot
 from bot.scheduling.recurrence import DailyRule, format_days, parse_time
@@ -44,7 +45,7 @@ def describe(programme: Programme) -> str:
 
 CHECKIN_KIND = ProgrammeKind(
     name=KIND,
-    title="Daily check-in",
+    title=N_("Daily check-in"),  # shown with _() where it is shown
     slots=slots,
     grace=grace_window,
     describe=describe,

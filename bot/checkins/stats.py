@@ -14,6 +14,8 @@ from bot.aggregates import StatRow, week_of
 from bot.checkins.rule import PERSONAL, POST
 from bot.context import Context
 from bot.day_counts import CheckinDay, checkin_days, window_start
+from bot.i18n import _, ngettext
+from bot.i18n.formats import day_month, decimal
 from bot.messages import Text
 from bot.scheduling.clock import from_epoch, to_epoch
 from bot.scheduling.timezones import local_date
@@ -49,8 +51,13 @@ def weekly_trend(days: dict[date, CheckinDay]) -> list[tuple[date, MoodSummary]]
 
 def _average(summary: MoodSummary) -> str:
     if summary.average is None:
-        return f"hidden (fewer than {MIN_GROUP} answers)"
-    return f"{summary.average:.1f}/5 from {summary.answers} answers"
+        return _("hidden (fewer than {minimum} answers)", minimum=MIN_GROUP)
+    return ngettext(
+        "{average}/5 from {n} answer",
+        "{average}/5 from {n} answers",
+        summary.answers,
+        average=decimal(summary.average),
+    )
 
 
 async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
@@ -89,30 +96,47 @@ async def checkin_stats(ctx: Context, days: int) -> list[StatsItem]:
         to_epoch(since),
     )
     overall = summarise_counts(answers, sum(day.mood_sum for day in counted.values()))
+    counts = {
+        "posts": posts,
+        "personal": personal,
+        "answers": answers,
+        "members": people,
+        "per_post": decimal(per_post),
+        "reflections": reflections,
+    }
     lines: list[StatsItem] = [
-        (Text(f"Check-ins, last {days} days", bold=True),),
-        f"Posts: {posts}"
-        + (f" · personal check-ins sent: {personal}" if personal else "")
-        + f" · answers: {answers} from {people} members · "
-        f"{per_post:.1f} answers per post · reflections written: {reflections}",
-        f"Mood overall: {_average(overall)}",
+        (Text(_("Check-ins, last {days} days", days=days), bold=True),),
+        _(
+            "Posts: {posts} · personal check-ins sent: {personal} · answers: {answers} from "
+            "{members} members · {per_post} answers per post · reflections written: "
+            "{reflections}",
+            **counts,
+        )
+        if personal
+        else _(
+            "Posts: {posts} · answers: {answers} from {members} members · {per_post} answers "
+            "per post · reflections written: {reflections}",
+            **counts,
+        ),
+        _("Mood overall: {mood}", mood=_average(overall)),
     ]
     trend = weekly_trend(counted)
     lines.extend(_sparklines(ctx, counted, trend, days))
     for monday, summary in trend:
-        lines.append(f"  Week of {monday:%d %b}: {_average(summary)}")
+        week = _("Week of {date}: {mood}", date=day_month(monday), mood=_average(summary))
+        lines.append(f"  {week}")
     return lines
 
 
 def mood_series(trend: list[tuple[date, MoodSummary]]) -> Series:
     """The weekly mood on a fixed 1–5 scale; a week under the minimum is a gap, not a dip."""
     return Series(
-        "Mood by week",
-        tuple(f"week of {monday:%d %b}" for monday, _ in trend),
-        tuple(summary.average for _, summary in trend),
+        _("Mood by week"),
+        tuple(_("week of {date}", date=day_month(monday)) for monday, _summary in trend),
+        tuple(summary.average for _monday, summary in trend),
         low=1,
         high=5,
-        number=lambda v: f"{v:.1f}",
+        number=decimal,
         style="line",
     )
 
@@ -128,7 +152,7 @@ def _sparklines(
     counts = {day: c.answers for day, c in days_counted.items()}
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
-    answers = count_series("Answers", counts, first, max([*counts, today]), days)
+    answers = count_series(_("Answers"), counts, first, max([*counts, today]), days)
     return [answers, mood_series(trend)]
 
 

@@ -74,3 +74,11 @@ def decimal(value: float, places: int = 1) -> str:
 def date_time(moment: datetime) -> str:
     """``Mon 02 Mar 09:00`` / ``lun, 2 mar 09:00`` / ``seg., 2 de mar. 09:00``."""
     return f"{weekday_day_month(moment)} {clock(moment)}"
+
+
+def dated(day: date | datetime) -> str:
+    """``Mon 02 Mar 2026`` / ``lun, 2 mar 2026`` / ``seg., 2 de mar. de 2026`` (a date with its
+    weekday and year, such as the end of a break; English as Kith has written it)."""
+    if current_language() == "en":
+        return f"{day:%a %d %b %Y}"
+    return format_skeleton("yMMMEd", day, locale=current_language())
