@@ -104,6 +104,13 @@ def test_manage_server_or_administrator_makes_a_platform_admin(
     assert who.user == UserRef(CommunityRef("discord", GUILD), "5")
 
 
+def test_the_client_and_server_locales_go_into_the_actor() -> None:
+    who = inbound.actor(GUILD, 5, "Ada", permissions=0, locale="es-419", guild_locale="pt-BR")
+    assert (who.locale, who.community_locale) == ("es-419", "pt-BR")
+    dm = inbound.actor(GUILD, 5, "Ada", permissions=0, locale="", guild_locale=None)
+    assert (dm.locale, dm.community_locale) == (None, None)
+
+
 def test_modal_values_from_labels_and_action_rows() -> None:
     components = [
         {"type": 18, "component": {"type": 4, "custom_id": "text", "value": "hello"}},

@@ -90,6 +90,13 @@ def test_profile_from_users_info() -> None:
     )
 
 
+def test_the_slack_locale_is_read_when_users_info_gives_it() -> None:
+    assert profile_from_user({"id": "U0BO", "locale": "pt-BR"}).locale == "pt-BR"
+    assert profile_from_user({"id": "U0BO"}).locale is None  # asked without include_locale
+    assert profile_from_user({"id": "U0BO", "locale": 42}).locale is None
+    assert profile_from_user({"id": "U0BO", "locale": ""}).locale is None
+
+
 def test_a_rate_limit_carries_slacks_retry_after() -> None:
     response = SlackResponse(
         client=None,
