@@ -64,3 +64,29 @@ async def test_the_server_locale_is_the_community_default(harness: Harness) -> N
     assert "Não conheço" in reply_text(reply)
     # Remembered for events (and scheduled posts) that carry no server locale.
     assert "Não conheço" in reply_text(await harness.say("cy", "/kith nope"))
+
+
+async def test_many_members_languages_at_once_are_each_their_own(harness: Harness) -> None:
+    """A round's worth of members is read on a reader (off the event loop) in slices: every
+    member still gets their own language, and members Kith never met the community's."""
+    from bot.community import member_languages
+    from tests.fakes import COMMUNITY
+
+    harness.admins.add("ada")
+    await harness.say("ada", "/kith setup language es")
+    tags = ["pt-BR", "en-GB", "es-419", None]
+    async with harness.db.transaction() as tx:
+        for i in range(1_203):
+            await tx.execute(
+                "INSERT INTO members (community_id, user_key, display_name, created_at,"
+                " platform_locale) VALUES (?, ?, ?, 0, ?)",
+                COMMUNITY.key,
+                f"{COMMUNITY.key}:m{i}",
+                f"m{i}",
+                tags[i % 4],
+            )
+    keys = [f"{COMMUNITY.key}:m{i}" for i in range(1_203)] + [f"{COMMUNITY.key}:stranger"]
+    languages = await member_languages(harness.db, COMMUNITY.key, keys)
+    expected = {"pt-BR": "pt_BR", "en-GB": "en", "es-419": "es", None: "es"}
+    assert [languages[k] for k in keys[:-1]] == [expected[tags[i % 4]] for i in range(1_203)]
+    assert languages[keys[-1]] == "es"
