@@ -10,13 +10,13 @@ from bot.aggregates import StatRow, week_of
 from bot.context import Context
 from bot.day_counts import kindness_days, window_start
 from bot.i18n import _, ngettext
-from bot.i18n.formats import decimal
+from bot.i18n.formats import day_month, decimal
 from bot.kindness.config import KIND
 from bot.messages import Text
 from bot.programmes import get_programme
 from bot.scheduling.clock import from_epoch, to_epoch
 from bot.scheduling.timezones import local_date
-from bot.sparklines import Series, StatsItem, by_week, count_series
+from bot.sparklines import Series, StatsItem, by_week, count_series, periods
 
 
 async def kindness_stats(ctx: Context, days: int) -> list[StatsItem]:
@@ -70,8 +70,15 @@ def acts_series(ctx: Context, counts: dict[date, int], days: int) -> Series:
     """Kind acts counted per local date (per week over long windows), every day present."""
     today = local_date(ctx.now, ctx.community.tz)
     first = min([*counts, today - timedelta(days=days - 1)])
-    series = count_series("Kind acts", counts, first, max([*counts, today]), days)
-    return replace(series, title=_("Kind acts by week") if by_week(days) else _("Kind acts by day"))
+    last = max([*counts, today])
+    series = count_series("Kind acts", counts, first, last, days)
+    weekly = by_week(days)
+    # Title and the chart's date labels in the reader's language.
+    return replace(
+        series,
+        title=_("Kind acts by week") if weekly else _("Kind acts by day"),
+        labels=tuple(day_month(k) for k in periods(first, last, weekly)),
+    )
 
 
 async def kindness_rows(ctx: Context) -> list[StatRow]:

@@ -94,6 +94,15 @@ async def test_a_portuguese_member_in_a_spanish_community(harness: Harness) -> N
     assert digest.endswith(
         "Cada pequeño gesto cuenta: /kind anota el tuyo, /thanks le da las gracias a alguien."
     )
+    stats_reply = await harness.say("ada", "/kith stats", **ES)
+    stats = reply_text(stats_reply)
+    assert stats_reply.message is not None and stats_reply.message.attachment is not None
+    # The chart's alt text names its days the Spanish way ("2 mar", not "02 Mar").
+    assert "Gestos amables por día: " in stats_reply.message.attachment.description
+    assert "(2 mar)" in stats_reply.message.attachment.description
+    assert "Amabilidad, últimos 30 días" in stats
+    assert "Gestos amables contados: 3 (0,1 al día) · miembros que anotan: 1" in stats
+    assert "Gestos amables por día: " in stats
 
 
 async def test_the_challenge_in_the_community_language_and_logged_in_the_members(
