@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.store.sqlite import SqliteDatabase, SqliteTx
 from tests.fakes import Harness, Sent, reply_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,3 +239,33 @@ async def test_no_english_is_left_in_kindness(harness: Harness, locale: str, cod
     texts += [("note", s.message.note or "") for s in harness.chat.sent]
     left = {what: english_in(text, code) for what, text in texts if english_in(text, code)}
     assert not left, left
+
+
+async def test_kind_in_spanish_costs_the_store_no_more_than_in_english(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hot path: answering /kind in a member's language reads nothing more than in English
+    (the language comes with the event; dates and words are formatted in memory)."""
+    statements: list[str] = []
+    for cls, names in (
+        (SqliteTx, ("execute", "executemany", "fetchall", "fetchone", "fetchval")),
+        (SqliteDatabase, ("fetchall", "fetchone", "fetchval")),
+    ):
+        for name in names:
+            original = getattr(cls, name)
+
+            def counted(self: object, sql: str, *args: object, _f: object = original) -> object:
+                statements.append(sql)
+                return _f(self, sql, *args)  # type: ignore[operator]
+
+            monkeypatch.setattr(cls, name, counted)
+    await harness.say("ada", SETUP)
+    costs = {}
+    for name, locale in (("al", "en-US"), ("bia", "pt-BR"), ("cy", "es-ES")):
+        await harness.say(name, "/kind a first act today", locale=locale)
+        statements.clear()
+        reply = reply_text(await harness.say(name, "/kind a second act today", locale=locale))
+        costs[locale] = len(statements)
+        assert "2 " in reply  # 2 of 3 counted, in whichever language
+    assert costs["en-US"] >= 4, costs  # the act itself: read, act, member, totals
+    assert costs["pt-BR"] == costs["es-ES"] == costs["en-US"], costs
