@@ -23,7 +23,9 @@ NOT_SET_UP = N_(
     "Kindness streaks aren't set up here yet. An admin can start them with "
     "/kith setup kindness channel:#channel."
 )
-NAME = "{name}"  # where a mention stands in a sentence; see with_mention
+# Where a mention stands in a translated sentence (see with_mention): a private-use character,
+# so a member's own words in the same sentence (a thank-you's "why") can never be taken for it.
+NAME = "\ue000"
 KIND_ACT_NOTE = N_("a kind-act note")  # where a screened text came from, for moderators
 
 
