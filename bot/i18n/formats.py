@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Literal
 
+from babel import Locale
 from babel.dates import format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
@@ -94,3 +95,14 @@ def dated(day: date | datetime) -> str:
     if current_language() == "en":
         return f"{day:%a %d %b %Y}"
     return format_skeleton("yMMMEd", day, locale=current_language())
+
+
+def or_list(items: Sequence[str]) -> str:
+    """``a, b or c`` joined the current language's way."""
+    return str(format_list(list(items), style="or", locale=current_language())) if items else ""
+
+
+def language_name(code: str) -> str:
+    """A language's name in the current language: ``es`` is "Spanish" in English, "espanhol" in
+    Portuguese; ``pt_BR`` "Portuguese (Brazil)"."""
+    return str(Locale.parse(code).get_display_name(current_language()))

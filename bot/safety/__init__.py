@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_
 from bot.registry import Command, Option, OptionKind, Registry
 from bot.safety import commands, support
 from bot.safety.resources import regions
@@ -13,29 +14,31 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kith", "support"),
-            "ask for a person: the moderators are told privately that you'd like someone to "
-            "reach out",
+            N_(
+                "ask for a person: the moderators are told privately that you'd like someone to "
+                "reach out"
+            ),
             support.support_command,
         )
     )
     registry.command(
         Command(
             ("kith", "setup", "safety"),
-            "where crisis alerts go and which resources members see",
+            N_("where crisis alerts go and which resources members see"),
             commands.setup_safety,
             admin=True,
             options=(
-                Option("alerts", OptionKind.TEXT, "a moderators' channel, or off"),
+                Option("alerts", OptionKind.TEXT, N_("a moderators' channel, or off")),
                 Option(
                     "resources",
                     OptionKind.CHOICE,
-                    "resource list region",
+                    N_("resource list region"),
                     choices=("auto", *sorted(regions())),
                 ),
                 Option(
                     "quote",
                     OptionKind.CHOICE,
-                    "quote members' words in alerts",
+                    N_("quote members' words in alerts"),
                     choices=("off", "on"),
                 ),
             ),
@@ -44,7 +47,7 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             ("kith", "safety", "phrases"),
-            "this community's own screening phrases",
+            N_("this community's own screening phrases"),
             commands.phrases_command,
             admin=True,
             usage="[list|add <words>|remove <words>]",

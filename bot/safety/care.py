@@ -10,22 +10,34 @@ truthfully whether Kith reached the member privately. When it could not, the car
 shown where the member wrote, only to them. A member worried about someone else ("my friend says
 she wants to die") gets a short message on supporting them, with the same resources, and no alert
 names them. The member's own flow carries on either way.
+
+Languages: every text is screened against every shipped language's rules, whatever the member's
+setting. Care is written in the member's language (their /kith language, else their platform's,
+else the community's), not in the language a message happened to be written in: one short
+message is a poor guide to what someone reads comfortably (a lyric, a quote, a phrase shared by
+Spanish and Portuguese, a switch mid-sentence), a wrong guess would hand a person in crisis a
+text they may not follow, and the setting is one they can change. The alert goes to the
+moderators' channel in the community's language and says which language the words were read in
+and which language Kith wrote to the member in, where either differs. A translation that fails
+(a broken catalogue entry) never stops care: the message goes out in English.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bot.commands.parse import clean_text
-from bot.community import member_timezone
 from bot.context import Context
+from bot.i18n import current_language, use_language
+from bot.i18n.languages import DEFAULT_LANGUAGE
 from bot.identity import ChannelRef
 from bot.logs import event
-from bot.messages import Mention
+from bot.messages import Mention, Message
 from bot.ports import DeliveryError
 from bot.safety.care_messages import (
     alert_message,
@@ -35,7 +47,7 @@ from bot.safety.care_messages import (
     support_message,
 )
 from bot.safety.escalation import Level
-from bot.safety.resources import region_for
+from bot.safety.resources import Region, region_for
 from bot.safety.screen import PhraseList, Severity, Signal, builtin_phrases
 from bot.scheduling.clock import to_epoch
 from bot.store.base import Database, Tx
@@ -148,11 +160,13 @@ async def look_after(
         response=response,
         alerted=alert,
     )
-    delivered = False
+    delivered, cared_in = False, None
     if response != "quiet":
-        delivered = await _send_care(ctx, settings, event_id, response, signal)
+        delivered, cared_in = await _send_care(ctx, settings, event_id, response, signal)
     if alert:
-        await _alert(ctx, settings, event_id, source, signal, text, response, delivered, count)
+        await _alert(
+            ctx, settings, event_id, source, signal, text, response, delivered, count, cared_in
+        )
     return CareOutcome(signal, response, delivered)
 
 
@@ -201,24 +215,77 @@ async def _record(
     return response, event_id, len(about_me) + 1
 
 
+async def member_region(ctx: Context, configured: str | None) -> Region:
+    """The resources for the member behind the event: the community's choice, else their own
+    time zone's country, else the country their Spanish or Portuguese platform language (or, without
+    one, their chosen language) names, else the community's zone's, else the international list."""
+    row = await ctx.db.fetchone(
+        "SELECT tz, platform_tz, platform_locale, language FROM members"
+        " WHERE community_id = ? AND user_key = ?",
+        ctx.community.ref.key,
+        ctx.actor.user.key,
+    )
+    stored = dict(row) if row is not None else {}
+    own_zone = stored.get("tz") or ctx.actor.platform_tz or stored.get("platform_tz")
+    locale = ctx.actor.locale or stored.get("platform_locale") or stored.get("language")
+    return region_for(configured, own_zone, locale, ctx.community.tz)
+
+
+def in_a_language(build: Callable[[], Message], what: str) -> tuple[Message, str]:
+    """``build()`` in the current language, and that language; if the translation fails (a
+    catalogue entry with a broken placeholder), the same message in English rather than none."""
+    try:
+        return build(), current_language()
+    except Exception as exc:  # any failure in a translation must not cost a safety message
+        event(
+            log,
+            "safety_translation_failed",
+            logging.ERROR,
+            what=what,
+            language=current_language(),
+            reason=repr(exc),
+        )
+        with use_language(DEFAULT_LANGUAGE):
+            return build(), DEFAULT_LANGUAGE
+
+
 async def _send_care(
     ctx: Context, settings: SafetySettings, event_id: int | None, response: str, signal: Signal
-) -> bool:
-    zone = await member_timezone(ctx.db, ctx.community, ctx.actor.user.key)
-    region = region_for(settings.region, zone)
+) -> tuple[bool, str]:
+    """Whether the caring message reached the member privately, and the language it was in."""
+    region = await member_region(ctx, settings.region)
     if signal.about_someone_else:
         build = support_message
     else:
         build = care_message if response == "care" else followup_message
-    care = build(event_id, region)
+    care, language = in_a_language(lambda: build(event_id, region), response)
     try:
         await ctx.chat.send_private(ctx.actor.user, care, delivery_key=_key("care", event_id))
     except DeliveryError as exc:
         event(log, "safety_care_undelivered", logging.WARNING, event_id=event_id, reason=exc.reason)
         ctx.care_inline = care  # shown where they wrote, only to them
-        return False
+        return False, language
     await _mark(ctx, "UPDATE safety_events SET delivered = 1 WHERE id = ?", event_id)
-    return True
+    return True, language
+
+
+@cache
+def _one_language(language: str) -> PhraseList:
+    everything = builtin_phrases()
+    [ruleset] = [r for r in everything.builtin if r.language == language]
+    return PhraseList(
+        builtin=(ruleset,), models=tuple(m for m in everything.models if m[0] is ruleset)
+    )
+
+
+def languages_read(text: str) -> tuple[str, ...]:
+    """The shipped languages whose own rules flag ``text`` ("me mato" reads as Spanish and as
+    Portuguese), for the moderators' alert. Run only after a signal, so its cost is rare."""
+    found = []
+    for ruleset in builtin_phrases().builtin:
+        if _one_language(ruleset.language).screen(text) is not None:
+            found.append(ruleset.language)
+    return tuple(found)
 
 
 async def _alert(
@@ -231,14 +298,17 @@ async def _alert(
     response: str,
     delivered: bool,
     count: int,
+    cared_in: str | None,
 ) -> None:
     assert settings.alert_channel is not None
     member = Mention(ctx.actor.user, ctx.actor.display_name)
-    quote = text if settings.quote_text else None
-    if response == "quiet":
-        alert = count_note(member, source, count, quote)
-    else:
-        alert = alert_message(
+    quote = text if settings.quote_text else None  # the member's words, as written
+    wrote_in = languages_read(text)
+
+    def build() -> Message:
+        if response == "quiet":
+            return count_note(member, source, count, quote, wrote_in)
+        return alert_message(
             member,
             source,
             signal.severity >= Severity.HIGH,
@@ -246,7 +316,13 @@ async def _alert(
             count=count,
             repeat=response == "followup",
             quote=quote,
+            wrote_in=wrote_in,
+            cared_in=cared_in,
         )
+
+    # The moderators' channel reads the community's language, whoever wrote.
+    with use_language(ctx.community.language):
+        alert, _language = in_a_language(build, "alert")
     try:
         await ctx.chat.send_channel(
             settings.alert_channel, alert, delivery_key=_key("alert", event_id)

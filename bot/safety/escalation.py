@@ -4,7 +4,8 @@ The screen says how worrying words are (medium or high). A disclosure that also 
 time or a means ("tonight", "I have a plan", "the pills") is more concrete, and a more concrete or
 more serious disclosure after an earlier one deserves a follow-up and a fresh alert, where the
 same again does not. These markers only ever raise the level of a text the screen already
-flagged; on their own they never trigger anything.
+flagged; on their own they never trigger anything. Every shipped language's markers are read in
+every text, as the screen reads every language's rules (people switch mid-sentence).
 """
 
 from __future__ import annotations
@@ -27,6 +28,24 @@ PLAN = (
     "goodbye letter",
     "said my goodbyes",
     "giving away my",
+    # Spanish
+    "tengo un plan",
+    "ya lo planee",
+    "mi plan",
+    "escribi una carta",
+    "carta de despedida",
+    "nota de despedida",
+    "ya me despedi",
+    "regalando mis",
+    # Brazilian Portuguese
+    "tenho um plano",
+    "ja planejei",
+    "meu plano",
+    "escrevi uma carta",
+    "carta de despedida",
+    "bilhete de despedida",
+    "ja me despedi",
+    "dando minhas coisas",
 )
 TIME = (
     "tonight",
@@ -37,6 +56,25 @@ TIME = (
     "after work",
     "when everyone is asleep",
     "this week",
+    # Spanish
+    "esta noche",
+    "hoy",
+    "manana",
+    "este fin de semana",
+    "ahora mismo",
+    "despues del trabajo",
+    "cuando todos duerman",
+    "esta semana",
+    # Brazilian Portuguese
+    "hoje",
+    "hoje a noite",
+    "amanha",
+    "este fim de semana",
+    "esse fim de semana",
+    "agora mesmo",
+    "depois do trabalho",
+    "quando todos dormirem",
+    "essa semana",
 )
 MEANS = (
     "pills",
@@ -52,6 +90,29 @@ MEANS = (
     "the roof",
     "stockpiled",
     "stockpiling",
+    # Spanish
+    "pastillas",
+    "sobredosis",
+    "cuerda",
+    "soga",
+    "puente",
+    "pistola",
+    "cuchilla",
+    "navaja",
+    "tirarme",
+    "las vias del tren",
+    "la azotea",
+    # Brazilian Portuguese
+    "remedios",
+    "comprimidos",
+    "corda",
+    "ponte",
+    "revolver",
+    "lamina",
+    "gilete",
+    "me jogar",
+    "trilhos do trem",
+    "telhado",
 )
 
 

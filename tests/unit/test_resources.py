@@ -4,6 +4,7 @@ Portuguese-speaking countries picked from their time zones, and every listed zon
 
 from __future__ import annotations
 
+import re
 from zoneinfo import available_timezones
 
 import pytest
@@ -136,3 +137,70 @@ def test_each_new_country_has_complete_entries(code: str) -> None:
 def test_the_international_directory_stays_the_fallback() -> None:
     assert region_for(None, "Etc/UTC").code == INTERNATIONAL
     assert "findahelpline.com" in regions()[INTERNATIONAL].lines[0].source
+
+
+@pytest.mark.parametrize(
+    ("locale", "code"),
+    [
+        ("es-MX", "mx"),
+        ("pt-BR", "br"),
+        ("es-ES", "es"),
+        ("es_AR", "ar"),
+        ("es-CO", "co"),
+        ("pt-PT", "pt"),
+        ("es-419", INTERNATIONAL),  # Latin America as a whole: no one country
+        ("es-LA", INTERNATIONAL),  # Slack's Latin American Spanish
+        ("es", INTERNATIONAL),
+        ("es-CL", INTERNATIONAL),  # Chile: no list of its own yet
+        ("en-US", INTERNATIONAL),  # everyone's English on Discord: says nothing of a country
+        ("en-GB", INTERNATIONAL),
+    ],
+)
+def test_a_spanish_or_portuguese_locale_names_the_country(locale: str, code: str) -> None:
+    assert region_for(None, None, locale).code == code
+
+
+def test_the_members_own_zone_beats_their_locale_and_the_community_zone_comes_last() -> None:
+    # A Mexican living in Madrid keeps es-MX: Spain's lines reach her.
+    assert region_for(None, "Europe/Madrid", "es-MX").code == "es"
+    # No zone of her own: her locale says more about her than the community's zone does.
+    assert region_for(None, None, "pt-BR", "Europe/London").code == "br"
+    assert region_for(None, None, "es-419", "America/Bogota").code == "co"
+    assert region_for(None, None, None, "Europe/London").code == "uk"
+    # The community's choice beats everything.
+    assert region_for("ar", "Europe/Madrid", "pt-BR").code == "ar"
+
+
+def _numbers(text: str) -> list[str]:
+    """Every phone number or short code (three digits or more: 024, 988, 116123) in a text, its
+    spaces and dashes dropped; hours and menu options are words each language writes its way."""
+    return re.findall(r"\d{3,}", re.sub(r"(?<=\d)[ -](?=\d)", "", text))
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR"])
+def test_every_line_is_written_in_each_language_with_the_same_numbers(language: str) -> None:
+    for region in regions().values():
+        for line in region.lines:
+            translated = dict(line.translations).get(language)
+            assert translated and translated != line.contact, (region.code, line.name, language)
+            missing = set(_numbers(line.contact)) - set(_numbers(translated))
+            assert not missing, (region.code, line.name, language, missing)
+        if any(c.isalpha() for c in region.emergency.replace("SAMU", "")):
+            translated = dict(region.emergency_translations).get(language)
+            assert translated, (region.code, language)
+            assert set(_numbers(region.emergency)) <= set(_numbers(translated))
+
+
+def test_the_care_message_shows_each_language_its_own_words() -> None:
+    from bot.i18n import use_language
+
+    mexico = regions()["mx"]
+    with use_language("es"):
+        text = care_message(1, mexico).plain_text
+    assert "llama al 800 911 2000, gratis, a cualquier hora" in text
+    assert "Línea de la Vida" in text  # a name stays a name
+    assert "call 800" not in text and "any time" not in text
+    with use_language("pt_BR"):
+        text = care_message(1, regions()[INTERNATIONAL]).plain_text
+    assert "ligue para o número de emergência do seu país" in text
+    assert "your local emergency number" not in text
