@@ -89,6 +89,9 @@ async def test_the_members_language_not_the_messages_decides_the_care(harness: H
     alert = harness.chat.to("#mods")[1].text
     assert "What they wrote was in" not in alert  # English words, an English channel
     assert "Kith wrote to them in Portuguese (Brazil)" in alert
+    # Words two languages share are named as both.
+    await harness.say("cy", "me mato", locale="en-GB")
+    assert "What they wrote was in Spanish or Portuguese." in harness.chat.to("#mods")[2].text
 
 
 async def test_worry_for_a_friend_in_spanish_and_portuguese(harness: Harness) -> None:
