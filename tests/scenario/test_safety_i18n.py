@@ -94,6 +94,20 @@ async def test_the_members_language_not_the_messages_decides_the_care(harness: H
     assert "What they wrote was in Spanish or Portuguese." in harness.chat.to("#mods")[2].text
 
 
+async def test_the_country_follows_her_zone_then_her_locale_then_her_chosen_language(
+    harness: Harness,
+) -> None:
+    await harness.say("ana", "/kith timezone Europe/Madrid", locale="es-MX")
+    await harness.say("ana", "quiero morirme", locale="es-MX")
+    assert "llama al 024" in harness.chat.to("@ana")[0].text  # she lives in Spain
+    await harness.say("bia", "/kith language pt-BR")  # no app language, a chosen one
+    await harness.say("bia", "quero morrer")
+    assert "ligue para o 188" in harness.chat.to("@bia")[0].text
+    await harness.say("cy", "quiero morirme", locale="es-419")  # Latin America: no one country
+    care = harness.chat.to("@cy")[0].text
+    assert "llama al número de emergencias de tu país" in care and "findahelpline" in care
+
+
 async def test_worry_for_a_friend_in_spanish_and_portuguese(harness: Harness) -> None:
     await harness.say("ada", ALERTS)
     await harness.say("ana", "mi amiga dice que se quiere morir", locale="es-MX")
