@@ -14,6 +14,7 @@ import pytest
 
 from bot.i18n import translate
 from bot.i18n.messages import extract
+from bot.ports import DeliveryError
 from bot.safety.resources import regions
 from tests.fakes import Harness, reply_text
 
@@ -106,6 +107,23 @@ async def test_the_country_follows_her_zone_then_her_locale_then_her_chosen_lang
     await harness.say("cy", "quiero morirme", locale="es-419")  # Latin America: no one country
     care = harness.chat.to("@cy")[0].text
     assert "llama al número de emergencias de tu país" in care and "findahelpline" in care
+
+
+async def test_care_that_cannot_be_sent_privately_is_shown_in_her_language(
+    harness: Harness,
+) -> None:
+    await harness.say("ada", ALERTS)
+    await harness.say("ada", "/kith setup language pt-BR")
+    harness.chat.fail_next.append(DeliveryError("cannot send to this user", permanent=True))
+    reply = await harness.say("ana", "/kith nope quiero morirme", locale="es-MX")
+    assert reply.private
+    text = reply_text(reply)
+    assert text.startswith("💛 Lo que escribiste suena muy duro")  # her care, where she wrote
+    assert "No conozco el comando /kith nope" in text  # and the answer to what she did
+    assert harness.chat.to("@ana") == []
+    [alert] = harness.chat.to("#mods")  # the moderators hear the truth, in their language
+    assert "O Kith não conseguiu falar com a pessoa em particular" in alert.text
+    assert "em um comando que enviou ao Kith" in alert.text
 
 
 async def test_worry_for_a_friend_in_spanish_and_portuguese(harness: Harness) -> None:
