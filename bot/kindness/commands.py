@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.i18n.formats import weekday_day_month
+from bot.i18n.inline import inline
 from bot.identity import UserRef
 from bot.kindness.acts import MAX_ACT_LENGTH, MAX_COUNTED_PER_DAY, MIN_ACT_LENGTH, MemberState
 from bot.kindness.acts import load_member as _load_member
@@ -17,7 +18,7 @@ from bot.kindness.config import KIND, KindnessConfig
 from bot.kindness.leaderboard import own_total
 from bot.kindness.periods import week_key
 from bot.kindness.prefs import set_public_mentions, visible
-from bot.kindness.replies import NAME, NOT_SET_UP, days, log_and_reply, with_mention
+from bot.kindness.replies import NOT_SET_UP, days, log_and_reply
 from bot.kindness.streaks import REST_SPACING, current_on, next_rest_available, rest_day_in_use
 from bot.messages import Mention, Reply, Text
 from bot.programmes import Programme, get_programme
@@ -168,24 +169,18 @@ async def _someone_elses_streak(ctx: Context, programme: Programme, user_key: st
     who = Mention(UserRef.parse(user_key), state.display_name)
     if not visible(config.leaderboard, state.pref):
         return Reply.text(
-            with_mention(
-                _(
-                    "{name} keeps their streak to themselves here. Your own is one /streak away.",
-                    name=NAME,
-                ),
-                who,
+            inline(
+                _("{name} keeps their streak to themselves here. Your own is one /streak away."),
+                name=who,
             )
         )
     current = current_on(state.streak, state.today(ctx.now))
     return Reply.text(
-        with_mention(
-            _(
-                "🔥 {name}'s streak: {streak} · longest: {longest}",
-                name=NAME,
-                streak=days(current),
-                longest=days(state.streak.longest),
-            ),
-            who,
+        inline(
+            _("🔥 {name}'s streak: {streak} · longest: {longest}"),
+            name=who,
+            streak=days(current),
+            longest=days(state.streak.longest),
         )
     )
 

@@ -14,9 +14,9 @@ the post is sent, so a change of mind just before still counts.
 from __future__ import annotations
 
 from bot.i18n import N_, _, ngettext
+from bot.i18n.inline import inline
 from bot.identity import MessageRef, UserRef
 from bot.kindness.prefs import get_prefs
-from bot.kindness.replies import NAME, with_mention
 from bot.messages import Mention, Message, message
 from bot.scheduling.occurrences import DeliveryContext
 
@@ -36,14 +36,14 @@ def milestone_message(days: int, mention: Mention) -> Message:
     """The channel's celebration, in the current language (the scheduler's: the community's)."""
     cheer = _(CHEERS.get(days, OTHER_CHEER))
     return message(
-        with_mention(
+        inline(
             ngettext(
                 "🎉 {name} reached a {n}-day kindness streak!",
                 "🎉 {name} reached a {n}-day kindness streak!",
                 days,
-                name=NAME,
+                name="{name}",  # filled with the mention by inline
             ),
-            mention,
+            name=mention,
         ),
         f"{cheer} 💛",
     )

@@ -16,35 +16,19 @@ from bot.kindness.acts import (
     apply_act,
     load_member,
 )
-from bot.messages import Inline, Mention, Reply, Text
+from bot.messages import Reply
 from bot.safety.care import load_settings, look_after
 
 NOT_SET_UP = N_(
     "Kindness streaks aren't set up here yet. An admin can start them with "
     "/kith setup kindness channel:#channel."
 )
-# Where a mention stands in a translated sentence (see with_mention): a private-use character,
-# so a member's own words in the same sentence (a thank-you's "why") can never be taken for it.
-NAME = "\ue000"
 KIND_ACT_NOTE = N_("a kind-act note")  # where a screened text came from, for moderators
 
 
 def days(n: int) -> str:
     """``1 day`` / ``5 days`` in the current language, to stand in a sentence's placeholder."""
     return ngettext("{n} day", "{n} days", n)
-
-
-def with_mention(sentence: str, mention: Mention, *, bold: bool = False) -> tuple[Inline, ...]:
-    """A translated sentence holding ``{name}`` (pass ``name=NAME`` to ``_``) as a paragraph with
-    the member's mention where the language puts it."""
-    before, found, after = sentence.partition(NAME)
-    if not found:
-        return (Text(sentence, bold=bold),)
-    parts: list[Inline] = [Text(before, bold=bold)] if before else []
-    parts.append(mention)
-    if after:
-        parts.append(Text(after, bold=bold))
-    return tuple(parts)
 
 
 def quoted(text: str, limit: int = 80) -> str:

@@ -21,9 +21,10 @@ from bot.context import Context
 from bot.day_counts import count_kindness
 from bot.errors import UserError
 from bot.i18n import N_, _, ngettext, use_language
+from bot.i18n.inline import inline
 from bot.identity import UserRef
 from bot.kindness.acts import load_member
-from bot.kindness.replies import NAME, NOT_SET_UP, quoted, with_mention
+from bot.kindness.replies import NOT_SET_UP, quoted
 from bot.messages import Mention, Message, Reply, message
 from bot.ports import DeliveryError
 from bot.safety.care import look_after
@@ -45,7 +46,7 @@ class BotLookup(Protocol):
 def thanks_message(giver: Mention, why: str, noticed: int) -> Message:
     """The thanked member's private note, in the current language (set it to theirs)."""
     return message(
-        with_mention(_("💛 {name} thanked you: {why}", name=NAME, why=quoted(why, MAX_WHY)), giver),
+        inline(_("💛 {name} thanked you: {why}"), name=giver, why=quoted(why, MAX_WHY)),
         ngettext(
             "Your kindness has been noticed once here.",
             "Your kindness has been noticed {n} times here.",

@@ -123,6 +123,7 @@ async def test_the_challenge_in_the_community_language_and_logged_in_the_members
     spanish = reply_text(await harness.click("cy", post.choice("done"), **ES))
     assert spanish.startswith("💛 Anotado: “Reto, día 1: Mándale un mensajito")
     status = reply_text(await harness.say("ada", "/kith status", **ES))
+    assert "Rachas de amabilidad · #kindness · clasificación voluntaria" in status
     assert "clasificación voluntaria · reto de 31 días 2 mar – 1 abr, cada día a las 09:00" in (
         status
     )
