@@ -9,7 +9,7 @@ from bot.commands.parse import Invocation
 from bot.commands.values import channel_value, grace_value, timezone_value
 from bot.context import Context
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.i18n.formats import clock, day_month, weekday_day_month
 from bot.kindness.challenge import challenge_rule, digest_day, first_day
 from bot.kindness.config import CHALLENGE_DAYS, DIGEST_TIME, KIND, KindnessConfig
@@ -58,9 +58,8 @@ async def setup_kindness(ctx: Context, inv: Invocation) -> Reply:
         except ScheduleError as exc:
             raise UserError(f"{exc} " + _("Nothing was changed.")) from None
     if "grace" in opts:
-        config = replace(
-            config, grace_minutes=grace_value(opts["grace"], _("a challenge post may still go out"))
-        )
+        late = grace_value(opts["grace"], N_("a challenge post may still go out"))
+        config = replace(config, grace_minutes=late)
     challenge = None
     if "challenge" in opts:
         challenge = CHALLENGE_WORDS.get(opts["challenge"].lower())

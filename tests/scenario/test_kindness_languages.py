@@ -154,6 +154,7 @@ async def test_refusals_are_in_the_members_language_and_change_nothing(harness: 
             "/kith setup kindness leaderboard:maybe": "leaderboard: es opt-in, everyone u off.",
             "/kith setup kindness digest:maybe": "digest: es on u off. No se cambió nada.",
             "/kith setup kindness challenge:60-day": "challenge: es 31-day (empieza uno) u off.",
+            "/kith setup kindness grace:lots": "puede salir aún una publicación del reto",
         },
     )
 
