@@ -33,7 +33,7 @@ from bot.scheduling.clock import to_epoch
 MAX_WHY = 500
 MAX_PER_PERSON_PER_DAY = 3
 USAGE = N_("Say who and why: /thanks @name for helping me move the sofa.")
-THANK_YOU_NOTE = N_("a thank-you note")  # where a screened text came from, for moderators
+THANK_YOU_NOTE = "a thank-you note"  # stored in English; see replies.KIND_ACT_NOTE
 
 
 @runtime_checkable
