@@ -141,7 +141,9 @@ async def checkin_now(ctx: Context, inv: Invocation) -> Reply:
 async def prompts_list(ctx: Context, inv: Invocation) -> Reply:
     catalogue = ctx.services.catalogue
     counts = Counter(p.theme for p in catalogue.checkins)
-    themes = ", ".join(f"{catalogue.theme(t)} ({n})" for t, n in sorted(counts.items()))
+    # In the order of the titles the reader sees, not of the themes' English keys.
+    titled = sorted((catalogue.theme(t), n) for t, n in counts.items())
+    themes = ", ".join(f"{title} ({n})" for title, n in titled)
     rows = await ctx.db.fetchall(
         "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id",
         ctx.community.ref.key,

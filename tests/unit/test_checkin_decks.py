@@ -3,6 +3,8 @@ text, and a stored prompt reads in whoever's language shows it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.checkins.post import checkin_message, prompt_words
@@ -46,3 +48,32 @@ def test_a_stored_prompt_reads_in_the_current_language() -> None:
     with use_language("pt_BR"):
         assert own.text in checkin_message(7, own, deck).plain_text
     assert prompt_words(deck, {}) == ""
+
+
+# The English deck's lint (tests/unit/test_prompts.py) in each language's own words.
+CLINICAL = {
+    "es": r"\b(trastorno|s[ií]ntoma|diagn[oó]stic\w*|paciente|terapia|patolog\w*|deber[ií]as)\b",
+    "pt_BR": r"\b(transtorno|sintoma|diagn[oó]stic\w*|paciente|terapia|patolog\w*|deveria)\b",
+}
+ASSUMES = {
+    "es": r"\b(amig[oa]s?|famil\w*|mam[aá]|pap[aá]|padres|pareja|dinero|compr\w*|gast\w*|pag\w*"
+    r"|llam\w*|tel[eé]fono)\b",
+    "pt_BR": r"\b(amig[oa]s?|fam[ií]li\w*|m[aã]e|pai|pais|parceir\w*|dinheiro|compr\w*|gast\w*"
+    r"|pag\w*|liga\w*|telefone)\b",
+}
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_adapted_prompts_are_short_plain_gentle_and_assume_nothing(code: str) -> None:
+    deck = load_catalogue()
+    for prompt in deck.checkins:
+        text = deck.texts[code][prompt.key]
+        assert 10 <= len(text) <= 220, prompt.key
+        assert "@" not in text and "http" not in text, prompt.key
+        assert not re.search(r"[*_`~<>#]", text), prompt.key  # no markup to escape
+        assert not re.search(CLINICAL[code], text, re.IGNORECASE), prompt.key
+        assert not re.search(ASSUMES[code], text, re.IGNORECASE), prompt.key
+    # The prompts that need buddy pairing still speak of the buddy.
+    for prompt in deck.checkins:
+        if prompt.needs == "buddies":
+            assert "buddy" in deck.texts[code][prompt.key], prompt.key
