@@ -13,7 +13,7 @@ from bot.community import touch_member
 from bot.context import Context
 from bot.day_counts import count_answer
 from bot.errors import UserError
-from bot.i18n import N_, _, pgettext, use_language
+from bot.i18n import _, pgettext, use_language
 from bot.identity import ChannelRef, MessageRef
 from bot.messages import Choice, ChoiceStyle, Form, FormField, Reply, message
 from bot.pending_inputs import await_text
@@ -26,6 +26,9 @@ from bot.store.base import Database, Tx
 ANSWER_WINDOW = timedelta(days=3)  # a mood can be given or changed this long after the post
 TEXT_REPLY_WINDOW = timedelta(hours=2)  # how long Kith waits for a reflection typed as a reply
 MAX_REFLECTION = 1500
+# Where a screened text came from, stored with the event in English: bot.safety.care_messages
+# marks it for the catalogue and words it for the moderators.
+REFLECTION_SOURCE = "a check-in reflection"
 
 
 async def _open_checkin(db: Database | Tx, ctx: Context, occurrence_id: int) -> Occurrence:
@@ -165,7 +168,7 @@ async def reflection_submitted(ctx: Context, form: ChoiceId, values: dict[str, s
             text,
             to_epoch(ctx.now),
         )
-    flagged = await look_after(ctx, text, N_("a check-in reflection")) is not None
+    flagged = await look_after(ctx, text, REFLECTION_SOURCE) is not None
     options = [
         ("keep", pgettext("button", "Keep private")),
         ("named", pgettext("button", "Share with my name")),
