@@ -289,6 +289,7 @@ class Found:
 
 
 _MIN_TYPO_WORD = 5  # shorter words have too many real neighbours ("form"/"from")
+_FIXED_WORDS_KEPT = 50_000  # distinct words whose correction is remembered (a few MB)
 
 
 @dataclass(frozen=True)
@@ -316,22 +317,35 @@ class Typos:
                 missing[slip] = word if missing.get(slip, word) == word else ""
         return cls(words | into, into, missing)
 
+    # Each word's correction, once: everyday words ("helped", "someone") come back in nearly
+    # every message, and trying every slip of each was a fifth of the screen's time.
+    _fixed: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
     def fix(self, text: str) -> str:
         words = text.split(" ")
         changed = False
         for index, word in enumerate(words):
             if len(word) < _MIN_TYPO_WORD - 1 or word in self.vocabulary or not word.isalpha():
                 continue
-            found = {self.missing_one.get(word, "")}
-            for i in range(len(word) - 1):
-                found.add(self._known(word[:i] + word[i + 1 :]))  # one letter added inside
-                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-                found.add(self._known(swapped))
-            found.discard("")
-            if len(found) == 1:
-                words[index] = found.pop()
+            fixed = self._fixed.get(word)
+            if fixed is None:
+                if len(self._fixed) >= _FIXED_WORDS_KEPT:
+                    self._fixed.clear()  # a bound, not an eviction policy: rare and cheap
+                fixed = self._fixed[word] = self._fix_word(word)
+            if fixed != word:
+                words[index] = fixed
                 changed = True
         return " ".join(words) if changed else text
+
+    def _fix_word(self, word: str) -> str:
+        """The one word a single slip makes ``word`` from, else ``word`` itself."""
+        found = {self.missing_one.get(word, "")}
+        for i in range(len(word) - 1):
+            found.add(self._known(word[:i] + word[i + 1 :]))  # one letter added inside
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            found.add(self._known(swapped))
+        found.discard("")
+        return found.pop() if len(found) == 1 else word
 
     def _known(self, word: str) -> str:
         return word if word in self.targets else ""
