@@ -15,17 +15,7 @@ from hypothesis import strategies as st
 from bot.safety.normalise import forms
 from bot.safety.rules import Exclusion, RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases, languages, normalise
-
-
-@pytest.fixture(scope="module")
-def phrases() -> PhraseList:
-    return builtin_phrases()
-
-
-def flagged(phrases: PhraseList, text: str) -> Severity | None:
-    signal = phrases.screen(text)
-    return None if signal is None else signal.severity
-
+from tests.screening import flagged
 
 # Kind 1: passive ideation.
 PASSIVE = [

@@ -9,19 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.screen import PhraseList, Severity, builtin_phrases
+from bot.safety.screen import PhraseList, Severity
+from tests.screening import flagged
 
 AT_RISK = {Severity.HIGH, Severity.MEDIUM}
-
-
-@pytest.fixture(scope="module")
-def phrases() -> PhraseList:
-    return builtin_phrases()
-
-
-def flagged(phrases: PhraseList, text: str) -> Severity | None:
-    signal = phrases.screen(text)
-    return None if signal is None else signal.severity
 
 
 # (kind of behaviour, a signal, its everyday twin)

@@ -22,16 +22,7 @@ from bot.safety.screen import (
     languages,
     sharing_exclusions,
 )
-
-
-@pytest.fixture(scope="module")
-def phrases() -> PhraseList:
-    return builtin_phrases()
-
-
-def severity(phrases: PhraseList, text: str) -> Severity | None:
-    signal = phrases.screen(text)
-    return None if signal is None else signal.severity
+from tests.screening import flagged
 
 
 def only(language: str) -> PhraseList:
@@ -152,17 +143,17 @@ NEGATED = [
 
 @pytest.mark.parametrize("text", SPANISH_HIGH + PORTUGUESE_HIGH)
 def test_plans_farewells_and_self_harm_are_high(phrases: PhraseList, text: str) -> None:
-    assert severity(phrases, text) == Severity.HIGH
+    assert flagged(phrases, text) == Severity.HIGH
 
 
 @pytest.mark.parametrize("text", SPANISH_MEDIUM + PORTUGUESE_MEDIUM)
 def test_passive_wishes_are_caught(phrases: PhraseList, text: str) -> None:
-    assert severity(phrases, text) in {Severity.MEDIUM, Severity.HIGH}
+    assert flagged(phrases, text) in {Severity.MEDIUM, Severity.HIGH}
 
 
 @pytest.mark.parametrize("text", CONCERN)
 def test_worry_about_someone_else_is_concern(phrases: PhraseList, text: str) -> None:
-    assert severity(phrases, text) == Severity.CONCERN
+    assert flagged(phrases, text) == Severity.CONCERN
 
 
 @pytest.mark.parametrize("text", IDIOMS)
@@ -179,8 +170,8 @@ def test_the_writer_is_still_at_risk_when_someone_else_is_named_before(
     phrases: PhraseList,
 ) -> None:
     # "me quiero matar" begins with a first-person clitic: about the writer, not the sister.
-    assert severity(phrases, "mi hermana no sabe que me quiero matar") == Severity.HIGH
-    assert severity(phrases, "minha mãe não sabe que eu quero me matar") == Severity.HIGH
+    assert flagged(phrases, "mi hermana no sabe que me quiero matar") == Severity.HIGH
+    assert flagged(phrases, "minha mãe não sabe que eu quero me matar") == Severity.HIGH
 
 
 def test_a_speaker_word_lets_a_negation_cancel_and_nothing_else() -> None:
@@ -206,11 +197,11 @@ def test_every_text_is_screened_in_every_shipped_language(phrases: PhraseList) -
     # Whatever the member's setting, each language is read: a sentence that switches languages
     # is caught by the language its crisis words are in.
     mixed = "honestly idk anymore, ya no quiero vivir"
-    assert severity(phrases, mixed) == Severity.MEDIUM
+    assert flagged(phrases, mixed) == Severity.MEDIUM
     assert only("en").screen(mixed) is None
     assert only("es").screen(mixed) is not None
-    assert severity(phrases, "tô bem cansada hoje, i want to kill myself") == Severity.HIGH
-    assert severity(phrases, "i'm fine, só quero me matar") == Severity.HIGH
+    assert flagged(phrases, "tô bem cansada hoje, i want to kill myself") == Severity.HIGH
+    assert flagged(phrases, "i'm fine, só quero me matar") == Severity.HIGH
 
 
 def rules_of(language: str) -> RuleSet:
@@ -228,7 +219,7 @@ def test_an_idiom_in_one_language_cancels_a_rule_of_another(phrases: PhraseList)
     assert shared_spanish.find(forms(text)[0]) == []
     assert phrases.screen(text) is None
     # And a real signal beside the idiom is still caught.
-    assert severity(phrases, "me mato de trabalhar. hoje eu me mato de verdade") == Severity.HIGH
+    assert flagged(phrases, "me mato de trabalhar. hoje eu me mato de verdade") == Severity.HIGH
 
 
 @pytest.mark.parametrize("language", ["es", "pt"])
