@@ -91,7 +91,7 @@ def main() -> None:
     rng = random.Random(14)
     heldout = {
         line.split("\t", 1)[1].lower()
-        for name in ("dev.tsv", "heldout.tsv", "heldout2.tsv", "heldout3.tsv")
+        for name in ("dev.tsv", "heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv")
         for line in (HERE / "en" / name).read_text(encoding="utf-8").splitlines()[1:]
     }
     rows = []
