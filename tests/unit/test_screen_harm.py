@@ -1,0 +1,140 @@
+"""Self-harm, burden, slang and worry about someone else, in the ways people write them without the
+usual words: the tool instead of the act ("used the razor again"), the body marked by it, a broken
+clean streak, the writer's absence as the others' relief ("if I was gone they could finally be
+happy"). Each family comes with its everyday neighbours, which must stay unflagged: shaving, a
+scratch from the cat, a relapse into sugar, a weekend away."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.screen import PhraseList, Severity, builtin_phrases
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> PhraseList:
+    return PhraseList(builtin=builtin_phrases().builtin)  # no statistical layer
+
+
+def severity(phrases: PhraseList, text: str) -> Severity | None:
+    signal = phrases.screen(text)
+    return None if signal is None else signal.severity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The tool instead of the act.
+        "used the razor again",
+        "the blade's back out",
+        "took the blade out of the pencil sharpener again",
+        # The body marked by it.
+        "my thighs are covered in cuts",
+        "my wrists are a mess again",
+        "started cutting on my thighs so no one sees",
+        "I keep pressing the cigarette into my arm",
+        # Meant, or until it shows.
+        "i held my hand over the stove on purpose",
+        "i broke my own finger so i'd feel something",
+        "bit my arm until it bled",
+        "i keep digging my nails in til i bleed",
+        "i bash my fists into the wall until they bleed",
+        "banging my head against the wall till i see stars",
+        "pulled out my hair again till there's a bald patch, can't stop",
+        # Hidden, or the only way to cope.
+        "wearing long sleeves in summer so no one sees my arms",
+        "self harm is the only thing that calms me down",
+        # A relapse.
+        "3 weeks clean and I ruined it",
+        "clean streak broken, cut deep tonight",
+        "relapsed. 40 days clean and i cut again",
+        "relapsed. i feel so ashamed",
+    ],
+)
+def test_self_harm_said_without_the_usual_verbs_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "used the razor again this morning, nicked my chin shaving",
+        "took the blade out of my razor to clean it",
+        "the blade's back on the mower",
+        "my arms are covered in scratches from the cat",
+        "my legs are a mess again after the hike",
+        "my arms are covered in scars from surgery",
+        "my cat bit my arm until it bled",
+        "scratched my arm until it bled, stupid mosquito bites",
+        "scratched my arm on a rose bush gardening",
+        "i bit my nails till they bled",
+        "i burned my hand on the stove, not on purpose",
+        "my dog bit my hand on purpose lol",
+        "banging my head against the wall over this bug all day",
+        "pulling my hair out over this essay",
+        "wearing long sleeves so no one sees my tattoo",
+        "cutting carbs is the only thing that helps",
+        "30 days clean from vaping and I blew it",
+        "3 weeks clean and i feel great",
+        "relapsed on sugar lol",
+        "relapsed. ugh, back on the cigs",
+        "my dad relapsed last night, he's drinking again",
+        "clean for 3 years now, proud",
+        "cut my finger chopping onions",
+        "i held my breath on purpose to see how long",
+    ],
+)
+def test_their_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i was gone they could finally be happy",
+        "if im gone they won't have to deal with my crap anymore",
+        "if i killed myself my family would get over it in a week",
+        "My death would solve everyone's problems",
+        "they'd save so much money if i was dead",
+        "it would be a mercy for everyone if i just died",
+        "i should do everyone a favour and die",
+        "I cost everyone too much. Better if I just go",
+        "i'm a waste, i should just go",
+        "i'm dead weight, everyone would be lighter without me",
+        "the world would keep spinning without me, probably better",
+        "all i bring is trouble, world's better without me",
+        "with me gone they'd have one less mouth to feed",
+        "the only thing i could do right is disappear forever",
+        "nobody would even notice I was dead",
+    ],
+)
+def test_burden_said_by_the_others_relief_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+def test_who_would_miss_me_is_a_check_in(rules_only: PhraseList) -> None:
+    assert severity(rules_only, "who'd miss me anyway") == Severity.MEDIUM
+    assert severity(rules_only, "who'd miss me at practice anyway") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the kids moved out, one less mouth to feed haha",
+        "if i'm gone on holiday my mum will have to feed the cat",
+        "when i'm gone to uni my parents will finally relax",
+        "they'd be happier if i was gone for the weekend",
+        "nobody would even notice I was gone for the afternoon",
+        "i'd be so happy if i died my hair pink",
+        "do everyone a favour and shut up",
+        "i should do the world a favour and go to bed lol",
+        "i'm useless at cooking, better if i just go home",
+        "i'm such a failure at this game i should just go",
+        "the team would cope fine without me, probably better lol",
+        "everyone's better without me in the group chat lol",
+        "the only thing i can do right now is disappear into my blanket",
+        "my death in the game would help the team lol",
+    ],
+)
+def test_burdens_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
