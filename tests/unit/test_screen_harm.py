@@ -138,3 +138,118 @@ def test_who_would_miss_me_is_a_check_in(rules_only: PhraseList) -> None:
 )
 def test_burdens_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
     assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gonna rope tonight",
+        "might just rope",
+        "time to log off permanently from life",
+        "i want to catch the bus",
+        "decided to ctb",
+    ],
+)
+def test_slang_with_intent_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm roping in my friends to help move",
+        "gonna rope off the area",
+        "logging off from life for the weekend, camping!",
+        "gotta catch the bus, bye",
+        "gonna catch the bus home",
+        "i wanna catch the bus instead of walking",
+    ],
+)
+def test_slangs_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister said she knows which bridge she'd use",
+        "my grandad keeps saying he wants god to take him",
+        "my girlfriend burns herself and i don't know how to help",
+        "my mate told me he's got pills saved up",
+        "my mom said she wishes she didn't wake up. i'm scared",
+        "Our pastor's son has been cutting himself, how can I help",
+        "worried about my bf, he's been giving his stuff away",
+        "my friend gave away all her stuff this week, should i be worried",
+        "my neighbour told me he's got a rope in his garage for himself",
+    ],
+)
+def test_worry_about_someone_else_is_concern(rules_only: PhraseList, text: str) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and signal.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother gave his games away since he's moving",
+        "my sister is giving her old clothes away to charity",
+        "she bought a rope for herself to go climbing",
+        "my son burned himself on the kettle",
+    ],
+)
+def test_concerns_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Helping, in general terms.
+        "How can I support a friend who's suicidal?",
+        "reading up on how to talk to a suicidal teenager",
+        "We prayed for all those struggling with thoughts of suicide this morning",
+        "Pls don't joke about kys in chat, some people really struggle",
+        "how do i know if my friend is just joking about kms",
+        "warning signs include talking about being a burden",
+        "talking openly about suicide saves lives",
+        # A story with the age in numbers.
+        "when I was 15 I wrote a goodbye letter. glad I never used it",
+        # Social slips and trivial causes, with a laugh.
+        "i want to die, i just tripped in front of my crush",
+        "ugh i want to die, i just sent that text to the wrong person",
+        "i want to die this outfit is so ugly lmao",
+        "if he sings that again i'll jump out the window lol",
+        # Tiredness, games and the everyday.
+        "i wish i could sleep forever on sundays lol",
+        "so tired of waking up early for school",
+        "jump off the cliff to skip the cutscene, its faster",
+        "i keep killing myself with rocket jumps",
+        "writing a goodbye letter to my old school",
+    ],
+)
+def test_everyday_readings_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i help people who are suicidal at work but honestly i want to die too", Severity.HIGH),
+        ("i'm not joking about kms", Severity.HIGH),
+        ("i want to die, i just lost my job", Severity.HIGH),
+        ("i want to die, i just said goodbye to my mom", Severity.HIGH),
+        ("if he hits me again i'll kill myself lol", Severity.HIGH),
+        ("when i was 15 i wanted to die and i still do", Severity.MEDIUM),
+        ("i wish i could sleep forever and never wake up", Severity.MEDIUM),
+        ("jump off the cliff to end it", Severity.HIGH),
+    ],
+)
+def test_those_readings_do_not_swallow_a_signal_beside_them(
+    rules_only: PhraseList, text: str, expected: Severity
+) -> None:
+    assert severity(rules_only, text) == expected
+
+
+def test_a_friend_named_as_ones_own_stays_concern(rules_only: PhraseList) -> None:
+    signal = rules_only.screen("how do I help my friend who is cutting herself")
+    assert signal is not None and signal.about_someone_else
