@@ -106,6 +106,8 @@ def test_their_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text:
         "with me gone they'd have one less mouth to feed",
         "the only thing i could do right is disappear forever",
         "nobody would even notice I was dead",
+        "just a useless waste of space that should've died years ago",
+        "i should have died back then, it would have been better",
     ],
 )
 def test_burden_said_by_the_others_relief_is_high(rules_only: PhraseList, text: str) -> None:
@@ -134,6 +136,8 @@ def test_who_would_miss_me_is_a_check_in(rules_only: PhraseList) -> None:
         "everyone's better without me in the group chat lol",
         "the only thing i can do right now is disappear into my blanket",
         "my death in the game would help the team lol",
+        "i should've died laughing at that",
+        "in that game i should have died on level 3",
     ],
 )
 def test_burdens_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
