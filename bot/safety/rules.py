@@ -121,7 +121,9 @@ class _Parser:
             elif token == "?":
                 raise RuleError(f"{self.where}: '?' must follow a word or a group")
             else:
-                text = _normalised_token(token)
+                # A comma stands for the text's comma marker ("if I was gone(,)? they..."); other
+                # punctuation normalises to nothing.
+                text = "," if token == "," else _normalised_token(token)
                 if not text:
                     continue  # punctuation only ("&"): nothing to match
                 item = _Word(text)
@@ -198,7 +200,8 @@ def _squashed(seq: _Seq) -> str:
     out = []
     for item in seq.items:
         if isinstance(item, _Word):
-            out.append("".join(re.escape(c) + "+" for c in item.text.replace(" ", "")))
+            letters = item.text.replace(" ", "").replace(",", "")  # runs hold no commas
+            out.append("".join(re.escape(c) + "+" for c in letters))
         elif isinstance(item, _Alt):
             out.append("(?:" + "|".join(sorted({_squashed(o) for o in item.options})) + ")")
         elif isinstance(item, _Optional):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.safety.normalise import forms
+from bot.safety.rules import load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
 
 
@@ -257,3 +259,85 @@ def test_those_readings_do_not_swallow_a_signal_beside_them(
 def test_a_friend_named_as_ones_own_stays_concern(rules_only: PhraseList) -> None:
     signal = rules_only.screen("how do I help my friend who is cutting herself")
     assert signal is not None and signal.about_someone_else
+
+
+def test_a_comma_in_a_pattern_matches_the_texts_comma() -> None:
+    rules = load_rules(
+        {"rule": [{"kind": "burden", "severity": "high", "pattern": "if gone (,)? they rest"}]},
+        "xx.toml",
+    )
+
+    def found(text: str) -> int:
+        return len(rules.find(forms(text)[0]))
+
+    assert found("if gone, they rest") == 1
+    assert found("if gone they rest") == 1
+    assert found("if gone by noon they rest") == 0  # one word is not a comma
+    assert found("i f g o n e t h e y r e s t") == 1  # letters typed one by one hold no comma
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cut again last night",
+        "back to cutting",
+        "i made myself throw up again",
+        "my wrists are bleeding",
+        "i've got new scars",
+        "hid the razor in my pencil case",
+        "i haven't eaten in days as a punishment",
+        "my cuts are so deep this time",
+    ],
+)
+def test_self_harm_said_as_a_return_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the power cut again last night",
+        "i've got new scars from my c section",
+        "back to cutting coupons lol",
+        "my arm is bleeding, the cat got me",
+        "my legs are bleeding after shaving",
+        "my skin is a mess again, breakout city",
+        "kept a razor in my bag for shaving my legs at the gym",
+        "used the razor again on my legs, smooth af",
+        "hit my head on the door on purpose to make my kid laugh",
+        "i punched the wall until it broke, it's drywall and we're renovating",
+        "budget cuts are so deep this time",
+        "pulled my hair out by the roots at the salon lol",
+        "i'm everyone's problem solver at work lol",
+        "if i'm gone by 5 they won't have to deal with me at dinner",
+        "logging off for life? nah just for the night",
+        "i want to die, i just realised i left my phone at home lol",
+        "i want to die, my cat just knocked my coffee over lmao",
+        "my daughter has pills saved up for her migraines",
+        "he took all his pills this morning like the doctor said",
+        "he hurts himself when he falls off his skateboard",
+        "my friend said goodbye and went offline to sleep",
+        "my mum took all her pills to the pharmacy to get them checked",
+    ],
+)
+def test_second_round_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend's been talking about not being around anymore",
+        "my mate posted something that sounded like a goodbye",
+        "my friend said she took a bunch of pills",
+        "my friend texted me goodbye and now she's not answering",
+    ],
+)
+def test_worry_said_by_what_they_did_is_concern(rules_only: PhraseList, text: str) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and signal.about_someone_else
+
+
+def test_burden_medium_reads_being_everyones_problem(rules_only: PhraseList) -> None:
+    assert severity(rules_only, "i'm tired of being everyone's problem") == Severity.MEDIUM
+    assert severity(rules_only, "i'm nothing but a problem for everyone") == Severity.MEDIUM
