@@ -236,14 +236,42 @@ def _first_words(seq: _Seq) -> set[str] | None:
 
 def _required_words(seq: _Seq) -> tuple[frozenset[str], ...]:
     """For each word or group a match must hold, the words it can begin with: a text without one
-    of them cannot match, so the rule's expression need not run on it."""
+    of them cannot match, so the rule's expression need not run on it. Then the rarest-looking
+    words some part of every match must hold (see _needed): a rule whose every part can begin
+    with "i" or "the" is still skipped on a text without "mind", "decided" or "date"."""
     required = []
     for item in seq.items:
         if isinstance(item, _Word | _Alt):
             words = _first_words(_Seq((item,)))
             if words:
                 required.append(frozenset(words))
+    needed = _needed(seq)
+    if needed and needed not in required:
+        required.append(needed)
     return tuple(required)
+
+
+def _rarity(words: frozenset[str]) -> tuple[int, int]:
+    """Longer words are rarer in chat than short ones: a set whose shortest word is longest (then
+    the smallest set) is the better filter."""
+    return (min(len(w) for w in words), -len(words))
+
+
+def _needed(seq: _Seq) -> frozenset[str] | None:
+    """Words of which every match of ``seq`` holds one: from the words and groups it cannot do
+    without, the set that looks rarest; a group gives the union of what each option needs."""
+    best: frozenset[str] | None = None
+    for item in seq.items:
+        found: frozenset[str] | None = None
+        if isinstance(item, _Word):
+            found = frozenset({max(item.text.split(" "), key=len)})
+        elif isinstance(item, _Alt):
+            options = [_needed(option) for option in item.options]
+            if options and all(options):
+                found = frozenset().union(*(o for o in options if o))
+        if found and (best is None or _rarity(found) > _rarity(best)):
+            best = found
+    return best
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,10 @@ def test_the_shipped_layer_is_loaded(full: PhraseList) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "i've got the pills lined up on my desk",
+        "the pills are in my bag and the note is written",
         "m y  l a s t  n i g h t  a l i v e",
         "thanks for everything guys, this is goodbye for real",
-        "been standing on the bridge most nights working up the nerve",
+        "been sitting on the bridge most nights thinking about the drop",
     ],
 )
 def test_it_catches_what_no_rule_spelled_out(
