@@ -341,3 +341,43 @@ def test_worry_said_by_what_they_did_is_concern(rules_only: PhraseList, text: st
 def test_burden_medium_reads_being_everyones_problem(rules_only: PhraseList) -> None:
     assert severity(rules_only, "i'm tired of being everyone's problem") == Severity.MEDIUM
     assert severity(rules_only, "i'm nothing but a problem for everyone") == Severity.MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i did it again. the cutting. i'm so sorry", Severity.HIGH),
+        ("2 months clean and i threw it all away tonight", Severity.HIGH),
+        ("i wish i could just cut", Severity.HIGH),
+        ("sh is how i cope", Severity.HIGH),
+        ("been sh'ing again", Severity.HIGH),
+        ("i sh'd last night", Severity.HIGH),
+        ("my wife deserves someone better, she'd be free without me", Severity.HIGH),
+        ("i'm not worth the trouble, they should stop trying", Severity.MEDIUM),
+        ("i'm just taking up space", Severity.MEDIUM),
+    ],
+)
+def test_third_round_signals(rules_only: PhraseList, text: str, expected: Severity) -> None:
+    assert severity(rules_only, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i shd go to bed lol",
+        "i wish i could just cut my hair short",
+        "cutting is how i cope with long hair lol",
+        "i'm just taking up space in the group chat lol",
+        "she'd be better without me at the party honestly",
+        "i'm not worth the money they charge lol",
+        "jumping off the bridge in gta is my favourite thing",
+        "my cat keeps scratching my arms when i play with her",
+    ],
+)
+def test_third_round_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+def test_a_pet_scratching_cancels_only_its_own_words(rules_only: PhraseList) -> None:
+    text = "my cat died and i've been scratching my arms till they bleed"
+    assert severity(rules_only, text) == Severity.HIGH
