@@ -12,8 +12,8 @@ about the writer whoever is named before it, and only a negation right before it
 
 Compiling turns each rule into one regular expression. Text is searched with a leading space and
 every token of a pattern consumes its own leading space, so a match always starts at a word. A
-rule is only tried when one of its possible first words is in the text, which skips most rules
-for most messages.
+rule is only tried when the text holds the words it needs, and only where one of its possible
+first words stands (``bot/safety/rule_index.py``), which skips most rules for most messages.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from bot.safety.normalise import Form, normalise, squeeze_letters
+from bot.safety.rule_index import NeededWords, Reading, WordIndex
 
 SEVERITIES = ("high", "medium", "concern")
 _GUARD_WINDOW = 6  # words before a match (in its clause) that the guards read
@@ -300,9 +301,7 @@ class Exclusion:
     sentence: bool  # cancels matches in its own sentence, not only overlapping ones
     spares: frozenset[str] = frozenset()
     required: tuple[frozenset[str], ...] = ()  # as for a rule: see _required_words
-
-    def possible(self, words: set[str]) -> bool:
-        return not any(words.isdisjoint(needed) for needed in self.required)
+    first_words: frozenset[str] | None = None  # as for a rule: where a match can begin
 
 
 _Span = tuple[int, int, Exclusion]  # where an exclusion matched, and which
@@ -317,6 +316,30 @@ class Found:
     end: int
     text: str
     severity: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A language's rules, its own exclusions, and every exclusion it reads (its own and the
+    borrowed), each filed by the words it needs (``bot/safety/rule_index.py``)."""
+
+    needs: NeededWords
+    rules: WordIndex[Rule]
+    own_exclusions: WordIndex[Exclusion]
+    exclusions: WordIndex[Exclusion]
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> _Index:
+        every = rules.exclusions + rules.borrowed
+        groups = [g for rule in rules.rules for g in rule.required]
+        needs = NeededWords(groups + [g for exclusion in every for g in exclusion.required])
+        plain = not rules.indexed
+        return cls(
+            needs,
+            WordIndex(rules.rules, needs, plain=plain),
+            WordIndex(rules.exclusions, needs, plain=plain),
+            WordIndex(every, needs, plain=plain),
+        )
 
 
 _MIN_TYPO_WORD = 5  # shorter words have too many real neighbours ("form"/"from")
@@ -391,8 +414,6 @@ class RuleSet:
     selves: frozenset[str]
     others: frozenset[str]
     addressees: frozenset[str]
-    _by_word: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
-    _always: tuple[Rule, ...] = ()
     typos: Typos | None = None
     # Words that may stand between a negation and the act without ending its reach:
     # "I don't (want to) kill myself".
@@ -418,6 +439,18 @@ class RuleSet:
     # Words that may stand between another person and the signal they are the subject of
     # ("she is going to", "he keeps saying he wants to").
     linking: frozenset[str] = frozenset()
+    # False: every rule and exclusion is tried on every text, everywhere: the plain reading the
+    # tests compare the index with (``bot/safety/rule_index.py``).
+    indexed: bool = True
+
+    @cached_property
+    def _index(self) -> _Index:
+        # Built on first use, after the borrowed exclusions are in (``screen.sharing_exclusions``).
+        return _Index.of(self)
+
+    def prepare(self) -> None:
+        """Build the index now, so that no member's message pays for it."""
+        _ = self._index
 
     def model_margin(self, words: str) -> float:
         """What the statistical layer's score must clear on top of its threshold for ``words``:
@@ -449,20 +482,15 @@ class RuleSet:
         ``spans`` may carry the exclusions' spans between the languages screening one text: every
         language reads every exclusion (its own and the borrowed), so they find the same spans,
         and a long text costs the exclusions once instead of once per language."""
+        index = self._index
         words_text = form.words if self.typos is None else self.typos.fix(form.words)
-        text = " " + words_text
-        words = set(words_text.split(" "))
-        candidates: dict[int, Rule] = {id(r): r for r in self._always}
-        for word in words:
-            for rule in self._by_word.get(word, ()):
-                candidates[id(rule)] = rule
+        reading = Reading(words_text, index.needs, anchored=self.indexed)
+        text = reading.text
         found: list[Found] = []
         excluded: list[_Span] | None = None
         read = False
-        for rule in candidates.values():
-            if any(words.isdisjoint(needed) for needed in rule.required):
-                continue
-            for match in rule.regex.finditer(text):
+        for rule in index.rules.candidates(reading):
+            for match in reading.finditer(rule):
                 read = True
                 start, end = match.start(), match.end()
                 if any(p.match(text, end) for p in rule.unless_after):
@@ -480,7 +508,7 @@ class RuleSet:
                 if excluded is None:
                     key = (self._exclusion_key, text)
                     if spans is None or key not in spans:
-                        excluded = self._excluded_spans(text, words)
+                        excluded = self._excluded_spans(reading)
                         if spans is not None:
                             spans[key] = excluded
                     else:
@@ -491,7 +519,7 @@ class RuleSet:
         for run in form.runs:
             found += self._find_in_run(run)
         if not read and not found:
-            read = any(e.possible(words) and e.regex.search(text) for e in self.exclusions)
+            read = any(reading.search(e) for e in index.own_exclusions.candidates(reading))
         return found, read
 
     def _find_in_run(self, run: str) -> list[Found]:
@@ -572,12 +600,11 @@ class RuleSet:
     def _exclusion_key(self) -> frozenset[int]:
         return frozenset(id(e) for e in self.exclusions + self.borrowed)
 
-    def _excluded_spans(self, text: str, words: set[str]) -> list[_Span]:
+    def _excluded_spans(self, reading: Reading) -> list[_Span]:
+        text = reading.text
         spans = []
-        for exclusion in self.exclusions + self.borrowed:
-            if not exclusion.possible(words):
-                continue
-            for match in exclusion.regex.finditer(text):
+        for exclusion in self._index.exclusions.candidates(reading):
+            for match in reading.finditer(exclusion):
                 start, end = match.start(), match.end()
                 if exclusion.sentence:
                     start = text.rfind(" |", 0, start) + 1
@@ -673,12 +700,14 @@ def _exclusion(
     entry: Mapping[str, Any], words: Mapping[str, tuple[str, ...]], negators: str, where: str
 ) -> Exclusion:
     seq = _Parser(str(entry["pattern"]), words, where).parse()
+    first = _first_words(seq)
     return Exclusion(
         name=str(entry.get("name", "exclusion")),
         regex=re.compile(_regex(seq, negators) + "(?![a-z])"),
         sentence=entry.get("scope", "span") == "sentence",
         spares=frozenset(entry.get("spares", ())),
         required=_required_words(seq),
+        first_words=frozenset(first) if first is not None else None,
     )
 
 
@@ -725,14 +754,6 @@ def _ruleset(
     subordinate: frozenset[str] = frozenset(),
     linking: frozenset[str] = frozenset(),
 ) -> RuleSet:
-    by_word: dict[str, list[Rule]] = {}
-    always: list[Rule] = []
-    for rule in rules:
-        if rule.first_words is None:
-            always.append(rule)
-            continue
-        for word in rule.first_words:
-            by_word.setdefault(word, []).append(rule)
     return RuleSet(
         language,
         tuple(rules),
@@ -741,8 +762,6 @@ def _ruleset(
         selves,
         others,
         addressees,
-        {w: tuple(r) for w, r in by_word.items()},
-        tuple(always),
         typos,
         between,
         speakers,

@@ -120,6 +120,8 @@ def builtin_phrases() -> PhraseList:
         for f in files
     )
     rulesets = sharing_exclusions(rulesets)
+    for ruleset in rulesets:
+        ruleset.prepare()
     models = []
     for ruleset in rulesets:
         model_file = folder / f"{ruleset.language}.model.tsv"
