@@ -381,3 +381,31 @@ def test_third_round_neighbours_are_not_flagged(rules_only: PhraseList, text: st
 def test_a_pet_scratching_cancels_only_its_own_words(rules_only: PhraseList) -> None:
     text = "my cat died and i've been scratching my arms till they bleed"
     assert severity(rules_only, text) == Severity.HIGH
+
+
+def test_a_machine_failing_again_is_hyperbole_even_without_a_laugh(rules_only: PhraseList) -> None:
+    assert (
+        severity(rules_only, "if the wifi drops one more time I'm throwing myself off the roof 😂")
+        is None
+    )
+    assert (
+        severity(rules_only, "I'm throwing myself off the roof if the printer jams again") is None
+    )
+    assert severity(rules_only, "if i fail this exam again i'll kill myself") == Severity.HIGH
+    assert severity(rules_only, "if he hits me again i'm going to kill myself") == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the wordl would be better without me",
+        "no one wolud miss me",
+        "Tbh my sister said she knows whihc bridge she'd use",
+        "took the blade out of the pencil sharpeenr again",
+        "who would even show up to my funerla",
+        "burnt my hand on the stove on purose",
+        "i'm a useless old woman, my children would be better off if i passed",
+    ],
+)
+def test_a_slip_in_a_common_word_still_reads(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is not None
