@@ -22,7 +22,12 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\uf
 # A capital I or a 1 typed for an l inside a word ("kiII", "ki11"): read both ways, since "I"
 # after a lowercase letter is also how some capitalise at random ("suIcide") and 1 also stands
 # for i ("k1ll").
-_L_LOOKALIKE_IN_WORD = re.compile(r"(?<=[a-zA-Z])[I1]+|[1]+(?=[a-zA-Z])")
+# A capital I that opens a word is read as l only before a vowel ("Iife", "Iive"): English
+# words that open with I go on with a consonant ("It", "In", "Ill"), and texts with those need
+# no second reading. A 1 typed letter by letter ("m y s e 1 f") may be an l too.
+_L_LOOKALIKE_IN_WORD = re.compile(
+    r"(?<=[a-zA-Z])[I1]+|[1]+(?=[a-zA-Z])|(?<![A-Za-z])I(?=[aeiouy])|(?<=[a-zA-Z] )1(?= [a-zA-Z])"
+)
 # Letters from other scripts that look like Latin ones, used to dodge filters ("kіll", Cyrillic і).
 _SCRIPT_LOOKALIKES = str.maketrans(
     {
@@ -46,14 +51,56 @@ _SCRIPT_LOOKALIKES = str.maketrans(
         "α": "a",
         "ε": "e",
         "κ": "k",
+        "η": "n",
+        "τ": "t",
+        "υ": "u",
+        "ν": "v",
+        "ρ": "p",
+        "χ": "x",
+        "ω": "w",
+        "β": "b",
+        "γ": "y",
+        "μ": "u",
+        "ς": "s",
+        "σ": "o",
+        "ԁ": "d",
+        "һ": "h",
+        "ӏ": "l",
+        "ı": "i",
         "ß": "ss",
     }
 )
+_LOOKALIKE_LETTERS = frozenset(chr(k) for k in _SCRIPT_LOOKALIKES)
+
+
+def _styled_letters() -> dict[int, str]:
+    """Latin letters dressed up by "fancy text" generators that NFKD leaves alone: small
+    capitals ("ᴋɪʟʟ"), letters in black circles and squares ("🅺🅸🅻🅻"). They are Latin letters
+    in a costume, never a word of another language, so they are read as plain letters anywhere."""
+    found: dict[int, str] = {}
+    for start, stop in ((0x0250, 0x02B0), (0x1D00, 0x1D2C), (0xA730, 0xA7FF), (0x1F150, 0x1F18A)):
+        for code in range(start, stop):
+            name = unicodedata.name(chr(code), "")
+            styled = re.fullmatch(
+                r"LATIN (?:LETTER SMALL CAPITAL|SMALL LETTER SCRIPT)"
+                r"|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER",
+                name[:-2],
+            )
+            if styled and name[-2] == " " and "A" <= name[-1] <= "Z":
+                found[code] = name[-1].lower()
+    found[ord("ғ")] = "f"  # Cyrillic, the generators' small capital F
+    return found
+
+
+_STYLED = _styled_letters()
 # Digits and symbols read as letters when they touch a letter ("k1ll", "d13", "$uicide").
 _TOUCHING = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
 )
 _DIGIT_OR_SYMBOL_BY_LETTER = re.compile(r"(?<=[a-z])[013457@$€]+|[013457@$€]+(?=[a-z])")
+# In a text written that way ("1 w1sh 1 was d34d"), a number made only of such digits is a word
+# too ("1" is I, "70" is to): numbers are not read anyway, so nothing is lost.
+_LEET_NUMBER = re.compile(r"(?<![0-9])[013457]{1,3}(?![0-9])")
 # "!", "|" and "*" between letters stand for an i ("k!ll", "k|ll", "k*ll"); at a word's end "!"
 # is punctuation.
 _BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|*](?=[a-z])")
@@ -61,7 +108,12 @@ _BANG_IN_WORD = re.compile(r"(?<=[a-z])[!|*](?=[a-z])")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 # Letters typed one by one, with one separator between letters and two spaces (or a slash)
 # between words: "k i l l  m y s e l f", "k.i.l.l", "k-i-l-l", "w a n t / t o / d i e".
-_SPACED = re.compile(r"(?<![a-z])[a-z](?:(?: {2,}| ?/ ?|[ .\-_*·~+])[a-z]){2,}(?![a-z])")
+# A digit or symbol that stands for a letter counts as one ("1  w a n t  7 0  d 1 e"), as long
+# as the run holds two real letters (so "1 0 5" stays a number).
+_SPACED = re.compile(
+    r"(?<![a-z0-9@$])[a-z0-9@$](?:(?: {2,}| ?/ ?|[ .\-_*·~+])[a-z0-9@$]){2,}(?![a-z0-9@$])"
+)
+_SPACED_LETTERS = re.compile(r"[a-z]")
 _SPACED_WORD_BREAK = re.compile(r" {2,}| ?/ ?")
 _SPACED_SEPARATOR = re.compile(r"[ .\-_*·~+]")
 _APOSTROPHES = re.compile(r"['’`´ʼ]")
@@ -93,24 +145,57 @@ def _plain(text: str) -> str:
     if text.isascii():  # most text: nothing to decompose, and lower() is casefold() here
         return text.lower()
     # Look-alikes from other scripts are read as Latin only inside a word that also has Latin
-    # letters (the way a filter is dodged): a word wholly in another script stays itself.
+    # letters (the way a filter is dodged): a word wholly in another script stays itself, unless
+    # it is all look-alikes in a text that is mostly Latin ("ι wιsh", the Greek iota alone).
     text = _MIXED_SCRIPT_WORD.sub(lambda m: m.group(0).translate(_SCRIPT_LOOKALIKES), text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _MIXED_SCRIPT_WORD.sub(
-        lambda m: m.group(0).translate(_SCRIPT_LOOKALIKES), kept.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_STYLED))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    kept = _MIXED_SCRIPT_WORD.sub(lambda m: m.group(0).translate(_SCRIPT_LOOKALIKES), kept)
+    if _LATIN_LETTER.search(kept):
+        kept = _lone_lookalikes(kept)
+    return kept
+
+
+_LATIN_LETTER = re.compile("[a-z]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _lone_lookalikes(text: str) -> str:
+    words = _WORD.findall(text)
+    latin = sum(1 for w in words if w.isascii())
+    if latin * 2 <= len(words):
+        return text  # mostly another script: its words stay themselves
+    return _WORD.sub(
+        lambda m: (
+            m.group(0).translate(_SCRIPT_LOOKALIKES)
+            if _LOOKALIKE_LETTERS.issuperset(m.group(0))
+            else m.group(0)
+        ),
+        text,
     )
 
 
 def _lookalikes(text: str) -> str:
     text = _YEAR.sub(" ayear ", _BANG_IN_WORD.sub("i", text))
-    text = _DIGIT_OR_SYMBOL_BY_LETTER.sub(lambda m: m.group(0).translate(_TOUCHING), text)
+    leet = _DIGIT_OR_SYMBOL_BY_LETTER.sub(lambda m: m.group(0).translate(_TOUCHING), text)
+    if leet != text:
+        text = _LEET_NUMBER.sub(
+            lambda m: (
+                m.group(0) if m.group(0) in _NUMBER_WORDS else m.group(0).translate(_TOUCHING)
+            ),
+            leet,
+        )
     return _NUMBER.sub(lambda m: f" {_NUMBER_WORDS.get(m.group(0), '')} ", text)
 
 
 def _join_spaced(text: str, runs: list[str]) -> str:
     def joined(match: re.Match[str]) -> str:
-        words = [_SPACED_SEPARATOR.sub("", w) for w in _SPACED_WORD_BREAK.split(match.group(0))]
+        if len(_SPACED_LETTERS.findall(match.group(0))) < 2:
+            return match.group(0)
+        words = [
+            _SPACED_SEPARATOR.sub("", w).translate(_TOUCHING)
+            for w in _SPACED_WORD_BREAK.split(match.group(0))
+        ]
         # Also matched joined, with spaces optional: where the word breaks fell is uncertain
         # ("I w a n t  t o" reads "iwant to").
         runs.append("".join(words))
