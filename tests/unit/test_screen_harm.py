@@ -409,3 +409,39 @@ def test_a_machine_failing_again_is_hyperbole_even_without_a_laugh(rules_only: P
 )
 def test_a_slip_in_a_common_word_still_reads(rules_only: PhraseList, text: str) -> None:
     assert severity(rules_only, text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my best friend told me she's been cutting",
+        "my girlfriend keeps talking about dying",
+        "my little sister has scars on her arms",
+        "my friend keeps saying nobody would miss her",
+        "how do i talk to my brother about his self harm",
+        "my friend just sent me a message that sounds like a suicide note",
+        "my mate's been drinking himself to death",
+    ],
+)
+def test_more_worry_is_concern(rules_only: PhraseList, text: str) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and signal.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son keeps talking about dying his hair blue",
+        "my sister has scars on her arms from the accident",
+        "my friend has been cutting class",
+        "my mum keeps saying she's ready to go, the taxi is late",
+        "my dad is working himself to death",
+    ],
+)
+def test_more_worrys_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+def test_ones_own_note_is_still_the_writers(rules_only: PhraseList) -> None:
+    assert severity(rules_only, "i wrote a suicide note last night") == Severity.HIGH
+    assert severity(rules_only, "i wrote something that sounds like a suicide note") is not None
