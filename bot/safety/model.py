@@ -13,6 +13,7 @@ Features, as scikit-learn's CountVectorizer makes them (binary): ``w:`` word 1- 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -41,14 +42,22 @@ def features(text: str) -> set[str]:
     found = {f"w:{w}" for w in words}
     found.update(f"w:{a} {b}" for a, b in itertools.pairwise(words))
     for word in words:
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(3, 6):
-            if size <= n:
-                found.add(f"c:{padded}")  # a short word counts once, whole
-                break
-            found.update(f"c:{padded[i : i + n]}" for i in range(size - n + 1))
+        found.update(_character_grams(word))
     return found
+
+
+@functools.lru_cache(maxsize=50_000)
+def _character_grams(word: str) -> tuple[str, ...]:
+    """One word's character grams, once: everyday words come back in nearly every message."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(3, 6):
+        if size <= n:
+            grams.append(f"c:{padded}")  # a short word counts once, whole
+            break
+        grams.extend(f"c:{padded[i : i + n]}" for i in range(size - n + 1))
+    return tuple(grams)
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,16 @@ class LinearModel:
     threshold: float  # on the score (log-odds)
 
     def score(self, text: str) -> float:
-        weights = self.weights
-        return self.bias + sum(weights.get(f, 0.0) for f in features(text))
+        return self.score_features(features(text))
+
+    def score_features(self, found: set[str]) -> float:
+        """The score of a text whose ``features`` are ``found`` (made once for every layer)."""
+        # Most of a text's features carry no weight: the set intersection finds the few that do.
+        return self.bias + sum(map(self.weights.__getitem__, found & self._names))
+
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(self.weights)
 
     def probability(self, text: str) -> float:
         return 1.0 / (1.0 + math.exp(-self.score(text)))

@@ -23,6 +23,7 @@ member can say it was a false alarm.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ from enum import IntEnum
 from functools import cache, cached_property
 
 from bot.prompts import prompts_dir
-from bot.safety.model import LinearModel
+from bot.safety.model import LinearModel, features
 from bot.safety.normalise import forms, normalise
 from bot.safety.rules import Exclusion, RuleSet, load_rules, phrase_rules
 
@@ -91,9 +92,17 @@ class PhraseList:
         if best is None and not read:
             # The statistical layer only where the rules read nothing: it adds what they did not
             # spell out, and never undoes their reading (an idiom, a negation, a "you").
+            # Each language reads the text its own way (its slips undone), mostly the same way:
+            # the features of one reading are made once.
+            made: dict[str, set[str]] = {}
             for ruleset, model in self.models:
                 words = ruleset.read(all_forms[0])
-                if model.score(words) >= model.threshold + ruleset.model_margin(words):
+                margin = ruleset.model_margin(words)
+                if margin == math.inf:
+                    continue  # no word of the subject in this language: this layer cannot flag
+                if words not in made:
+                    made[words] = features(words)
+                if model.score_features(made[words]) >= model.threshold + margin:
                     return Signal(Severity.MEDIUM, "", "model")
         return best
 

@@ -3,13 +3,17 @@ that it only speaks where the rules read nothing."""
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from bot.safety.model import LinearModel, features
-from bot.safety.rules import RuleError, load_rules
+from bot.safety.normalise import forms
+from bot.safety.rules import RuleError, RuleSet, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
 
 
@@ -55,9 +59,14 @@ def rules_only(full: PhraseList) -> PhraseList:
     return PhraseList(builtin=full.builtin)
 
 
-def test_the_shipped_layer_is_loaded(full: PhraseList) -> None:
-    [(ruleset, model)] = full.models
-    assert ruleset.language == "en" and len(model.weights) > 1000
+def english(full: PhraseList) -> tuple[RuleSet, LinearModel]:
+    [layer] = [m for m in full.models if m[0].language == "en"]
+    return layer
+
+
+def test_the_shipped_layers_are_loaded(full: PhraseList) -> None:
+    assert {ruleset.language for ruleset, _ in full.models} == {"en", "es", "pt"}
+    assert all(len(model.weights) > 1000 for _, model in full.models)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +111,7 @@ def test_without_a_word_of_the_subject_it_needs_a_margin(full: PhraseList) -> No
     the threshold): without a word of death, harm, ending or despair the score must clear the
     threshold by the data's margin. A confident score still counts: people write "part of me
     wishes I'd never been born" in words no cue list foresees."""
-    [(ruleset, model)] = full.models
+    ruleset, model = english(full)
     margin = ruleset.model_uncued_margin
     assert 0 < margin < math.inf
     assert not ruleset.cued("everything")
@@ -117,7 +126,7 @@ def test_without_a_word_of_the_subject_it_needs_a_margin(full: PhraseList) -> No
 
 
 def test_a_cue_word_needs_no_margin(full: PhraseList) -> None:
-    [(ruleset, model)] = full.models
+    ruleset, model = english(full)
     assert ruleset.cued("tired everything") and ruleset.model_margin("tired everything") == 0
     stub = LinearModel({"w:everything": model.threshold + 0.01}, 0.0, model.threshold)
     signal = replace(full, models=((ruleset, stub),)).screen("tired everything")
@@ -131,7 +140,57 @@ def test_the_margin_is_checked_when_the_rules_load() -> None:
 
 
 def test_the_cue_words_are_read_as_the_model_reads_them(full: PhraseList) -> None:
-    [(ruleset, _)] = full.models
+    ruleset, _ = english(full)
     assert ruleset.cued("i feel like a burden")  # "burden", however the letters are squeezed
     assert ruleset.cued("my last night alive")
     assert not ruleset.cued("thanks so much")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "ya no tengo fuerzas para seguir viviendo asi, quiero apagarme"),
+        ("pt", "ninguem vai chorar quando eu partir pra sempre"),
+    ],
+)
+def test_spanish_and_portuguese_have_a_layer_of_their_own(
+    full: PhraseList, rules_only: PhraseList, language: str, text: str
+) -> None:
+    assert rules_only.screen(text) is None
+    [layer] = [m for m in full.models if m[0].language == language]
+    only = replace(full, models=(layer,))
+    signal = only.screen(text)
+    assert signal is not None and signal.kind == "model"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I decided to move to Lisbon next summer",
+        "more coffee this morning, the printer is down again",
+        "ultimate frisbee at lunch, who's in",
+    ],
+)
+def test_an_english_message_wakes_no_spanish_or_portuguese_layer(
+    full: PhraseList, text: str
+) -> None:
+    # Every language's layer reads every text; the Spanish and Portuguese ones need a word of
+    # their own subject (their `[model] cues`) or a margin above the threshold, and English small
+    # talk has no such word.
+    for ruleset, _ in full.models:
+        if ruleset.language in {"es", "pt"}:
+            assert not ruleset.cued(ruleset.read(forms(text)[0])), (ruleset.language, text)
+    assert full.screen(text) is None
+
+
+def test_the_trainer_never_reads_the_fresh_held_out_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("sklearn")
+    path = Path(__file__).resolve().parents[1] / "data" / "screen" / "train_model.py"
+    spec = importlib.util.spec_from_file_location("train_model", path)
+    assert spec is not None and spec.loader is not None
+    trainer = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, trainer)  # its dataclasses look themselves up
+    spec.loader.exec_module(trainer)
+    assert trainer.TEST_SPLIT not in (*trainer.TUNING_SPLITS, trainer.TRAIN_SPLIT)
+    with pytest.raises(ValueError, match="never read"):
+        trainer.rows("es", trainer.TEST_SPLIT)

@@ -1,21 +1,26 @@
-"""Trains the screen's statistical layer and writes it as a small data file.
+"""Trains the screen's statistical layer of one language and writes it as a small data file.
 
     pip install -e '.[train]'            # scikit-learn, used here only, never at run time
-    python tests/data/screen/train_model.py [--language en]
+    python tests/data/screen/train_model.py --language en|es|pt [--output FILE]
 
 A logistic regression over word 1-2-grams and character 3-5-grams (within words) of the text as
-the screen reads it (normalised, slips of the keyboard undone), trained on the training and
-development splits (train.tsv, dev.tsv); the held-out split is never read here. Crisis kinds are
+the screen reads it in that language (normalised, slips of the keyboard undone). Crisis kinds are
 positives, everyday kinds negatives; "concern" rows are left out (worry about someone else is the
 matcher's job, and the layer's signal is about the writer).
 
-The decision threshold is chosen on the development split, scored by a layer fitted on the
-training split alone: the lowest at which the layer itself adds at most 2% false positives
-(everyday messages the rules left unread that the layer would flag). It used to be "the matcher
-and the layer together at or under 3%" on out-of-fold scores, which let the rules' own false
-positives on hard negatives push the threshold up until the layer caught little.
-A text without a cue word of the rules' `[model] cues` counts as flagged only past the threshold
-plus the data's `uncued_margin`, as the screen reads it.
+Two sets of splits are read. The training split (train.tsv) fits the layer that scores the
+tuning splits, on which the decision threshold is chosen: the development split where there is
+one (dev.tsv, English) and the held-out splits already used up (heldout.tsv, heldout2.tsv,
+heldout3.tsv: read for their misses in earlier rounds, so no longer a test). The shipped layer is
+then fitted on all of them. The fresh held-out split (TEST_SPLIT) is never read here: it is what
+the layer is measured on, once, by bench/screen.py.
+
+The threshold is the lowest at which the layer itself adds at most TARGET_ADDED_FPR false
+positives on the tuning split's everyday messages (those the rules left unread that the layer
+would flag), and at most TARGET_CROSS_FPR on every other shipped language's everyday messages:
+every language's layer reads every text, so a Spanish layer must stay quiet on English small talk
+and the English one on Portuguese. A text without a cue word of the rules' `[model] cues` counts
+as flagged only past the threshold plus the data's `uncued_margin`, as the screen reads it.
 Only the largest weights are kept (see KEEP) so the file stays small; inference is in
 ``bot/safety/model.py``, in plain Python.
 """
@@ -24,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from scipy.sparse import hstack  # type: ignore[import-untyped]
@@ -32,21 +39,46 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 
 from bot.safety.model import CONCERN_KIND, CRISIS_KINDS, features
 from bot.safety.normalise import forms
+from bot.safety.rules import RuleSet
 from bot.safety.screen import PhraseList, builtin_phrases
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
 KEEP = 6000  # weights kept, by size
-TARGET_ADDED_FPR = 0.02  # everyday messages the layer may flag on top of the rules
+TARGET_ADDED_FPR = 0.01  # everyday messages the layer may flag on top of the rules
+TARGET_CROSS_FPR = 0.005  # ... and everyday messages of the other shipped languages
 C = 1.0
+TRAIN_SPLIT = "train.tsv"
+# Used for tuning: the development split (where a language has one) and the held-out splits that
+# earlier rounds measured, read and tuned on.
+TUNING_SPLITS = ("dev.tsv", "heldout.tsv", "heldout2.tsv", "heldout3.tsv")
+# The fresh held-out split: never read here, nor tuned on, nor printed. It is the test.
+TEST_SPLIT = "heldout4.tsv"
 
 
-def rows(language: str, *names: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    text: str
+
+    @property
+    def crisis(self) -> bool:
+        return self.kind in CRISIS_KINDS
+
+
+def rows(language: str, *names: str) -> list[Message]:
+    """The labelled messages of the splits ``names`` that the language has, concern left out."""
     out = []
     for name in names:
-        for line in (HERE / language / name).read_text(encoding="utf-8").splitlines()[1:]:
+        if name == TEST_SPLIT:
+            raise ValueError(f"{TEST_SPLIT} is the test split: it is never read for training")
+        path = HERE / language / name
+        if not path.is_file():
+            continue  # Spanish and Portuguese have no development split
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             kind, text = line.split("\t", 1)
-            out.append((kind, text))
+            if kind != CONCERN_KIND:
+                out.append(Message(kind, text))
     return out
 
 
@@ -68,75 +100,116 @@ def fit(texts: list[str], labels: list[bool]) -> tuple[dict[str, float], float]:
     return kept, float(model.intercept_[0])
 
 
-def model_text(phrases: PhraseList, text: str) -> str:
-    return phrases.builtin[0].read(forms(text)[0])
-
-
 def score(weights: dict[str, float], bias: float, text: str) -> float:
     return bias + sum(weights.get(f, 0.0) for f in features(text))
+
+
+@dataclass(frozen=True)
+class Read:
+    """A message as the screen sees it before the layer speaks, and as the layer reads it."""
+
+    message: Message
+    text: str  # the words the layer reads (the language's own reading)
+    ruled: bool  # the rules flag it as the writer's own crisis
+    silent: bool  # the rules read it (a cancelled match, an idiom): the layer stays silent
+    margin: float  # what the score must clear on top of the threshold
+
+    def flagged(self, threshold: float, value: float) -> bool:
+        return self.ruled or (not self.silent and value >= threshold + self.margin)
+
+    def added(self, threshold: float, value: float) -> bool:
+        """Flagged by the layer alone."""
+        return not self.ruled and self.flagged(threshold, value)
+
+
+def reading(rules: PhraseList, ruleset: RuleSet, messages: Sequence[Message]) -> list[Read]:
+    out = []
+    for message in messages:
+        form = forms(message.text)[0]
+        signal = rules.screen(message.text)
+        text = ruleset.read(form)
+        out.append(
+            Read(
+                message,
+                text,
+                ruled=signal is not None and not signal.about_someone_else,
+                silent=any(r.scan(form)[1] for r in rules.builtin),
+                margin=ruleset.model_margin(text),
+            )
+        )
+    return out
+
+
+def choose_threshold(
+    tuning: list[tuple[Read, float]], others: list[tuple[Read, float]]
+) -> tuple[float, float]:
+    """The lowest threshold within both false-positive targets, and the cross-language rate."""
+    negatives = [(r, s) for r, s in tuning if not r.message.crisis]
+    threshold, cross = math.inf, 0.0
+    for candidate in sorted({round(s, 3) for _, s in tuning}, reverse=True):
+        added = sum(r.added(candidate, s) for r, s in negatives) / len(negatives)
+        across = sum(r.added(candidate, s) for r, s in others) / max(1, len(others))
+        if added > TARGET_ADDED_FPR or across > TARGET_CROSS_FPR:
+            break
+        threshold, cross = candidate, across
+    return threshold, cross
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--language", default="en")
+    parser.add_argument("--output", type=Path, help="where to write (default: the shipped file)")
     args = parser.parse_args()
-    phrases = PhraseList(builtin=builtin_phrases().builtin)  # the rules alone
-    train = [(k, t) for k, t in rows(args.language, "train.tsv") if k != CONCERN_KIND]
-    data = train + [(k, t) for k, t in rows(args.language, "dev.tsv") if k != CONCERN_KIND]
-    train_count = len(train)
-    texts = [model_text(phrases, t) for _, t in data]
-    labels = [k in CRISIS_KINDS for k, _ in data]
-    ruled = [(s := phrases.screen(t)) is not None and not s.about_someone_else for _, t in data]
-    # Where the rules read the text (a match cancelled by a negation, an idiom) the layer is silent.
-    silent = [any(r.scan(forms(t)[0])[1] for r in phrases.builtin) for _, t in data]
-    # A text without a word of the subject needs a higher score (the [model] cues of the rules).
-    ruleset = phrases.builtin[0]
-    margins = [ruleset.model_margin(t) for t in texts]
+    language: str = args.language
+    shipped = builtin_phrases().builtin
+    rules = PhraseList(builtin=shipped)  # the rules alone, of every language
+    [ruleset] = [r for r in shipped if r.language == language]
 
-    # The threshold is chosen on the development split, scored by a layer fitted on the training
-    # split alone. Out-of-fold scores over both splits were kinder than fresh text: the training
-    # split holds three variants of each message (vary.py), so a fold's "unseen" message had a
-    # near-twin among the weights. The development split is written in other words.
-    in_dev = [i >= train_count for i in range(len(data))]
-    weights, bias = fit(
-        [t for t, d in zip(texts, in_dev, strict=True) if not d],
-        [y for y, d in zip(labels, in_dev, strict=True) if not d],
-    )
-    dev = [i for i, d in enumerate(in_dev) if d]
-    dev_scores = {i: score(weights, bias, texts[i]) for i in dev}
-    negatives = [i for i in dev if not labels[i]]
-    threshold = math.inf
-    for candidate in sorted({round(s, 3) for s in dev_scores.values()}, reverse=True):
-        added = sum(
-            1
-            for i in negatives
-            if not ruled[i] and not silent[i] and dev_scores[i] >= candidate + margins[i]
-        )
-        if added / len(negatives) > TARGET_ADDED_FPR:
-            break
-        threshold = candidate
+    train = reading(rules, ruleset, rows(language, TRAIN_SPLIT))
+    tuning = reading(rules, ruleset, rows(language, *TUNING_SPLITS))
+    other_everyday = [
+        m
+        for other in shipped
+        if other.language != language
+        for m in rows(other.language, TRAIN_SPLIT, *TUNING_SPLITS)
+        if not m.crisis
+    ]
+    others = reading(rules, ruleset, other_everyday)
 
-    def flagged(i: int) -> bool:
-        return ruled[i] or (not silent[i] and dev_scores[i] >= threshold + margins[i])
+    # The threshold is chosen on the tuning splits, scored by a layer fitted on the training
+    # split alone. Out-of-fold scores over the training split were kinder than fresh text: it
+    # holds near-twins of each message (vary.py's variants, one message in several voices), so a
+    # fold's "unseen" message had one among the weights. The tuning splits are written in other
+    # words.
+    weights, bias = fit([r.text for r in train], [r.message.crisis for r in train])
+    scored = [(r, score(weights, bias, r.text)) for r in tuning]
+    scored_others = [(r, score(weights, bias, r.text)) for r in others]
+    threshold, cross = choose_threshold(scored, scored_others)
 
-    positives = [i for i in dev if labels[i]]
-    recall = sum(1 for i in positives if flagged(i)) / len(positives)
-    false_rate = sum(1 for i in negatives if flagged(i)) / len(negatives)
+    positives = [(r, s) for r, s in scored if r.message.crisis]
+    negatives = [(r, s) for r, s in scored if not r.message.crisis]
+    recall = sum(r.flagged(threshold, s) for r, s in positives) / len(positives)
+    rules_recall = sum(r.ruled for r, _ in positives) / len(positives)
+    false_rate = sum(r.flagged(threshold, s) for r, s in negatives) / len(negatives)
+    rules_false_rate = sum(r.ruled for r, _ in negatives) / len(negatives)
 
-    weights, bias = fit(texts, labels)
+    everything = train + tuning
+    weights, bias = fit([r.text for r in everything], [r.message.crisis for r in everything])
     lines = [
-        f"# Statistical layer of the crisis screen ({args.language}): a logistic regression, "
+        f"# Statistical layer of the crisis screen ({language}): a logistic regression, "
         "written by tests/data/screen/train_model.py; do not edit by hand.",
         f"threshold\t{threshold:.4f}",
         f"bias\t{bias:.6f}",
     ]
     lines += [f"{name}\t{w:.6f}" for name, w in sorted(weights.items())]
-    target = ROOT / "prompts" / "safety" / f"{args.language}.model.tsv"
+    target = args.output or ROOT / "prompts" / "safety" / f"{language}.model.tsv"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(
-        f"{len(data)} messages, {len(weights)} weights kept, threshold {threshold:.3f}; "
-        f"on the development split, with the matcher, fitted on training only: "
-        f"recall {recall:.3f}, false-positive rate {false_rate:.3f}"
+        f"{len(everything)} messages ({len(train)} training, {len(tuning)} tuning), "
+        f"{len(weights)} weights kept, threshold {threshold:.3f}; on the tuning splits, with the "
+        f"rules, fitted on training only: recall {recall:.3f} (rules alone {rules_recall:.3f}), "
+        f"false-positive rate {false_rate:.3f} (rules alone {rules_false_rate:.3f}); added on {len(others)} everyday messages of the "
+        f"other languages: {cross:.3f}"
     )
 
 
