@@ -445,3 +445,29 @@ def test_more_worrys_neighbours_are_not_flagged(rules_only: PhraseList, text: st
 def test_ones_own_note_is_still_the_writers(rules_only: PhraseList) -> None:
     assert severity(rules_only, "i wrote a suicide note last night") == Severity.HIGH
     assert severity(rules_only, "i wrote something that sounds like a suicide note") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what does kms mean?",
+        "unalive is such a dumb word, just say suicide",
+        "ctb = close to break? what does it mean",
+        "i died laughing at that sewerslide meme",
+    ],
+)
+def test_slang_talked_about_as_a_word_is_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "concern"),
+    [
+        ("what does it mean if i want to kms every day", False),
+        ("i wanna unalive, not the tiktok word, i mean it", False),
+        ("my friend keeps saying kms and i think she means it", True),
+    ],
+)
+def test_slang_said_is_still_read(rules_only: PhraseList, text: str, concern: bool) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and signal.about_someone_else == concern
