@@ -237,18 +237,16 @@ def _first_words(seq: _Seq) -> set[str] | None:
 
 def _required_words(seq: _Seq) -> tuple[frozenset[str], ...]:
     """For each word or group a match must hold, the words it can begin with: a text without one
-    of them cannot match, so the rule's expression need not run on it. Then the rarest-looking
-    words some part of every match must hold (see _needed): a rule whose every part can begin
-    with "i" or "the" is still skipped on a text without "mind", "decided" or "date"."""
-    required = []
+    of them cannot match, so the rule's expression need not run on it; and for each, the
+    rarest-looking words it must hold (see _needed): a rule whose every part can begin with "i" or
+    "the" is still skipped on a text without "mind", "decided" or "date"."""
+    required: list[frozenset[str]] = []
     for item in seq.items:
         if isinstance(item, _Word | _Alt):
             words = _first_words(_Seq((item,)))
-            if words:
-                required.append(frozenset(words))
-    needed = _needed(seq)
-    if needed and needed not in required:
-        required.append(needed)
+            for found in (frozenset(words or ()), _needed(_Seq((item,)))):
+                if found and found not in required:
+                    required.append(found)
     return tuple(required)
 
 

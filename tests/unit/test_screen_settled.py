@@ -195,3 +195,61 @@ def test_a_rule_whose_parts_begin_with_common_words_needs_its_rarer_words() -> N
     )
     assert [f.text for f in rules.find(forms("i have set the date")[0])] == ["i have set the date"]
     assert rules.find(forms("i set the table")[0]) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "severity", "text"),
+    [
+        ("ready-affairs-in-order", H, "My affairs are in order. I'm ready to go."),
+        ("ready-affairs-in-order", H, "i'm ready to go now, it's all in place"),
+        ("no-coming-back", H, "i'm going to walk out to the cliffs tonight and not come back"),
+        ("no-coming-back", H, "going to the river later and I'm not planning to come home"),
+        ("plan-to-a-place", H, "my plan is to go to the bridge after work tomorrow"),
+        ("plan-to-a-place", H, "I am going to the railway tonight, my decision is final"),
+        ("date-chosen", M, "I picked the date. Sunday."),
+        ("date-chosen", M, "wrote the date on my calendar. that's my last day"),
+        ("method-waiting-for-night", H, "got the method sorted, just waiting for the right night"),
+        ("method-waiting-for-night", H, "found a way to do it that won't hurt"),
+        ("method-waiting-for-night", H, "i'm sitting in the garage with the engine running"),
+        ("made-sure-not-around", H, "I won't be around for Christmas, I've made sure of it"),
+        ("made-sure-not-around", H, "don't be sad. i'm finally going to be free"),
+        ("no-future-with-me", M, "i dont see myself being here next year and i'm fine with that"),
+        ("no-future-with-me", M, "i can't picture a future with me in it"),
+        ("no-future-with-me", M, "sometimes i close my eyes and hope that's it"),
+        ("no-future-with-me", M, "i'm a ghost already, might as well make it official"),
+        ("settled-unnamed", H, "it's happening this weekend, i'm not telling anyone"),
+        ("settled-unnamed", H, "i've made the arrangements. no more waiting"),
+    ],
+)
+def test_plans_and_farewells_of_the_second_round_are_read_by_their_rule(
+    rules_only: PhraseList, rule: str, severity: Severity, text: str
+) -> None:
+    assert rule in rule_ids(rules_only, text)
+    assert flagged(rules_only, text) == severity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Everything's sorted, I'm ready to go",
+        "everything is in place for the trip, I'm ready to go",
+        "going to the river later and not coming back till dark",
+        "driving to the lake and won't be back until late",
+        "my plan is to go to the bridge club tonight",
+        "I picked the date for the party. Sunday.",
+        "handed in my notice, circled the date on the calendar. that's my last day",
+        "got the method sorted for the experiment, just waiting for the right day",
+        "sitting in the car with the engine running waiting for mum",
+        "I won't be around for Christmas this year, I'm working",
+        "don't be sad, I'm finally free of exams!",
+        "I don't see myself being here next year, new job in Leeds and I'm fine with that",
+        "I close my eyes and hope that's it for the pain",
+        "another day I didn't want to get up",
+        "we picked the date! Sunday",
+        "It's happening this weekend! The wedding! Not telling anyone yet",
+    ],
+)
+def test_the_second_rounds_everyday_neighbours_are_not_flagged_by_the_rules(
+    rules_only: PhraseList, text: str
+) -> None:
+    assert flagged(rules_only, text) is None
