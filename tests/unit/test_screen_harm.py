@@ -471,3 +471,30 @@ def test_slang_talked_about_as_a_word_is_not_flagged(rules_only: PhraseList, tex
 def test_slang_said_is_still_read(rules_only: PhraseList, text: str, concern: bool) -> None:
     signal = rules_only.screen(text)
     assert signal is not None and signal.about_someone_else == concern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "therapy taught me how to handle urges to self harm",
+        "i thought everyone would be better off without me, but i was wrong",
+        "watching 'a man called ove', the suicide attempts scenes are dark but funny",
+        "i'm worn out, i just want to sleep forever this weekend",
+    ],
+)
+def test_stories_skills_scenes_and_weekends_are_not_flagged(
+    rules_only: PhraseList, text: str
+) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can't handle the urges to cut anymore",
+        "i thought everyone would be better off without me and i still do",
+        "i just want to sleep forever",
+    ],
+)
+def test_their_signals_stay(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is not None
