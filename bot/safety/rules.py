@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
+from bot.safety.joined import Joined
 from bot.safety.normalise import Form, normalise, squeeze_letters
 from bot.safety.rule_index import NeededWords, Reading, WordIndex
 
@@ -437,6 +438,8 @@ class RuleSet:
     # Words that may stand between another person and the signal they are the subject of
     # ("she is going to", "he keeps saying he wants to").
     linking: frozenset[str] = frozenset()
+    # Words typed together without a space, read apart ("iwanttodie"): see bot/safety/joined.py.
+    joined: Joined | None = None
     # False: every rule and exclusion is tried on every text, everywhere: the plain reading the
     # tests compare the index with (``bot/safety/rule_index.py``).
     indexed: bool = True
@@ -461,8 +464,11 @@ class RuleSet:
         return not cues or any(w.startswith(cues) for w in words.split())
 
     def read(self, form: Form) -> str:
-        """The words as the statistical layer reads them: slips undone, no markers."""
+        """The words as the statistical layer reads them: slips undone, words typed together
+        read apart where the rules would, no markers."""
         words = form.words if self.typos is None else self.typos.fix(form.words)
+        if self.joined is not None:
+            words = self.joined.split(words, self._holds_signal) or words
         return " ".join(w for w in words.split(" ") if w not in {"|", ","})
 
     def find(self, form: Form) -> list[Found]:
@@ -480,8 +486,35 @@ class RuleSet:
         ``spans`` may carry the exclusions' spans between the languages screening one text: every
         language reads every exclusion (its own and the borrowed), so they find the same spans,
         and a long text costs the exclusions once instead of once per language."""
-        index = self._index
         words_text = form.words if self.typos is None else self.typos.fix(form.words)
+        found, read, reading = self._read(words_text, spans)
+        read_apart: set[str] = set()
+        if self.joined is not None:
+            apart = self.joined.split(words_text, self._holds_signal)
+            if apart is not None:
+                more, more_read, _ = self._read(apart, spans)
+                found += more
+                read = read or more_read
+                read_apart = set(words_text.split(" ")) - set(apart.split(" "))
+        for run in form.runs:
+            if squeeze_letters(run) not in read_apart:  # read already, word by word
+                found += self._find_in_run(run)
+        if not read and not found:
+            index = self._index
+            read = any(reading.search(e) for e in index.own_exclusions.candidates(reading))
+        return found, read
+
+    def _holds_signal(self, words: str) -> bool:
+        """Whether the pieces of a run of words hold a signal of their own: one that spans two
+        of them ("kil myself"), or one word that ends the run ("i kms"). A word the run opens
+        with is more likely the same word inflected ("suicidal" is not "suicida al")."""
+        end = len(words) + 1  # the text is searched with a leading space
+        return any(" " in f.text or f.end == end for f in self._read(words, None)[0])
+
+    def _read(
+        self, words_text: str, spans: dict[tuple[frozenset[int], str], list[_Span]] | None
+    ) -> tuple[list[Found], bool, Reading]:
+        index = self._index
         reading = Reading(words_text, index.needs, anchored=self.indexed)
         text = reading.text
         found: list[Found] = []
@@ -514,11 +547,7 @@ class RuleSet:
                 if self._is_excluded(start, end, rule, excluded):
                     continue
                 found.append(Found(rule, start, end, match.group(0).strip(), guarded))
-        for run in form.runs:
-            found += self._find_in_run(run)
-        if not read and not found:
-            read = any(reading.search(e) for e in index.own_exclusions.candidates(reading))
-        return found, read
+        return found, read, reading
 
     def _find_in_run(self, run: str) -> list[Found]:
         squeezed = squeeze_letters(run)
@@ -672,6 +701,10 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         _exclusion(entry, words, negators, f"{name} exclusion {i + 1}")
         for i, entry in enumerate(data.get("exclusion", []))
     )
+    typos = Typos.of(
+        _vocabulary({k: v for k, v in data.items() if k != "model"}),
+        _word_list(data.get("typos", {}).get("fix_into", ())),
+    )
     return _ruleset(
         str(data.get("language", name)),
         rules,
@@ -680,10 +713,8 @@ def load_rules(data: Mapping[str, Any], name: str) -> RuleSet:
         selves=_word_list(guards.get("self", ())),
         others=_word_list(guards.get("others", ())),
         addressees=_word_list(guards.get("addressee", ())),
-        typos=Typos.of(
-            _vocabulary({k: v for k, v in data.items() if k != "model"}),
-            _word_list(data.get("typos", {}).get("fix_into", ())),
-        ),
+        typos=typos,
+        joined=Joined(typos.vocabulary, _word_list(data.get("typos", {}).get("glue", ()))),
         between=_word_list(guards.get("between", ())),
         speakers=_word_list(guards.get("speaker", ())),
         model_cues=tuple(sorted(_word_list(data.get("model", {}).get("cues", ())))),
@@ -751,6 +782,7 @@ def _ruleset(
     subjects: frozenset[str] = frozenset(),
     subordinate: frozenset[str] = frozenset(),
     linking: frozenset[str] = frozenset(),
+    joined: Joined | None = None,
 ) -> RuleSet:
     return RuleSet(
         language,
@@ -768,6 +800,7 @@ def _ruleset(
         subjects=subjects,
         subordinate=subordinate,
         linking=linking,
+        joined=joined,
     )
 
 

@@ -68,6 +68,11 @@ EVERYDAY = [
     "i want to dye my hair",
     "indie games are the best",
     "i want some indie music",
+    "i want indie music",
+    "i want a new suit",
+    "my diehard fans",
+    "im going to dye it",
+    "i want tonight to end well",
     "studied all night",
     "the deadline is tomorrow",
     "my diet starts monday",
@@ -102,6 +107,16 @@ def _math_letters(base: int) -> Obfuscation:
 
 def _stretched(text: str, rng: random.Random) -> str:
     return "".join(c * rng.randint(1, 4) if c in "aeiouy" else c for c in text)
+
+
+def _one_space_missed(text: str, rng: random.Random) -> str:
+    """The space before or after "to" left out, or after an opening "i" or "me" ("i wantto
+    die", "i want todie", "ikms", "mequiero matar")."""
+    if " to " in text:
+        return text.replace(" to ", " to", 1) if rng.random() < 0.5 else text.replace(" to ", "to ")
+    if text.startswith(("i ", "me ")):
+        return text.replace(" ", "", 1)
+    return text
 
 
 def _mixed_case(text: str, rng: random.Random) -> str:
@@ -144,6 +159,9 @@ OBFUSCATIONS: dict[str, Obfuscation] = {
     "stretched letters": lambda text, rng: "".join(c * rng.randint(1, 3) for c in text),
     "mixed case": _mixed_case,
     "capitals": lambda text, rng: text.upper(),
+    "words run together": lambda text, rng: text.replace(" ", ""),
+    "words run together, stretched": lambda text, rng: _stretched(text, rng).replace(" ", ""),
+    "one space missed": lambda text, rng: _one_space_missed(text, rng),
 }
 
 
@@ -175,6 +193,10 @@ _JOINED_READING_CROSSES_WORDS = {
     "asterisks between letters",
     "leet, spaced out",
     "capital I for l",  # the idiom is read only in the reading with l
+    # A whole sentence run together tears apart a real word the rules do not know
+    # ("iwantindiemusic" reads "i want in die music").
+    "words run together",
+    "words run together, stretched",
 }
 
 
@@ -255,6 +277,13 @@ def test_everyday_text_obfuscated_stays_unflagged(
         "🅺🅸🅻🅻 myself",  # letters in black squares
         "m e  q u i e r o  m a t a r",
         "quero morrerrr",
+        "i wantto die",  # a missed space where a letter is doubled
+        "iwanttodie",
+        "ikms",
+        "imma kms",
+        "mequieromatar",
+        "voume matar",
+        "qro morir",  # chat spelling of quiero, as kiero and qiero
     ],
 )
 def test_each_reading_added_for_the_testers_list(phrases: PhraseList, text: str) -> None:
@@ -270,6 +299,11 @@ def test_each_reading_added_for_the_testers_list(phrases: PhraseList, text: str)
         "I'd i e",
         "call me at 5 5 5 1 3 4 7",
         "won 3 - 1, 1-0 at half time",
+        "i want indiemusic",  # a word torn apart only where a signal is read alone
+        "my diehard fans",
+        "itself",
+        "nometo en eso",
+        "qro morir de risa",
     ],
 )
 def test_the_added_readings_leave_everyday_text_alone(phrases: PhraseList, text: str) -> None:
