@@ -152,7 +152,11 @@ class _Parser:
         if self._peek() != ")":
             raise RuleError(f"{self.where}: a '(' is not closed")
         self.at += 1
-        return _Alt(tuple(o for o in options if o.items))
+        kept = tuple(o for o in options if o.items)
+        if not kept:
+            # "(19|20)": numbers normalise to nothing, and an empty group would match anywhere.
+            raise RuleError(f"{self.where}: a group has no words once normalised")
+        return _Alt(kept)
 
 
 # ---- Compiling ---------------------------------------------------------------------------------

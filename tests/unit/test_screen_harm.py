@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety.normalise import forms
-from bot.safety.rules import load_rules
+from bot.safety.rules import RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
 
 
@@ -498,3 +498,103 @@ def test_stories_skills_scenes_and_weekends_are_not_flagged(
 )
 def test_their_signals_stay(rules_only: PhraseList, text: str) -> None:
     assert severity(rules_only, text) is not None
+
+
+def test_a_group_with_no_words_once_normalised_is_refused() -> None:
+    with pytest.raises(RuleError):
+        load_rules(
+            {"rule": [{"kind": "concern", "severity": "concern", "pattern": "in (19|20)"}]},
+            "xx.toml",
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my coworker said she has a rope in her car and laughed it off",
+        "a kid in my class said he wants to hang himself",
+        "my student said she'd rather be dead than go home",
+        "my colleague said she's been planning her death",
+        "my brother has bought rope and he doesn't do any climbing or camping",
+        "my boyfriend told me where he'd do it",
+        "my mum hasn't eaten in days, says she doesn't deserve to",
+        "my son's been searching bridges near us and how high they are",
+        "my friend from church says god should just take her already",
+        "me homeboy been talkin bout endin it, i'm worried fr",
+        "our quiet member hasn't posted since saying goodbye to everyone",
+        "my teammate gave away all his skins and said he won't be playing anymore",
+    ],
+)
+def test_worry_in_other_words_is_concern(rules_only: PhraseList, text: str) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and signal.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i died my brother would get the attention he deserves",
+        "my mum works two jobs because of me. if i was gone she could rest",
+        "My daughter would have her life back if I went.",
+        "they spend so much on my meds. cheaper to let me go",
+        "all i do is cost people things. time, money, patience. death would fix that",
+        "i'm dead weight. i'd do them all a favour by dying",
+    ],
+)
+def test_burden_in_other_words_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum could finally rest if i went to camp for the week",
+        "death would fix that bug lol",
+        "he doesn't deserve to eat my fries lol",
+        "my bro is talking about the bridge game tonight",
+        "our teacher hasn't posted since saying goodbye for the summer",
+        "my boy is talking about ending it with his girlfriend",
+        "my sister said she'd rather die than wear that dress",
+        "i was suicidal for most of uni. therapy helped a lot",
+        "i tried to end my life at 17. i'm 34 now and i'm glad i didn't",
+        "the bridge i nearly jumped off is now where i go running every morning",
+        "the training said never promise to keep a suicide secret",
+        "our church runs a bereavement group for families after suicide",
+        "signs someone might be at risk: giving things away, saying goodbye, being a burden",
+        "im gonna throw myself off the sofa if my team doesn't score",
+        "i'm going to jump off a cliff if they make us do another group project",
+        "the wifi is so slow i want to die",
+        "the cringe of my old posts makes me want to delete myself from the internet",
+        "gonna end it all (this diet. pizza tonight)",
+        "i'll be dead meat if i'm late again",
+        "kms button in the menu is bound to K, use it if you get stuck",
+        "ctb in this game means capture the base btw",
+        "just suicide-bombed the point with the bomb class, won the round",
+        "GOODBYE SCHOOL FOREVER",
+        "gave all my old clothes to the charity shop, feels good to clear out",
+        "my mum always leaves a goodbye note on my lunchbox haha",
+        "i starved myself before the buffet so i could eat loads lol",
+        "this is my final post about the bake sale, promise",
+        "said my goodbyes at the leaving party and cried at the cake",
+        "gonna take a bunch of paracetamol for this flu, the recommended amount obviously",
+    ],
+)
+def test_fourth_round_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was suicidal for most of uni. therapy didn't help and i still am",
+        "i tried to end my life at 17. i'm going to try again tonight",
+        "i'm gonna throw myself off the bridge if my team doesn't score",
+        "i'm going to delete myself tonight",
+        "i'm going to end it all tonight",
+        "the training was useless and i want to commit suicide",
+        "gave all my stuff to the charity shop, i won't need it where i'm going",
+        "if they make us do another group project i'll kill myself, i mean it, i can't cope",
+    ],
+)
+def test_fourth_round_signals_beside_them_stay(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
