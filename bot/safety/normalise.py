@@ -115,6 +115,8 @@ _SPACED = re.compile(
 )
 _SPACED_LETTERS = re.compile(r"[a-z]")
 _SPACED_WORD_BREAK = re.compile(r" {2,}| ?/ ?")
+_SPACED_WORD_BREAK_OR_SPACE = re.compile(r" +| ?/ ?")
+_MARK_BETWEEN = re.compile(r"[a-z0-9@$][.\-_*·~+][a-z0-9@$]")
 _SPACED_SEPARATOR = re.compile(r"[ .\-_*·~+]")
 _APOSTROPHES = re.compile(r"['’`´ʼ]")
 _NUMBER = re.compile(r"\d+")
@@ -190,15 +192,18 @@ def _lookalikes(text: str) -> str:
 
 def _join_spaced(text: str, runs: list[str]) -> str:
     def joined(match: re.Match[str]) -> str:
-        if len(_SPACED_LETTERS.findall(match.group(0))) < 2:
-            return match.group(0)
-        words = [
-            _SPACED_SEPARATOR.sub("", w).translate(_TOUCHING)
-            for w in _SPACED_WORD_BREAK.split(match.group(0))
-        ]
-        # Also matched joined, with spaces optional: where the word breaks fell is uncertain
-        # ("I w a n t  t o" reads "iwant to").
-        runs.append("".join(words))
+        chain = match.group(0)
+        if len(_SPACED_LETTERS.findall(chain)) < 2:
+            return chain
+        # Letters joined by a mark ("k.i.l.l m.y.s.e.l.f") leave the space to break words.
+        breaks = _SPACED_WORD_BREAK_OR_SPACE if _MARK_BETWEEN.search(chain) else _SPACED_WORD_BREAK
+        words = [_SPACED_SEPARATOR.sub("", w).translate(_TOUCHING) for w in breaks.split(chain)]
+        if len(words) == 1:
+            # No word break at all ("i w a n t t o d i e"): also matched joined, the words
+            # found in it by the rules' own spelling. Where the writer marked the breaks, the
+            # words are read as written, so a reading across them ("s k i l l  m y s e l f")
+            # cannot make a signal of what they typed.
+            runs.append(words[0])
         return " ".join(words)
 
     return _SPACED.sub(joined, text)
