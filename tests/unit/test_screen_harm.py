@@ -598,3 +598,46 @@ def test_fourth_round_neighbours_are_not_flagged(rules_only: PhraseList, text: s
 )
 def test_fourth_round_signals_beside_them_stay(rules_only: PhraseList, text: str) -> None:
     assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back to the blade after two months",
+        "bought new blades today",
+        "i've got a stash of razors in my sock drawer",
+        "used a safety pin on my arm during class",
+        "i used a lighter to heat a coin and pressed it on my hip",
+        "burned my wrist on the oven rack and didn't pull away. i held it there",
+        "i scalded myself with the kettle and it felt like relief",
+        "i just want to feel the sting again",
+        "had to wear long sleeves in 30 degrees again",
+        "the cuts from last night are still weeping",
+        "i self harm when i feel like a failure, which is every day now",
+        "i haven't cut in months but i just did and i'm shaking",
+        "clean for 14 days... not anymore",
+        "i keep banging my fists against my head when i get things wrong",
+    ],
+)
+def test_fifth_round_self_harm_is_high(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bought new blades today for the mower",
+        "used a safety pin on my jacket",
+        "used a needle on my arm to get a splinter out",
+        "burned my hand on the oven and didn't pull away fast enough, ouch",
+        "i just want to feel the burn again at the gym",
+        "had to wear long sleeves in the heat for the wedding",
+        "the cuts from last night's cooking are still stinging",
+        "i haven't cut my hair in months but i just did",
+        "i haven't smoked in months but i just did",
+        "clean for 30 days from vaping, not anymore",
+        "my stash of razors for shaving",
+    ],
+)
+def test_fifth_round_neighbours_are_not_flagged(rules_only: PhraseList, text: str) -> None:
+    assert severity(rules_only, text) is None
