@@ -253,3 +253,108 @@ def test_the_second_rounds_everyday_neighbours_are_not_flagged_by_the_rules(
     rules_only: PhraseList, text: str
 ) -> None:
     assert flagged(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "severity", "text"),
+    [
+        ("settled-unnamed", H, "made the decision. it'll be when the house is empty on saturday"),
+        ("settled-unnamed", H, "ive made up my mind, its going to be the train"),
+        ("settled-unnamed", H, "I've decided, I'm just waiting for the right moment"),
+        ("settled-unnamed", H, "the date is set. the 3rd. nobody will be home"),
+        ("last-words-goodbye", H, "thanks for the laughs lads. it's been a good run. goodbye"),
+        ("last-words-goodbye", H, "leaving this here so someone knows why. i'm tired. goodbye"),
+        ("remember-me", H, "remember me as i was before all this"),
+        ("remember-me", H, "put flowers on my grave sometimes yeah"),
+        ("remember-me", H, "please tell my gran i loved her"),
+        ("remember-me", H, "when they ask why, tell them i was just too tired"),
+        ("remember-me", H, "hugged my mum extra long tonight. she doesn't know it's the last one"),
+        ("remember-me", H, "i won't be at school on monday. or ever"),
+        ("wont-be-back", H, "ta-ra everyone, been lovely. won't be back"),
+        ("wont-be-back", H, "i'm saying goodbye now because i won't get another chance"),
+        ("left-for-after", H, "my letters are written, one for mum, one for dad"),
+        ("left-for-after", H, "i left my wedding ring on the kitchen table with a note"),
+        ("left-for-after", H, "found my cat a home. happier with someone who will be around"),
+        ("left-for-after", H, "i wrote my will today. i'm 23"),
+        ("last-one-hoped", M, "every night i go to bed hoping it's the last time"),
+        ("last-one-hoped", M, "i wish i could just cease"),
+        ("last-one-hoped", M, "my will to live packed its bags a while back"),
+        ("last-one-hoped", M, "genuinely can't think of a reason to stay"),
+        ("last-one-hoped", M, "no point carrying on, is there"),
+        ("last-one-hoped", M, "wouldn't fight it if the cancer came back. i'd let it take me"),
+        ("last-one-hoped", M, "i lie in the bath and think about sliding under and staying there"),
+        (
+            "dont-want-to-live-anymore",
+            M,
+            "i dont want to live anymore and i dont know how to say it",
+        ),
+        ("hanging-set-up", H, "i know which beam in the garage will hold my weight"),
+        ("hanging-set-up", H, "the stool is under the hook in the garage"),
+        (
+            "hanging-set-up",
+            H,
+            "been to the bridge three times to practise getting over the railing",
+        ),
+        ("means-bought-quietly", H, "i bought two packs from different shops so they wouldn't ask"),
+        (
+            "means-bought-quietly",
+            H,
+            "ordered something online that will do it. it arrives tomorrow",
+        ),
+        (
+            "means-bought-quietly",
+            H,
+            "Got the tablets out the drawer. Going to take them with whisky.",
+        ),
+        ("means-bought-quietly", H, "i bought a lighter and a can of petrol. don't ask what for"),
+        ("at-the-tracks", H, "i'm standing by the tracks. the next one is in 6 minutes"),
+        ("at-the-tracks", H, "got up to the roof of the car park. it's quiet up here. i'm ready"),
+        ("this-time-tomorrow", H, "in a few hours it'll be over. i have everything ready"),
+    ],
+)
+def test_plans_and_farewells_of_the_third_round_are_read_by_their_rule(
+    rules_only: PhraseList, rule: str, severity: Severity, text: str
+) -> None:
+    assert rule in rule_ids(rules_only, text)
+    assert flagged(rules_only, text) == severity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've decided to propose, I'm just waiting for the right moment",
+        "remember me when you're famous lol",
+        "tell my mum I loved her cake",
+        "my last request is that you play the song again at the wedding",
+        "I won't be at school on monday, dentist",
+        "bye everyone, been lovely, won't be back till tuesday",
+        "so long and thanks for all the fish",
+        "I'm saying goodbye now because I won't get another chance before my flight",
+        "my letters are written, one for each of my pen pals",
+        "left notes for my family on the fridge about dinner",
+        "left my ring on the kitchen table with a note for the cleaner",
+        "I won't be needing my bike so I sent it to my brother, moving to the city",
+        "wrote my will today, I'm 80 and sensible",
+        "every night I go to bed hoping it's the last time the neighbours party",
+        "I wish I could just cease to care about exams",
+        "can't think of a reason to stay at this party",
+        "no point carrying on with this essay",
+        "sliding under the covers and staying there all weekend",
+        "let it take me wherever the road goes",
+        "I don't want to live to 100, sounds boring",
+        "checked the knot holds on the boat mooring",
+        "got over the railing for a better photo of the bridge",
+        "bought paracetamol from different shops because the first one was closed",
+        "take them with food, not with alcohol",
+        "standing by the tracks taking photos of the steam train",
+        "on the roof for the sunset, I'm ready",
+        "this time tomorrow I'll be gone, on a plane to Spain",
+        "in a few hours it'll be over, the exam I mean",
+        "gave all my old clothes to the charity shop, feels good to clear out",
+        "this is my final post about the bake sale, promise",
+    ],
+)
+def test_the_third_rounds_everyday_neighbours_are_not_flagged_by_the_rules(
+    rules_only: PhraseList, text: str
+) -> None:
+    assert flagged(rules_only, text) is None
