@@ -167,21 +167,30 @@ def main() -> None:
 
     train = reading(rules, ruleset, rows(language, TRAIN_SPLIT))
     tuning = reading(rules, ruleset, rows(language, *TUNING_SPLITS))
-    other_everyday = [
-        m
-        for other in shipped
-        if other.language != language
-        for m in rows(other.language, TRAIN_SPLIT, *TUNING_SPLITS)
-        if not m.crisis
-    ]
-    others = reading(rules, ruleset, other_everyday)
+    # The other languages' everyday messages: negatives for this layer too (it reads every text),
+    # their training splits in the fit, their tuning splits to measure the layer on.
+    others_train, others = (
+        reading(
+            rules,
+            ruleset,
+            [
+                m
+                for other in shipped
+                if other.language != language
+                for m in rows(other.language, *names)
+                if not m.crisis
+            ],
+        )
+        for names in ((TRAIN_SPLIT,), TUNING_SPLITS)
+    )
 
     # The threshold is chosen on the tuning splits, scored by a layer fitted on the training
     # split alone. Out-of-fold scores over the training split were kinder than fresh text: it
     # holds near-twins of each message (vary.py's variants, one message in several voices), so a
     # fold's "unseen" message had one among the weights. The tuning splits are written in other
     # words.
-    weights, bias = fit([r.text for r in train], [r.message.crisis for r in train])
+    fitted = train + others_train
+    weights, bias = fit([r.text for r in fitted], [r.message.crisis for r in fitted])
     scored = [(r, score(weights, bias, r.text)) for r in tuning]
     scored_others = [(r, score(weights, bias, r.text)) for r in others]
     threshold, cross = choose_threshold(scored, scored_others)
@@ -194,7 +203,8 @@ def main() -> None:
     rules_false_rate = sum(r.ruled for r, _ in negatives) / len(negatives)
 
     everything = train + tuning
-    weights, bias = fit([r.text for r in everything], [r.message.crisis for r in everything])
+    fitted = everything + others_train + others
+    weights, bias = fit([r.text for r in fitted], [r.message.crisis for r in fitted])
     lines = [
         f"# Statistical layer of the crisis screen ({language}): a logistic regression, "
         "written by tests/data/screen/train_model.py; do not edit by hand.",
@@ -205,11 +215,12 @@ def main() -> None:
     target = args.output or ROOT / "prompts" / "safety" / f"{language}.model.tsv"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(
-        f"{len(everything)} messages ({len(train)} training, {len(tuning)} tuning), "
+        f"{len(everything)} messages ({len(train)} training, {len(tuning)} tuning) and "
+        f"{len(others_train) + len(others)} everyday messages of the other languages, "
         f"{len(weights)} weights kept, threshold {threshold:.3f}; on the tuning splits, with the "
         f"rules, fitted on training only: recall {recall:.3f} (rules alone {rules_recall:.3f}), "
-        f"false-positive rate {false_rate:.3f} (rules alone {rules_false_rate:.3f}); added on {len(others)} everyday messages of the "
-        f"other languages: {cross:.3f}"
+        f"false-positive rate {false_rate:.3f} (rules alone {rules_false_rate:.3f}); added on "
+        f"{len(others)} everyday messages of the other languages' tuning splits: {cross:.3f}"
     )
 
 
