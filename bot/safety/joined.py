@@ -31,26 +31,36 @@ Pieces = tuple[str, ...]
 class Joined:
     vocabulary: frozenset[str]  # every word the rules use, normalised
     glue: frozenset[str] = frozenset()
-    # Each word's split, once: the same everyday words recur in nearly every message.
+    # Each word's reading, once: the same everyday words recur in nearly every message, so most
+    # messages hold no word not seen before and cost one set difference.
     _splits: dict[str, Pieces] = field(default_factory=dict, compare=False, repr=False)
+    _whole: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def split(self, words: str, holds_signal: Callable[[str], bool]) -> str | None:
         """``words`` with each run of known words read apart, or None if there is none.
         ``holds_signal`` says whether the rules find a signal in a run's pieces alone; it is
         asked once per distinct word."""
-        found = False
-        out = words.split(" ")
-        splits = self._splits
-        for index, word in enumerate(out):
-            pieces = splits.get(word)  # every word is remembered: one look-up each, most times
+        tokens = words.split(" ")
+        unknown = set(tokens).difference(self.vocabulary, self._whole)
+        if not unknown:
+            return None
+        apart: dict[str, str] = {}
+        for word in unknown:
+            pieces = self._splits.get(word)
             if pieces is None:
-                if len(splits) >= _KEPT:
-                    splits.clear()
-                pieces = splits[word] = self._kept(word, holds_signal)
-            if pieces:
-                out[index] = " ".join(pieces)
-                found = True
-        return " ".join(out) if found else None
+                pieces = self._kept(word, holds_signal)
+                if not pieces:
+                    if len(self._whole) >= _KEPT:
+                        self._whole.clear()  # a bound, not an eviction policy: rare and cheap
+                    self._whole.add(word)
+                    continue
+                if len(self._splits) >= _KEPT:
+                    self._splits.clear()
+                self._splits[word] = pieces
+            apart[word] = " ".join(pieces)
+        if not apart:
+            return None
+        return " ".join(apart.get(t, t) for t in tokens)
 
     def _kept(self, word: str, holds_signal: Callable[[str], bool]) -> Pieces:
         if not _MIN_JOINED <= len(word) <= _MAX_JOINED or word in self.vocabulary:
