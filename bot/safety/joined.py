@@ -36,8 +36,11 @@ class Joined:
     _splits: dict[str, Pieces] = field(default_factory=dict, compare=False, repr=False)
     _whole: set[str] = field(default_factory=set, compare=False, repr=False)
 
-    def split(self, words: str, holds_signal: Callable[[str], bool]) -> str | None:
-        """``words`` with each run of known words read apart, or None if there is none.
+    def split(
+        self, words: str, holds_signal: Callable[[str], bool]
+    ) -> tuple[str, list[tuple[int, int]]] | None:
+        """``words`` with each run of known words read apart, and where the pieces stand in it
+        (searched with a leading space), or None if there is none.
         ``holds_signal`` says whether the rules find a signal in a run's pieces alone; it is
         asked once per distinct word."""
         tokens = words.split(" ")
@@ -60,7 +63,14 @@ class Joined:
             apart[word] = " ".join(pieces)
         if not apart:
             return None
-        return " ".join(apart.get(t, t) for t in tokens)
+        out, spans, at = [], [], 1  # the rules search the text with a leading space
+        for token in tokens:
+            read = apart.get(token, token)
+            if token in apart:
+                spans.append((at, at + len(read)))
+            out.append(read)
+            at += len(read) + 1
+        return " ".join(out), spans
 
     def _kept(self, word: str, holds_signal: Callable[[str], bool]) -> Pieces:
         if not _MIN_JOINED <= len(word) <= _MAX_JOINED or word in self.vocabulary:

@@ -472,7 +472,8 @@ class RuleSet:
         read apart where the rules would, no markers."""
         words = form.words if self.typos is None else self.typos.fix(form.words)
         if self.joined is not None:
-            words = self.joined.split(words, self._holds_signal) or words
+            split = self.joined.split(words, self._holds_signal)
+            words = words if split is None else split[0]
         return " ".join(w for w in words.split(" ") if w not in {"|", ","})
 
     def find(self, form: Form) -> list[Found]:
@@ -494,10 +495,13 @@ class RuleSet:
         found, read, reading = self._read(words_text, spans)
         read_apart: set[str] = set()
         if self.joined is not None:
-            apart = self.joined.split(words_text, self._holds_signal)
-            if apart is not None:
+            split = self.joined.split(words_text, self._holds_signal)
+            if split is not None:
+                apart, pieces = split
                 more, more_read, _ = self._read(apart, spans)
-                found += more
+                # Only what the pieces take part in: the rest of the text was read as written,
+                # with its idioms ("menos mal que nunca la usé" is not "me nos mal").
+                found += [f for f in more if any(f.start < e and s < f.end for s, e in pieces)]
                 read = read or more_read
                 read_apart = set(words_text.split(" ")) - set(apart.split(" "))
         for run in form.runs:

@@ -298,6 +298,8 @@ def test_each_reading_added_for_the_testers_list(phrases: PhraseList, text: str)
         "i  w a n t  s o m e  i n d i e  m u s i c",
         "m e  m a t o  d e  t r a b a l h a r",
         "s.k.i.l.l m.y.s.e.l.f u.p",  # letters joined by dots: a space breaks words
+        # "menos" read as "me nos" changes nothing the pieces take no part in: the idiom stands.
+        "a los 15 escribí una carta de despedida, menos mal que nunca la usé",
     ],
 )
 def test_the_added_readings_leave_everyday_text_alone(phrases: PhraseList, text: str) -> None:
