@@ -17,7 +17,7 @@ the places where one of its first words stands, instead of at every space of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 
@@ -68,49 +68,45 @@ class NeededWords:
 class Reading:
     """One text as the index reads it: searched as " " + words (see ``rules._regex``)."""
 
-    __slots__ = ("_starts", "anchored", "lit", "text", "tokens", "words")
+    __slots__ = ("_starts", "anchored", "lit", "text", "words")
 
     def __init__(self, words: str, needs: NeededWords, *, anchored: bool = True) -> None:
         self.anchored = anchored  # False: every expression searches the whole text (tests)
         self.text = " " + words
-        self.tokens = words.split(" ")
-        self.words = set(self.tokens)
+        self.words = set(words.split(" "))
         self.lit = needs.lit(self.words)
-        self._starts: dict[str, list[int]] = {}
+        self._starts: dict[str, tuple[int, bool]] = {}
 
-    def starts(self, word: str) -> list[int]:
-        """Where ``word`` stands in the text: the offset of the space before each occurrence."""
+    def start(self, word: str) -> tuple[int, bool]:
+        """Where ``word`` first stands in the text (the offset of the space before it), and
+        whether it stands there only."""
         found = self._starts.get(word)
         if found is None:
-            found = self._starts[word] = []
             padded, needle = self.text + " ", f" {word} "
             at = padded.find(needle)
-            while at >= 0:
-                found.append(at)
-                at = padded.find(needle, at + 1)
+            found = self._starts[word] = (at, padded.find(needle, at + 1) < 0)
         return found
 
-    def finditer(self, pattern: Pattern) -> Iterator[re.Match[str]]:
-        """What ``pattern.regex.finditer(text)`` finds, trying only where a match can begin."""
+    def finditer(self, pattern: Pattern) -> Iterable[re.Match[str]]:
+        """What ``pattern.regex.finditer(text)`` finds, sought from where a match can begin."""
         first = pattern.first_words
         if first is None or not self.anchored:
-            yield from pattern.regex.finditer(self.text)
-            return
+            return pattern.regex.finditer(self.text)
         present = first & self.words
         if len(present) == 1:
-            starts: Iterable[int] = self.starts(next(iter(present)))
+            at, only = self.start(next(iter(present)))
+            if only:  # one place to try: no search
+                found = pattern.regex.match(self.text, at)
+                return () if found is None else (found,)
+        elif present:
+            at = min(self.start(word)[0] for word in present)
         else:
-            starts = sorted(at for word in present for at in self.starts(word))
-        end = 0
-        match = pattern.regex.match
-        for at in starts:
-            # Matches do not overlap, as with finditer: the next is sought from the last one's end.
-            if at >= end and (found := match(self.text, at)) is not None:
-                yield found
-                end = found.end()
+            return ()
+        # No match begins before the first of its first words: the search starts there.
+        return pattern.regex.finditer(self.text, at)
 
     def search(self, pattern: Pattern) -> bool:
-        return next(self.finditer(pattern), None) is not None
+        return next(iter(self.finditer(pattern)), None) is not None
 
 
 class WordIndex(Generic[P]):
@@ -118,8 +114,8 @@ class WordIndex(Generic[P]):
     apart), each with the bits of the groups it needs."""
 
     def __init__(self, patterns: Sequence[P], needs: NeededWords, *, plain: bool = False) -> None:
-        # plain: every pattern is a candidate for every text, in order (what the tests compare
-        # the index with).
+        # plain: every pattern is a candidate for every text (what the tests compare the index
+        # with).
         self._anywhere: tuple[tuple[P, int], ...] = tuple(
             (p, 0 if plain else needs.mask(p.required))
             for p in patterns
@@ -133,21 +129,29 @@ class WordIndex(Generic[P]):
                     by_first.setdefault(word, []).append((pattern, mask))
         self._by_first = {w: tuple(ps) for w, ps in by_first.items()}
         self._firsts = frozenset(by_first)
+        self._number = {id(p): n for n, p in enumerate(patterns)}
 
-    def candidates(self, reading: Reading) -> list[P]:
-        """The patterns whose needed words the text holds: those that can begin anywhere first,
-        then those filed under the text's words, in the order the words come (so which of two
-        equal signals is reported does not depend on how a set happens to be ordered)."""
+    def candidates(self, reading: Reading) -> Iterable[P]:
+        """The patterns whose needed words the text holds, in no particular order (see
+        ``order``)."""
         lit = reading.lit
-        out = [p for p, mask in self._anywhere if mask & lit == mask]
-        firsts = reading.words & self._firsts
-        if not firsts:
-            return out
-        ordered = sorted(firsts, key=reading.tokens.index) if len(firsts) > 1 else firsts
-        seen: set[int] = set()
-        for word in ordered:
-            for pattern, mask in self._by_first[word]:
-                if mask & lit == mask and id(pattern) not in seen:
-                    seen.add(id(pattern))
-                    out.append(pattern)
-        return out
+        found = {id(p): p for p, mask in self._anywhere if mask & lit == mask}
+        by_first = self._by_first
+        found.update(
+            (id(p), p)
+            for word in reading.words & self._firsts
+            for p, mask in by_first[word]
+            if mask & lit == mask
+        )
+        return found.values()
+
+    def order(self, pattern: P, reading: Reading) -> tuple[int, int]:
+        """Which of two patterns' matches comes first in a report: those that can begin
+        anywhere, then by where the first of their first words stands in the text, then as
+        listed. So which of two equal signals is reported follows the text, not the order a set
+        of words happens to iterate in."""
+        first = pattern.first_words
+        number = self._number[id(pattern)]
+        if first is None or not reading.anchored:
+            return (-1, number)
+        return (min(reading.start(w)[0] for w in first & reading.words), number)

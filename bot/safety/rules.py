@@ -377,12 +377,23 @@ class Typos:
     # Each word's correction, once: everyday words ("helped", "someone") come back in nearly
     # every message, and trying every slip of each was a fifth of the screen's time.
     _fixed: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The words seen that stay as they are: most messages hold only such words, and are then
+    # passed over in one set operation instead of word by word.
+    _kept: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def fix(self, text: str) -> str:
         words = text.split(" ")
+        kept = self._kept
+        if kept.issuperset(words):
+            return text
+        if len(kept) >= _FIXED_WORDS_KEPT:
+            kept.clear()  # a bound, not an eviction policy: rare and cheap
         changed = False
         for index, word in enumerate(words):
+            if word in kept:
+                continue
             if len(word) < _MIN_TYPO_WORD - 1 or word in self.vocabulary or not word.isalpha():
+                kept.add(word)
                 continue
             fixed = self._fixed.get(word)
             if fixed is None:
@@ -392,6 +403,8 @@ class Typos:
             if fixed != word:
                 words[index] = fixed
                 changed = True
+            else:
+                kept.add(word)
         return " ".join(words) if changed else text
 
     def _fix_word(self, word: str) -> str:
@@ -555,6 +568,8 @@ class RuleSet:
                 if self._is_excluded(start, end, rule, excluded):
                     continue
                 found.append(Found(rule, start, end, match.group(0).strip(), guarded))
+        if len({id(f.rule) for f in found}) > 1:
+            found.sort(key=lambda f: index.rules.order(f.rule, reading))  # stable: in text order
         return found, read, reading
 
     def _find_in_run(self, run: str) -> list[Found]:
