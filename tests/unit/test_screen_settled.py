@@ -358,3 +358,32 @@ def test_the_third_rounds_everyday_neighbours_are_not_flagged_by_the_rules(
     rules_only: PhraseList, text: str
 ) -> None:
     assert flagged(rules_only, text) is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("drown-myself", "I'm going to drown myself in the lake"),
+        ("high-enough", "i looked up how high the multi storey is. high enough"),
+        ("high-enough", "Once my shift ends I'm heading to the railway line."),
+        ("settled-unnamed", "ready to go now. everything's sorted. this weekend"),
+    ],
+)
+def test_a_drowning_a_height_and_a_weekend_are_read_by_their_rule(
+    rules_only: PhraseList, rule: str, text: str
+) -> None:
+    assert rule in rule_ids(rules_only, text)
+    assert flagged(rules_only, text) == H
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to drown myself in coffee this morning",
+        "checked how high the bridge is, high enough for the van",
+        "heading to the railway line to take photos of the steam train",
+        "ready to go now, everything's sorted for the trip this weekend",
+    ],
+)
+def test_their_everyday_neighbours_stay_unflagged(rules_only: PhraseList, text: str) -> None:
+    assert flagged(rules_only, text) is None
