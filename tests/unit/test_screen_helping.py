@@ -25,7 +25,12 @@ def rules_only() -> PhraseList:
         "how do you handle a teen who says they're going to kill themselves",
         "what to tell a mate who wants to die",
         "a pupil who writes about wanting to die should be referred the same day",
+        "how should parents react if their teen says they want to die",
+        "why do so many teens joke about wanting to die online",
+        "how do you answer someone who tells me they want to kill themselves",
+        "what if a person says they're a burden and want to die",
         # Training and awareness that name the signal in general.
+        "we were taught to ask people calmly if they're having thoughts of suicide",
         "the course says: ask if they're thinking of suicide, in those words",
         "please treat every i want to die post as real, even with a lol",
         "giving things away can be a sign of suicidal thoughts",
