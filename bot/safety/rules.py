@@ -305,6 +305,12 @@ class Exclusion:
     spares: frozenset[str] = frozenset()
     required: tuple[frozenset[str], ...] = ()  # as for a rule: see _required_words
     first_words: frozenset[str] | None = None  # as for a rule: where a match can begin
+    # For a sentence-wide exclusion: where the story turns back to now ("but now", "tonight",
+    # "again"). What follows the turn is not cancelled: "I used to be ok but now I want to die".
+    turn: re.Pattern[str] | None = None
+    # A return of the crisis after the story ("...and the urges came back tonight"): the story is
+    # not over, so the exclusion cancels nothing in that sentence.
+    returns: re.Pattern[str] | None = None
 
 
 _Span = tuple[int, int, Exclusion]  # where an exclusion matched, and which
@@ -659,7 +665,11 @@ class RuleSet:
                 if exclusion.sentence:
                     start = text.rfind(" |", 0, start) + 1
                     stop = text.find(" |", end)
-                    end = len(text) if stop < 0 else stop
+                    stop = len(text) if stop < 0 else stop
+                    if exclusion.returns and exclusion.returns.search(text, end, stop):
+                        continue
+                    turn = exclusion.turn.search(text, end, stop) if exclusion.turn else None
+                    end = stop if turn is None else turn.start()
                 spans.append((start, end, exclusion))
         return spans
 
@@ -753,6 +763,14 @@ def _exclusion(
 ) -> Exclusion:
     seq = _Parser(str(entry["pattern"]), words, where).parse()
     first = _first_words(seq)
+    turn = None
+    if "turn" in entry:
+        turn_seq = _Parser(str(entry["turn"]), words, where).parse()
+        turn = re.compile(_regex(turn_seq, negators) + "(?![a-z])")
+    returns = None
+    if "returns" in entry:
+        returns_seq = _Parser(str(entry["returns"]), words, where).parse()
+        returns = re.compile(_regex(returns_seq, negators) + "(?![a-z])")
     return Exclusion(
         name=str(entry.get("name", "exclusion")),
         regex=re.compile(_regex(seq, negators) + "(?![a-z])"),
@@ -760,6 +778,8 @@ def _exclusion(
         spares=frozenset(entry.get("spares", ())),
         required=_required_words(seq),
         first_words=frozenset(first) if first is not None else None,
+        turn=turn,
+        returns=returns,
     )
 
 
