@@ -24,7 +24,7 @@ def rules_only() -> PhraseList:
         "i was suicidal for most of uni, meds and therapy got me out of it",
         "last spring I was ready to end it, this spring I'm planting tomatoes",
         "during the pandemic I seriously considered suicide. I'm in a much better place today",
-        "the version of me from 2021 wanted to jump off a bridge, the version of me now walks to work",
+        "the me from 2021 wanted to jump off a bridge, the me of now walks over it to work",
         # Before help, streaks, and a thought that has stopped.
         "before treatment I wished I was dead all the time, now that thought rarely comes",
         "one year sh free today, the scars are fading",
