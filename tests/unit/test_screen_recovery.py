@@ -67,3 +67,23 @@ def test_recovery_story_is_not_flagged(rules_only: PhraseList, text: str) -> Non
 def test_story_that_turns_back_to_now_is_flagged(rules_only: PhraseList, text: str) -> None:
     signal = rules_only.screen(text)
     assert signal is not None and not signal.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writer's present wish or intent is itself a turn back to now.
+        "back then I was fine, I want to die",
+        "I used to cut, I need to cut tonight",
+        "hace años estaba bien, me quiero morir",
+        "antigamente eu era feliz, quero morrer",
+    ],
+)
+def test_present_wish_after_a_past_frame_is_flagged(rules_only: PhraseList, text: str) -> None:
+    signal = rules_only.screen(text)
+    assert signal is not None and not signal.about_someone_else
+
+
+def test_an_age_dropped_by_normalising_still_frames_the_past(rules_only: PhraseList) -> None:
+    text = "I tried to hang myself when I was 20 and the rope broke. I'm 40 now, married"
+    assert rules_only.screen(text) is None
