@@ -1,5 +1,6 @@
-"""Spanish and Portuguese, sixth round: the families the used held-out splits and the new training
-voices still missed, each beside its everyday twin (the same shape, which must stay quiet).
+"""Spanish and Portuguese: crisis told by what is arranged, hidden or done, which the used
+held-out splits and new training voices showed missing, each beside its everyday twin (the same
+shape, which must stay quiet).
 
 A date chosen with nothing after it, and the date of a wedding; a note for whoever finds the
 writer, and a note for whoever finds the keys; "if you are reading this I am gone", and gone to
