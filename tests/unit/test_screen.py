@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.safety.normalise import forms
 from bot.safety.rules import Exclusion, RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases, languages, normalise
-from tests.screening import flagged
+from tests.screening import flagged, read_as_concern
 
 # Kind 1: passive ideation.
 PASSIVE = [
@@ -153,8 +153,7 @@ def test_passive_wishes_and_hopelessness_are_medium(phrases: PhraseList, text: s
 
 @pytest.mark.parametrize("text", CONCERN)
 def test_worry_about_someone_else_is_concern(phrases: PhraseList, text: str) -> None:
-    signal = phrases.screen(text)
-    assert signal is not None and signal.about_someone_else, text
+    assert read_as_concern(phrases, text), text
 
 
 def test_a_member_at_risk_themself_is_not_concern_even_beside_someone_else(
@@ -193,8 +192,7 @@ def test_someone_else_in_a_time_clause_does_not_make_it_concern(
 def test_someone_else_as_the_subject_of_the_signal_is_still_concern(
     phrases: PhraseList, text: str
 ) -> None:
-    signal = phrases.screen(text)
-    assert signal is not None and signal.about_someone_else, text
+    assert read_as_concern(phrases, text), text
 
 
 def test_a_hypothetical_in_a_condition_clause_is_still_no_signal(phrases: PhraseList) -> None:

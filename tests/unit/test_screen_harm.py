@@ -11,6 +11,7 @@ import pytest
 from bot.safety.normalise import forms
 from bot.safety.rules import RuleError, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
+from tests.screening import read_as_concern
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +191,7 @@ def test_slangs_everyday_neighbours_are_not_flagged(rules_only: PhraseList, text
     ],
 )
 def test_worry_about_someone_else_is_concern(rules_only: PhraseList, text: str) -> None:
-    signal = rules_only.screen(text)
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, text)
 
 
 @pytest.mark.parametrize(
@@ -257,8 +257,7 @@ def test_those_readings_do_not_swallow_a_signal_beside_them(
 
 
 def test_a_friend_named_as_ones_own_stays_concern(rules_only: PhraseList) -> None:
-    signal = rules_only.screen("how do I help my friend who is cutting herself")
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, "how do I help my friend who is cutting herself")
 
 
 def test_a_comma_in_a_pattern_matches_the_texts_comma() -> None:
@@ -334,8 +333,7 @@ def test_second_round_neighbours_are_not_flagged(rules_only: PhraseList, text: s
     ],
 )
 def test_worry_said_by_what_they_did_is_concern(rules_only: PhraseList, text: str) -> None:
-    signal = rules_only.screen(text)
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, text)
 
 
 def test_burden_medium_reads_being_everyones_problem(rules_only: PhraseList) -> None:
@@ -424,8 +422,7 @@ def test_a_slip_in_a_common_word_still_reads(rules_only: PhraseList, text: str) 
     ],
 )
 def test_more_worry_is_concern(rules_only: PhraseList, text: str) -> None:
-    signal = rules_only.screen(text)
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, text)
 
 
 @pytest.mark.parametrize(
@@ -526,8 +523,7 @@ def test_a_group_with_no_words_once_normalised_is_refused() -> None:
     ],
 )
 def test_worry_in_other_words_is_concern(rules_only: PhraseList, text: str) -> None:
-    signal = rules_only.screen(text)
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, text)
 
 
 @pytest.mark.parametrize(

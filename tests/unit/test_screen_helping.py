@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
+from tests.screening import read_as_concern
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,7 @@ def test_general_helping_talk_is_not_flagged(rules_only: PhraseList, text: str) 
     ],
 )
 def test_a_named_person_stays_concern(rules_only: PhraseList, text: str) -> None:
-    signal = rules_only.screen(text)
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(rules_only, text)
 
 
 @pytest.mark.parametrize(

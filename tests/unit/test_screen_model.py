@@ -15,6 +15,7 @@ from bot.safety.model import LinearModel, features
 from bot.safety.normalise import forms
 from bot.safety.rules import RuleError, RuleSet, load_rules
 from bot.safety.screen import PhraseList, Severity, builtin_phrases
+from tests.screening import read_as_concern
 
 
 def test_features_are_word_grams_and_in_word_character_grams() -> None:
@@ -102,8 +103,7 @@ def test_it_never_undoes_what_the_rules_read(full: PhraseList, text: str) -> Non
 
 
 def test_concern_for_someone_else_stays_concern(full: PhraseList) -> None:
-    signal = full.screen("my friend says she wants to die")
-    assert signal is not None and signal.about_someone_else
+    assert read_as_concern(full, "my friend says she wants to die")
 
 
 def test_without_a_word_of_the_subject_it_needs_a_margin(full: PhraseList) -> None:
